@@ -1,0 +1,101 @@
+/**
+ * The typed surface of the native addon (`wavetape.node`), loaded once per environment.
+ * Everything here is internal: the public API wraps it in {@link Tensor} and the ops.
+ * @internal
+ */
+import * as path from 'path';
+import { WavetapeError } from './errors';
+
+/** A tensor as the binding sees it: a small integer handle into this environment's table. */
+export type Handle = number;
+export type DTypeName = 'float32' | 'float64' | 'complex64' | 'complex128' | 'int32';
+
+export interface BackendInfo {
+  name: string;
+  loaded: boolean;
+  path: string;
+  reason: string;
+  devices: string[];
+}
+
+export interface DeviceMemory {
+  tensors: number;
+  bytes: number;
+  cachedBytes: number;
+}
+
+export interface NativeBinding {
+  init(opts: { errorClass: typeof WavetapeError; pluginDirs: string[]; simt: boolean }): void;
+  devices(): string[];
+  backends(): BackendInfo[];
+  memory(): Record<string, DeviceMemory>;
+  numThreads(): number;
+  setNumThreads(n: number): void;
+  read(h: Handle): Promise<Float32Array | Float64Array | Int32Array>;
+  readSync(h: Handle): Float32Array | Float64Array | Int32Array;
+  dispose(h: Handle): void;
+  describe(h: Handle): [number[], DTypeName, string];
+  sync(): void;
+  fromData(data: Float32Array | Float64Array | Int32Array, shape: number[], dtype: DTypeName, device: string): Handle;
+  full(shape: number[], dtype: DTypeName, device: string, re: number, im: number): Handle;
+  iota(n: number, dtype: DTypeName, device: string, start: number, step: number): Handle;
+  random(kind: number, shape: number[], dtype: DTypeName, device: string, seed: number, offset: number, p0: number, p1: number): Handle;
+  alias(h: Handle): Handle;
+  reshape(h: Handle, shape: number[]): Handle;
+  permute(h: Handle, axes: number[]): Handle;
+  slice(h: Handle, start: number[], stop: number[], step: number[]): Handle;
+  expand(h: Handle, shape: number[]): Handle;
+  viewAsReal(h: Handle): Handle;
+  viewAsComplex(h: Handle): Handle;
+  contiguous(h: Handle): Handle;
+  cast(h: Handle, dtype: DTypeName): Handle;
+  copyInto(out: Handle, x: Handle): void;
+  unary(code: number, x: Handle, p0: number, p1: number): Handle;
+  binary(code: number, a: Handle, b: Handle): Handle;
+  where(cond: Handle, a: Handle, b: Handle): Handle;
+  reduce(code: number, x: Handle, axes: number[], keepdims: boolean): Handle;
+  matmul(a: Handle, b: Handle): Handle;
+  gather(x: Handle, indices: Handle, axis: number): Handle;
+  scatterAdd(src: Handle, indices: Handle, axis: number, size: number): Handle;
+  to(h: Handle, device: string): Handle;
+}
+
+/** Codes shared with native/core/plugin_abi.h (wt_unary, wt_binary, wt_reduce, wt_random). */
+export const UN = {
+  NEG: 0, ABS: 1, SQUARE: 2, SQRT: 3, EXP: 4, LOG: 5, LOG1P: 6, EXPM1: 7, SIGMOID: 8, TANH: 9,
+  RELU: 10, SOFTPLUS: 11, SIN: 12, COS: 13, SIGN: 14, RECIPROCAL: 15, POW_SCALAR: 16, CLAMP: 17,
+  AFFINE: 18, CONJ: 19, ABS2: 20, ANGLE: 21,
+} as const;
+export const BIN = {
+  ADD: 0, SUB: 1, MUL: 2, DIV: 3, POW: 4, MAXIMUM: 5, MINIMUM: 6, EQ: 7, NE: 8, LT: 9, LE: 10,
+  GT: 11, GE: 12, COMPLEX: 13,
+} as const;
+export const RED = { SUM: 0, MEAN: 1, MAX: 2, MIN: 3, PROD: 4, LOGSUMEXP: 5, NORM: 6, ARGMAX: 7, ARGMIN: 8 } as const;
+export const RNG = { UNIFORM: 0, NORMAL: 1, BERNOULLI: 2 } as const;
+
+const packageRoot = path.join(__dirname, '..');
+
+function load(): { binding: NativeBinding; file: string } {
+  // node-gyp-build picks a matching prebuild, else build/Release (PREBUILDS_ONLY=1: prebuilds only).
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const gypBuild = require('node-gyp-build') as { (dir: string): NativeBinding; resolve(dir: string): string };
+  const file = gypBuild.resolve(packageRoot);
+  return { binding: gypBuild(packageRoot), file };
+}
+
+function pluginDirs(addonFile: string): string[] {
+  const fromEnv = (process.env.WAVETAPE_PLUGIN_PATH ?? '').split(path.delimiter).filter((d) => d.length > 0);
+  return [...fromEnv, path.dirname(addonFile), path.join(packageRoot, 'build-cmake', 'Release')];
+}
+
+const loaded = load();
+/** The binding of this environment. */
+export const native: NativeBinding = loaded.binding;
+/** Path of the addon file node-gyp-build loaded. */
+export const addonPath: string = loaded.file;
+
+native.init({
+  errorClass: WavetapeError,
+  pluginDirs: pluginDirs(loaded.file),
+  simt: process.env.WAVETAPE_SIMT === '1',
+});

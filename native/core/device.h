@@ -1,0 +1,57 @@
+// A Device owns memory and runs wt_ops; devices are process-wide and live until exit, so storage
+// freed by a late finalizer (after its environment is gone) can still return its memory.
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "plugin_abi.h"
+
+namespace wt {
+
+class Device {
+ public:
+  explicit Device(std::string name) : name_(std::move(name)) {}
+  virtual ~Device() = default;
+  const std::string& name() const { return name_; }
+
+  virtual void* alloc(size_t bytes) = 0;  // throws Error(WT_E_OOM)
+  virtual void release(void* p, size_t bytes) = 0;
+  virtual void copyFromHost(void* dst, const void* src, size_t bytes) = 0;
+  virtual void copyToHost(void* dst, const void* src, size_t bytes) = 0;
+  virtual void run(const wt_op& op) = 0;  // throws Error
+  virtual void synchronize() = 0;
+  // Ops with at most this many output elements may run on the caller's thread when the stream
+  // is idle: cheaper than a hand-off, and too short to block the event loop.
+  virtual int64_t inlineElements() const = 0;
+  virtual void cacheInfo(uint64_t* cachedBytes) const { *cachedBytes = 0; }
+
+  // Process-wide accounting for wt.memory().
+  std::atomic<int64_t> liveTensors{0};
+  std::atomic<int64_t> liveBytes{0};
+
+ private:
+  std::string name_;
+};
+
+// All devices: cpu first, then plugin devices in load order.
+std::vector<Device*> devices();
+Device* cpuDevice();
+// nullptr when no device has that name.
+Device* findDevice(const std::string& name);
+
+struct BackendInfo {
+  std::string name;    // "cpu", "cuda", "simt"
+  bool loaded;         // plugin found and initialised
+  std::string path;    // plugin file, when found
+  std::string reason;  // why not loaded, or why it has no devices
+  std::vector<std::string> devices;
+};
+
+// Loads the cuda plugin (and the simt plugin when wantSimt) from the first directory that has
+// it. Idempotent: only the first call in a process loads; later calls return the same result.
+void loadPlugins(const std::vector<std::string>& dirs, bool wantSimt);
+std::vector<BackendInfo> backends();
+
+}  // namespace wt

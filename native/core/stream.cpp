@@ -1,0 +1,96 @@
+// Stream execution: error propagation from inputs to outputs, inline fast path, shutdown.
+#include "stream.h"
+
+namespace wt {
+
+void Stream::execute(Task& t) {
+  std::shared_ptr<const Error> err;
+  for (const auto& r : t.reads)
+    if (auto e = r->error()) {
+      err = e;
+      break;
+    }
+  if (!err) {
+    try {
+      if (t.run) t.run();
+    } catch (const Error& e) {
+      err = std::make_shared<Error>(e);
+    } catch (const std::bad_alloc&) {
+      err = std::make_shared<Error>(WT_E_OOM, "out of host memory while running an op on " + device_->name());
+    } catch (const std::exception& e) {
+      err = std::make_shared<Error>(WT_E_INTERNAL, e.what());
+    }
+  }
+  if (err)
+    for (const auto& w : t.writes) w->setError(err);
+  if (t.done) t.done(err);
+  // Release the storages now, on this thread, rather than when the task object is reused.
+  t.reads.clear();
+  t.writes.clear();
+  t.run = nullptr;
+  t.done = nullptr;
+}
+
+void Stream::submit(Task t, bool small) {
+  {
+    std::unique_lock<std::mutex> lk(m_);
+    if (stopping_) {
+      lk.unlock();
+      if (t.done) t.done(std::make_shared<Error>(WT_E_INTERNAL, "environment shut down"));
+      return;
+    }
+    if (!(small && queue_.empty() && !busy_)) {
+      queue_.push_back(std::move(t));
+      if (!thread_.joinable()) thread_ = std::thread([this] { loop(); });
+      cv_.notify_all();
+      return;
+    }
+    busy_ = true;
+  }
+  execute(t);
+  std::lock_guard<std::mutex> g(m_);
+  busy_ = false;
+  cv_.notify_all();
+}
+
+void Stream::loop() {
+  std::unique_lock<std::mutex> lk(m_);
+  for (;;) {
+    cv_.wait(lk, [&] { return stopping_ || (!queue_.empty() && !busy_); });
+    if (queue_.empty() && stopping_) return;
+    if (queue_.empty() || busy_) continue;
+    Task t = std::move(queue_.front());
+    queue_.pop_front();
+    busy_ = true;
+    lk.unlock();
+    execute(t);
+    lk.lock();
+    busy_ = false;
+    cv_.notify_all();
+  }
+}
+
+void Stream::drain() {
+  std::unique_lock<std::mutex> lk(m_);
+  cv_.wait(lk, [&] { return queue_.empty() && !busy_; });
+}
+
+void Stream::shutdown() {
+  std::deque<Task> dropped;
+  {
+    std::unique_lock<std::mutex> lk(m_);
+    if (stopping_ && !thread_.joinable()) return;
+    stopping_ = true;
+    dropped.swap(queue_);
+    cv_.notify_all();
+  }
+  auto err = std::make_shared<Error>(WT_E_INTERNAL, "environment shut down");
+  for (auto& t : dropped)
+    if (t.done) t.done(err);
+  dropped.clear();
+  if (thread_.joinable()) thread_.join();
+  std::unique_lock<std::mutex> lk(m_);
+  cv_.wait(lk, [&] { return !busy_; });
+}
+
+}  // namespace wt

@@ -1,0 +1,161 @@
+// Broadcasting elementwise kernels (unary, binary, where) over the functors in
+// native/kernels/elementwise.h; inner runs with unit or zero strides get their own loops so the
+// compiler vectorises them.
+#include "../kernels/elementwise.h"
+
+#include "dispatch.h"
+#include "kernels.h"
+#include "strided_loop.h"
+#include "thread_pool.h"
+
+namespace wt {
+namespace cpu {
+namespace {
+
+template <class TO, class TI, class F>
+void unaryLoop(const wt_op& op, F f) {
+  const wt_view& out = op.out[0];
+  const wt_view& in = op.in[0];
+  const int64_t* st[2] = {out.strides, in.strides};
+  StridedLoop<2> L(out.ndim, out.shape, st);
+  TO* o = static_cast<TO*>(out.data);
+  const TI* x = static_cast<const TI*>(in.data);
+  const int64_t si = L.innerStride(1);
+  parallelFor(L.numel(), kElementwiseGrain, [&](int64_t b, int64_t e) {
+    L.run(b, e, [&](const int64_t* off, int64_t n) {
+      TO* __restrict po = o + off[0];
+      const TI* __restrict px = x + off[1];
+      if (si == 1)
+        for (int64_t j = 0; j < n; ++j) po[j] = f(px[j]);
+      else
+        for (int64_t j = 0; j < n; ++j) po[j] = f(px[j * si]);
+    });
+  });
+}
+
+template <class T, class F>
+void binaryLoop(const wt_op& op, F f) {
+  const wt_view& out = op.out[0];
+  const int64_t* st[3] = {out.strides, op.in[0].strides, op.in[1].strides};
+  StridedLoop<3> L(out.ndim, out.shape, st);
+  T* o = static_cast<T*>(out.data);
+  const T* a = static_cast<const T*>(op.in[0].data);
+  const T* b = static_cast<const T*>(op.in[1].data);
+  const int64_t sa = L.innerStride(1), sb = L.innerStride(2);
+  parallelFor(L.numel(), kElementwiseGrain, [&](int64_t lo, int64_t hi) {
+    L.run(lo, hi, [&](const int64_t* off, int64_t n) {
+      T* __restrict po = o + off[0];
+      const T* __restrict pa = a + off[1];
+      const T* __restrict pb = b + off[2];
+      if (sa == 1 && sb == 1) {
+        for (int64_t j = 0; j < n; ++j) po[j] = f(pa[j], pb[j]);
+      } else if (sa == 1 && sb == 0) {
+        const T vb = *pb;
+        for (int64_t j = 0; j < n; ++j) po[j] = f(pa[j], vb);
+      } else if (sa == 0 && sb == 1) {
+        const T va = *pa;
+        for (int64_t j = 0; j < n; ++j) po[j] = f(va, pb[j]);
+      } else {
+        for (int64_t j = 0; j < n; ++j) po[j] = f(pa[j * sa], pb[j * sb]);
+      }
+    });
+  });
+}
+
+template <class T, class C>
+void whereLoop(const wt_op& op) {
+  const wt_view& out = op.out[0];
+  const int64_t* st[4] = {out.strides, op.in[0].strides, op.in[1].strides, op.in[2].strides};
+  StridedLoop<4> L(out.ndim, out.shape, st);
+  T* o = static_cast<T*>(out.data);
+  const C* c = static_cast<const C*>(op.in[0].data);
+  const T* a = static_cast<const T*>(op.in[1].data);
+  const T* b = static_cast<const T*>(op.in[2].data);
+  const int64_t sc = L.innerStride(1), sa = L.innerStride(2), sb = L.innerStride(3);
+  parallelFor(L.numel(), kElementwiseGrain, [&](int64_t lo, int64_t hi) {
+    L.run(lo, hi, [&](const int64_t* off, int64_t n) {
+      for (int64_t j = 0; j < n; ++j) {
+        const C cv = c[off[1] + j * sc];
+        bool take;
+        if constexpr (is_cplx<C>::value) take = cv.re != 0 || cv.im != 0;
+        else take = cv != C(0);
+        o[off[0] + j] = take ? a[off[2] + j * sa] : b[off[3] + j * sb];
+      }
+    });
+  });
+}
+
+}  // namespace
+
+void unary(const wt_op& op) {
+  const int32_t din = op.in[0].dtype;
+  const double p0 = op.f[0], p1 = op.f[1];
+  bool ok = false;
+  if (din == WT_F32 || din == WT_F64) {
+    visitFloat(din, [&](auto tag) {
+      using T = typename decltype(tag)::type;
+      ok = ew::visitRealUnary(op.code, p0, p1, [&](auto f) { unaryLoop<T, T>(op, f); });
+    });
+  } else if (din == WT_C64 || din == WT_C128) {
+    auto run = [&](auto tag) {
+      using R = typename decltype(tag)::type;
+      if (ew::unaryComplexToReal(op.code))
+        ok = ew::visitComplexToReal(op.code, [&](auto f) { unaryLoop<R, cplx<R>>(op, f); });
+      else
+        ok = ew::visitComplexUnary(op.code, p0, p1, [&](auto f) { unaryLoop<cplx<R>, cplx<R>>(op, f); });
+    };
+    if (din == WT_C64) run(Tag<float>{});
+    else run(Tag<double>{});
+  }
+  if (!ok) fail(WT_E_DTYPE, "cpu: unary op ", op.code, " does not support dtype ", din);
+}
+
+void binary(const wt_op& op) {
+  const int32_t d = op.in[0].dtype;
+  bool ok = false;
+  if (op.code == WT_BIN_COMPLEX) {
+    auto run = [&](auto tag) {
+      using R = typename decltype(tag)::type;
+      const wt_view& out = op.out[0];
+      const int64_t* st[3] = {out.strides, op.in[0].strides, op.in[1].strides};
+      StridedLoop<3> L(out.ndim, out.shape, st);
+      cplx<R>* o = static_cast<cplx<R>*>(out.data);
+      const R* re = static_cast<const R*>(op.in[0].data);
+      const R* im = static_cast<const R*>(op.in[1].data);
+      const int64_t sa = L.innerStride(1), sb = L.innerStride(2);
+      parallelFor(L.numel(), kElementwiseGrain, [&](int64_t lo, int64_t hi) {
+        L.run(lo, hi, [&](const int64_t* off, int64_t n) {
+          for (int64_t j = 0; j < n; ++j) o[off[0] + j] = cplx<R>{re[off[1] + j * sa], im[off[2] + j * sb]};
+        });
+      });
+    };
+    if (d == WT_F32) run(Tag<float>{});
+    else if (d == WT_F64) run(Tag<double>{});
+    else fail(WT_E_DTYPE, "cpu: complex() needs float32 or float64 parts");
+    return;
+  }
+  if (d == WT_F32 || d == WT_F64) {
+    visitFloat(d, [&](auto tag) {
+      using T = typename decltype(tag)::type;
+      ok = ew::visitRealBinary(op.code, [&](auto f) { binaryLoop<T>(op, f); });
+    });
+  } else if (d == WT_C64) {
+    ok = ew::visitComplexBinary(op.code, [&](auto f) { binaryLoop<cplx<float>>(op, f); });
+  } else if (d == WT_C128) {
+    ok = ew::visitComplexBinary(op.code, [&](auto f) { binaryLoop<cplx<double>>(op, f); });
+  }
+  if (!ok) fail(WT_E_DTYPE, "cpu: binary op ", op.code, " does not support dtype ", d);
+}
+
+void where(const wt_op& op) {
+  visitDType(op.out[0].dtype, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    visitDType(op.in[0].dtype, [&](auto ctag) {
+      using C = typename decltype(ctag)::type;
+      whereLoop<T, C>(op);
+    });
+  });
+}
+
+}  // namespace cpu
+}  // namespace wt

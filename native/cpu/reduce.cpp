@@ -1,0 +1,124 @@
+// Reductions over the middle axis of [O, R, I] with the monoids of native/kernels/reduce_ops.h.
+// Rows are summed in blocks with 8 independent lanes (vectorisable), blocks combined pairwise.
+#include <vector>
+
+#include "../kernels/reduce_ops.h"
+#include "dispatch.h"
+#include "kernels.h"
+#include "thread_pool.h"
+
+namespace wt {
+namespace cpu {
+namespace {
+
+constexpr int kLanes = 8;
+constexpr int64_t kBlock = 2048;
+
+// Reduces x[0..n) (stride 1), indices starting at i0, into an accumulator.
+template <class M, class T>
+typename M::Acc reduceBlock(const M& mon, const T* x, int64_t n, int64_t i0) {
+  using Acc = typename M::Acc;
+  Acc lane[kLanes];
+  for (int l = 0; l < kLanes; ++l) lane[l] = mon.init();
+  int64_t j = 0;
+  for (; j + kLanes <= n; j += kLanes)
+    for (int l = 0; l < kLanes; ++l) lane[l] = mon.combine(lane[l], mon.lift(x[j + l], i0 + j + l));
+  for (; j < n; ++j) lane[0] = mon.combine(lane[0], mon.lift(x[j], i0 + j));
+  for (int w = kLanes / 2; w > 0; w /= 2)
+    for (int l = 0; l < w; ++l) lane[l] = mon.combine(lane[l], lane[l + w]);
+  return lane[0];
+}
+
+// Pairwise combination of block results (a binary counter of partial sums): error grows with
+// log(blocks), not with their number.
+template <class M, class T>
+typename M::Acc reduceRow(const M& mon, const T* x, int64_t r0, int64_t r1) {
+  using Acc = typename M::Acc;
+  Acc stack[64];
+  int64_t level[64];
+  int top = 0;
+  for (int64_t b = r0; b < r1; b += kBlock) {
+    Acc acc = reduceBlock(mon, x + b, (b + kBlock < r1 ? kBlock : r1 - b), b);
+    int64_t lv = 0;
+    while (top > 0 && level[top - 1] == lv) {
+      acc = mon.combine(stack[--top], acc);
+      ++lv;
+    }
+    stack[top] = acc;
+    level[top++] = lv;
+  }
+  Acc acc = mon.init();
+  while (top > 0) acc = mon.combine(stack[--top], acc);
+  return acc;
+}
+
+template <class M, class T, class TO>
+void reduceTyped(const M& mon, const wt_op& op) {
+  const int64_t O = op.in[0].shape[0], R = op.in[0].shape[1], I = op.in[0].shape[2];
+  const T* x = static_cast<const T*>(op.in[0].data);
+  TO* out = static_cast<TO*>(op.out[0].data);
+  using Acc = typename M::Acc;
+  if (I == 1) {
+    const int threads = numThreads();
+    if (O >= threads || R < 4 * kBlock) {
+      parallelFor(O, (1 << 15) / (R + 1) + 1, [&](int64_t b, int64_t e) {
+        for (int64_t o = b; o < e; ++o) out[o] = mon.finish(reduceRow(mon, x + o * R, 0, R), R);
+      });
+      return;
+    }
+    // Few long rows: split each row into one piece per thread, then combine in piece order.
+    for (int64_t o = 0; o < O; ++o) {
+      std::vector<Acc> part((size_t)threads, mon.init());
+      const int64_t blocks = (R + kBlock - 1) / kBlock;
+      parallelFor(threads, 1, [&](int64_t b, int64_t e) {
+        for (int64_t t = b; t < e; ++t) {
+          int64_t r0 = blocks * t / threads * kBlock, r1 = blocks * (t + 1) / threads * kBlock;
+          if (r1 > R) r1 = R;
+          if (r0 < r1) part[(size_t)t] = reduceRow(mon, x + o * R, r0, r1);
+        }
+      });
+      Acc acc = mon.init();
+      for (const Acc& p : part) acc = mon.combine(acc, p);
+      out[o] = mon.finish(acc, R);
+    }
+    return;
+  }
+  // Inner axis kept: walk R outermost so each step reads a contiguous run of I values.
+  constexpr int64_t kTile = 256;
+  const int64_t tiles = (I + kTile - 1) / kTile;
+  parallelFor(O * tiles, (1 << 15) / (R * kTile) + 1, [&](int64_t b, int64_t e) {
+    Acc acc[kTile];
+    for (int64_t w = b; w < e; ++w) {
+      const int64_t o = w / tiles, i0 = (w % tiles) * kTile;
+      const int64_t n = I - i0 < kTile ? I - i0 : kTile;
+      for (int64_t i = 0; i < n; ++i) acc[i] = mon.init();
+      const T* base = x + o * R * I + i0;
+      for (int64_t r = 0; r < R; ++r) {
+        const T* row = base + r * I;
+        for (int64_t i = 0; i < n; ++i) acc[i] = mon.combine(acc[i], mon.lift(row[i], r));
+      }
+      for (int64_t i = 0; i < n; ++i) out[o * I + i0 + i] = mon.finish(acc[i], R);
+    }
+  });
+}
+
+template <class T, class M>
+void dispatchOut(const M& mon, const wt_op& op) {
+  if (op.code == WT_RED_ARGMAX || op.code == WT_RED_ARGMIN) reduceTyped<M, T, int32_t>(mon, op);
+  else reduceTyped<M, T, T>(mon, op);
+}
+
+}  // namespace
+
+void reduce(const wt_op& op) {
+  const int32_t d = op.in[0].dtype;
+  bool ok = false;
+  if (d == WT_F32) ok = red::visitReal<float>(op.code, [&](auto m) { dispatchOut<float>(m, op); });
+  else if (d == WT_F64) ok = red::visitReal<double>(op.code, [&](auto m) { dispatchOut<double>(m, op); });
+  else if (d == WT_C64) ok = red::visitComplex<float>(op.code, [&](auto m) { reduceTyped<decltype(m), cplx<float>, cplx<float>>(m, op); });
+  else if (d == WT_C128) ok = red::visitComplex<double>(op.code, [&](auto m) { reduceTyped<decltype(m), cplx<double>, cplx<double>>(m, op); });
+  if (!ok) fail(WT_E_DTYPE, "cpu: reduction ", op.code, " does not support dtype ", d);
+}
+
+}  // namespace cpu
+}  // namespace wt

@@ -1,0 +1,126 @@
+// DeviceContext: lazy per-device set-up, chunked double-buffered host copies through pinned staging
+// buffers, and the reporting of asynchronous failures at synchronisation points.
+#include <string.h>
+
+#include <algorithm>
+#include <string>
+
+#include "device_context.cuh"
+#include "launch.cuh"
+
+namespace wt {
+namespace cuda {
+
+const char* opKindName(int kind) {
+  switch (kind) {
+    case WT_OP_COPY: return "copy";
+    case WT_OP_FILL: return "fill";
+    case WT_OP_IOTA: return "iota";
+    case WT_OP_UNARY: return "unary";
+    case WT_OP_BINARY: return "binary";
+    case WT_OP_WHERE: return "where";
+    case WT_OP_REDUCE: return "reduce";
+    case WT_OP_MATMUL: return "matmul";
+    case WT_OP_GATHER: return "gather";
+    case WT_OP_SCATTER_ADD: return "scatter_add";
+    case WT_OP_RANDOM: return "random";
+    case WT_OP_FFT: return "fft";
+    case WT_OP_RFFT: return "rfft";
+    case WT_OP_IRFFT: return "irfft";
+    default: return "unknown op";
+  }
+}
+
+DeviceContext::DeviceContext(int index) : index_(index) {}
+
+void DeviceContext::makeCurrent() {
+  check(cudaSetDevice(index_), "cudaSetDevice");
+  if (stream_) return;
+  check(cudaDeviceGetAttribute(&smCount_, cudaDevAttrMultiProcessorCount, index_), "cudaDeviceGetAttribute");
+  cudaStream_t stream;
+  check(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking), "cudaStreamCreateWithFlags");
+  for (int b = 0; b < 2; ++b) {
+    check(cudaMallocHost(reinterpret_cast<void**>(&staging_[b]), kStagingBytes), "cudaMallocHost");
+    check(cudaEventCreateWithFlags(&stagingFree_[b], cudaEventDisableTiming), "cudaEventCreateWithFlags");
+  }
+  check(cudaMallocHost(reinterpret_cast<void**>(&indexErrorHost_), sizeof(int)), "cudaMallocHost");
+  *indexErrorHost_ = 0;
+  check(cudaMalloc(reinterpret_cast<void**>(&indexErrorDevice_), sizeof(int)), "cudaMalloc");
+  check(cudaMemsetAsync(indexErrorDevice_, 0, sizeof(int), stream), "cudaMemsetAsync");
+  stream_ = stream;  // last: a failure above leaves the context to be set up again
+}
+
+void DeviceContext::copyToDevice(void* dst, const void* src, size_t bytes) {
+  unsigned char* d = static_cast<unsigned char*>(dst);
+  const unsigned char* s = static_cast<const unsigned char*>(src);
+  for (size_t done = 0, chunk = 0; done < bytes; done += kStagingBytes, ++chunk) {
+    int b = chunk % 2;
+    size_t n = std::min(kStagingBytes, bytes - done);
+    check(cudaEventSynchronize(stagingFree_[b]), "waiting for a staging buffer");
+    memcpy(staging_[b], s + done, n);
+    check(cudaMemcpyAsync(d + done, staging_[b], n, cudaMemcpyHostToDevice, stream_), "cudaMemcpyAsync");
+    check(cudaEventRecord(stagingFree_[b], stream_), "cudaEventRecord");
+  }
+}
+
+void DeviceContext::copyToHost(void* dst, const void* src, size_t bytes) {
+  queueIndexFlagRead();
+  unsigned char* d = static_cast<unsigned char*>(dst);
+  const unsigned char* s = static_cast<const unsigned char*>(src);
+  size_t chunks = (bytes + kStagingBytes - 1) / kStagingBytes;
+  cudaError_t waitResult = cudaSuccess;
+  // Chunk c + 1 is copied off the device while chunk c is copied out of pinned memory.
+  auto queueChunk = [&](size_t c) {
+    size_t off = c * kStagingBytes;
+    check(cudaMemcpyAsync(staging_[c % 2], s + off, std::min(kStagingBytes, bytes - off), cudaMemcpyDeviceToHost,
+                          stream_),
+          "cudaMemcpyAsync");
+    check(cudaEventRecord(stagingFree_[c % 2], stream_), "cudaEventRecord");
+  };
+  if (chunks > 0) queueChunk(0);
+  for (size_t c = 0; c < chunks && waitResult == cudaSuccess; ++c) {
+    if (c + 1 < chunks) queueChunk(c + 1);
+    waitResult = cudaEventSynchronize(stagingFree_[c % 2]);
+    if (waitResult == cudaSuccess) {
+      size_t off = c * kStagingBytes;
+      memcpy(d + off, staging_[c % 2], std::min(kStagingBytes, bytes - off));
+    }
+  }
+  if (waitResult == cudaSuccess) waitResult = cudaStreamSynchronize(stream_);
+  reportAsyncFailure(waitResult);
+}
+
+void DeviceContext::synchronize() {
+  queueIndexFlagRead();
+  reportAsyncFailure(cudaStreamSynchronize(stream_));
+}
+
+void DeviceContext::queueIndexFlagRead() {
+  if (indexCheckPending_)
+    check(cudaMemcpyAsync(indexErrorHost_, indexErrorDevice_, sizeof(int), cudaMemcpyDeviceToHost, stream_),
+          "cudaMemcpyAsync");
+}
+
+void DeviceContext::reportAsyncFailure(cudaError_t waitResult) {
+  unsigned ops = opsSinceSync_;
+  opsSinceSync_ = 0;
+  if (waitResult != cudaSuccess) {
+    std::string queued;
+    for (int kind = 0; kind < 32; ++kind)
+      if (ops & (1u << kind)) queued += std::string(queued.empty() ? "" : ", ") + opKindName(kind);
+    throw Failure(statusOf(waitResult), std::string(cudaGetErrorString(waitResult)) +
+                                            " (in work queued since the last synchronize: " +
+                                            (queued.empty() ? "copies only" : queued) +
+                                            "; WAVETAPE_CUDA_DEBUG=1 names the failing kernel)");
+  }
+  if (!indexCheckPending_) return;
+  indexCheckPending_ = false;
+  int failedKind = *indexErrorHost_;
+  if (failedKind == 0) return;
+  *indexErrorHost_ = 0;
+  check(cudaMemsetAsync(indexErrorDevice_, 0, sizeof(int), stream_), "cudaMemsetAsync");
+  throw Failure(WT_E_RANGE, std::string(opKindName(failedKind)) + ": index out of range");
+}
+
+}  // namespace cuda
+}  // namespace wt

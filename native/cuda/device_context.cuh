@@ -1,0 +1,82 @@
+// Per-device state of the CUDA plugin: the device's one stream, its caching allocator, pinned staging
+// buffers for host copies and the flag through which kernels report out-of-range indices.
+#pragma once
+#include <cuda_runtime.h>
+
+#include <mutex>
+
+#include "allocator.cuh"
+
+namespace wt {
+namespace cuda {
+
+class DeviceContext {
+ public:
+  explicit DeviceContext(int index);
+
+  // Held by every plugin entry point for the whole call: core may call from several host threads.
+  std::mutex mutex;
+
+  // Makes the device current on this thread and creates the stream, staging buffers and index flag
+  // on first use. Call with `mutex` held before any other member below.
+  void makeCurrent();
+
+  int index() const { return index_; }
+  int smCount() const { return smCount_; }
+  cudaStream_t stream() const { return stream_; }
+  CachingAllocator& allocator() { return allocator_; }
+
+  // Returns once `src` may be reused; the device copy completes in stream order.
+  void copyToDevice(void* dst, const void* src, size_t bytes);
+  // Waits for preceding work, copies, and throws Failure for an earlier asynchronous failure.
+  void copyToHost(void* dst, const void* src, size_t bytes);
+  // Waits for all queued work; throws Failure (WT_E_RANGE / WT_E_CUDA) for an asynchronous failure.
+  void synchronize();
+
+  // Records that an op of this kind was queued, so an asynchronous failure can name the candidates.
+  void noteOp(int kind) { opsSinceSync_ |= 1u << kind; }
+  // Device word a kernel sets to its op kind when it meets an index outside its range; the host
+  // reads it at the next synchronize / copyToHost and resets it after reporting.
+  int* indexErrorFlag() {
+    indexCheckPending_ = true;
+    return indexErrorDevice_;
+  }
+
+ private:
+  static constexpr size_t kStagingBytes = size_t(4) << 20;
+
+  void queueIndexFlagRead();
+  // Turns the outcome of waiting on the stream into a Failure, or resets the error state.
+  void reportAsyncFailure(cudaError_t waitResult);
+
+  int index_;
+  int smCount_ = 0;
+  cudaStream_t stream_ = nullptr;
+  CachingAllocator allocator_;
+  unsigned char* staging_[2] = {nullptr, nullptr};  // pinned, kStagingBytes each
+  cudaEvent_t stagingFree_[2] = {nullptr, nullptr};  // recorded after each copy out of / into staging_
+  int* indexErrorDevice_ = nullptr;
+  int* indexErrorHost_ = nullptr;  // pinned
+  bool indexCheckPending_ = false;
+  unsigned opsSinceSync_ = 0;
+};
+
+// Device memory for the duration of one op's launches. Releasing right after queueing is safe: the
+// allocator only hands the block to work queued later on the same stream.
+class DeviceScratch {
+ public:
+  DeviceScratch(DeviceContext& ctx, size_t bytes) : ctx_(ctx), ptr_(ctx.allocator().allocate(bytes)) {}
+  ~DeviceScratch() { ctx_.allocator().release(ptr_); }
+  DeviceScratch(const DeviceScratch&) = delete;
+  DeviceScratch& operator=(const DeviceScratch&) = delete;
+  void* get() const { return ptr_; }
+
+ private:
+  DeviceContext& ctx_;
+  void* ptr_;
+};
+
+const char* opKindName(int kind);
+
+}  // namespace cuda
+}  // namespace wt

@@ -1,0 +1,427 @@
+// The broadcasting elementwise kernel (a contiguous, vectorised path and a strided N-d path) and the
+// ops built on it: COPY (with dtype conversion), FILL, IOTA, UNARY, BINARY and WHERE.
+#include <stdint.h>
+
+#include <initializer_list>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+#include "dtype_dispatch.cuh"
+#include "index_math.cuh"
+#include "kernels/complex.h"
+#include "kernels/elementwise.h"
+#include "launch.cuh"
+#include "ops.cuh"
+
+namespace wt {
+namespace cuda {
+namespace {
+
+constexpr int kElementwiseThreads = 256;
+
+// ---- kernels -------------------------------------------------------------------------------
+// Both kernels compute out[i] = op(i, in_0[i], in_1[i], ...) where i is the flat row-major output
+// index (IOTA uses it; every other op ignores it).
+
+// An input of the contiguous path: dense like the output, or one value broadcast to all.
+template <class T>
+struct ContiguousInput {
+  const T* data;
+  bool broadcast;
+};
+
+template <class T>
+__device__ __forceinline__ T loadOne(const ContiguousInput<T>& in, int64_t i) {
+  return in.broadcast ? in.data[0] : in.data[i];
+}
+
+template <int N, class T>
+__device__ __forceinline__ Pack<T, N> loadPack(const ContiguousInput<T>& in, int64_t pack) {
+  if (!in.broadcast) return reinterpret_cast<const Pack<T, N>*>(in.data)[pack];
+  Pack<T, N> p;
+  T v = in.data[0];
+#pragma unroll
+  for (int j = 0; j < N; ++j) p.v[j] = v;
+  return p;
+}
+
+template <int N, class Op, class Out, class... In>
+__device__ __forceinline__ void storePack(const Op& op, Out* out, int64_t pack, Pack<In, N>... in) {
+  Pack<Out, N> result;
+#pragma unroll
+  for (int j = 0; j < N; ++j) result.v[j] = op(pack * N + j, in.v[j]...);
+  reinterpret_cast<Pack<Out, N>*>(out)[pack] = result;
+}
+
+// Grid: 1-D, grid-stride over packs of N outputs (one 16-byte store each), then the n % N tail
+// element by element. Requires every dense operand aligned to its pack size.
+template <int N, class Op, class Out, class... In>
+__global__ void __launch_bounds__(kElementwiseThreads)
+    elementwiseContiguous(Op op, int64_t n, Out* out, ContiguousInput<In>... in) {
+  int64_t stride = int64_t(gridDim.x) * blockDim.x;
+  int64_t first = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
+  int64_t packs = n / N;
+  for (int64_t p = first; p < packs; p += stride) storePack<N>(op, out, p, loadPack<N>(in, p)...);
+  for (int64_t i = packs * N + first; i < n; i += stride) out[i] = op(i, loadOne(in, i)...);
+}
+
+// Shape of the strided path, innermost dimension first, with a divider per dimension.
+struct StridedShape {
+  int ndim;
+  IntDivider dims[WT_MAX_DIMS];
+};
+
+// An operand of the strided path: strides (in elements) per dimension, innermost first.
+template <class T>
+struct StridedOperand {
+  T* data;
+  int64_t strides[WT_MAX_DIMS];
+};
+
+template <class T>
+__device__ __forceinline__ T& elementAt(const StridedOperand<T>& v, const int64_t (&coord)[WT_MAX_DIMS], int ndim) {
+  int64_t offset = 0;
+#pragma unroll
+  for (int d = 0; d < WT_MAX_DIMS; ++d)
+    if (d < ndim) offset += coord[d] * v.strides[d];
+  return v.data[offset];
+}
+
+// Grid: 1-D, grid-stride over output elements; each decomposes its flat index into coordinates
+// (one multiply-high per dimension) and addresses every operand through its own strides.
+template <class Op, class Out, class... In>
+__global__ void __launch_bounds__(kElementwiseThreads)
+    elementwiseStrided(Op op, int64_t n, StridedShape shape, StridedOperand<Out> out, StridedOperand<const In>... in) {
+  int64_t stride = int64_t(gridDim.x) * blockDim.x;
+  for (int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += stride) {
+    int64_t coord[WT_MAX_DIMS];
+    uint64_t rest = uint64_t(i);
+#pragma unroll
+    for (int d = 0; d < WT_MAX_DIMS; ++d) {
+      if (d + 1 < shape.ndim) {
+        uint64_t q = shape.dims[d].div(rest);
+        coord[d] = int64_t(rest - q * shape.dims[d].divisor);
+        rest = q;
+      } else {
+        coord[d] = d + 1 == shape.ndim ? int64_t(rest) : 0;
+      }
+    }
+    elementAt(out, coord, shape.ndim) = op(i, elementAt(in, coord, shape.ndim)...);
+  }
+}
+
+// ---- host: layout and launch -----------------------------------------------------------------
+
+// The iteration space of one elementwise op: the output's shape with size-1 dimensions dropped and
+// dimensions merged wherever every operand is dense across them (row-major, outermost first).
+// Operand 0 is the output.
+struct ElementwiseLayout {
+  int ndim = 0;
+  int nOperands = 0;
+  int64_t shape[WT_MAX_DIMS];
+  int64_t strides[4][WT_MAX_DIMS];
+
+  ElementwiseLayout(const wt_view& out, std::initializer_list<const wt_view*> ins) {
+    const wt_view* views[4] = {&out};
+    for (const wt_view* v : ins) views[++nOperands] = v;
+    ++nOperands;
+    for (int d = 0; d < out.ndim; ++d) {
+      if (out.shape[d] == 1) continue;
+      shape[ndim] = out.shape[d];
+      for (int k = 0; k < nOperands; ++k) strides[k][ndim] = broadcastStride(*views[k], out, d);
+      ++ndim;
+    }
+    int merged = 0;
+    for (int d = 0; d < ndim; ++d) {
+      bool mergeable = merged > 0;
+      for (int k = 0; k < nOperands && mergeable; ++k)
+        mergeable = strides[k][merged - 1] == strides[k][d] * shape[d];
+      if (mergeable) {
+        shape[merged - 1] *= shape[d];
+        for (int k = 0; k < nOperands; ++k) strides[k][merged - 1] = strides[k][d];
+      } else {
+        shape[merged] = shape[d];
+        for (int k = 0; k < nOperands; ++k) strides[k][merged] = strides[k][d];
+        ++merged;
+      }
+    }
+    ndim = merged;
+  }
+
+  // Stride of `v` along output dimension d: inputs align to the output from the right, and a size-1
+  // (or missing) dimension broadcasts.
+  static int64_t broadcastStride(const wt_view& v, const wt_view& out, int d) {
+    int vd = d - (out.ndim - v.ndim);
+    if (vd < 0 || v.shape[vd] == 1) return 0;
+    return v.strides[vd];
+  }
+
+  bool contiguous() const {
+    if (ndim == 0) return true;
+    if (ndim > 1 || strides[0][0] != 1) return false;
+    for (int k = 1; k < nOperands; ++k)
+      if (strides[k][0] != 0 && strides[k][0] != 1) return false;
+    return true;
+  }
+  bool broadcast(int k) const { return ndim == 0 || strides[k][0] == 0; }
+
+  StridedShape stridedShape() const {
+    StridedShape s;
+    s.ndim = ndim;
+    for (int d = 0; d < WT_MAX_DIMS; ++d) s.dims[d] = IntDivider::of(d < ndim ? uint64_t(shape[ndim - 1 - d]) : 1);
+    return s;
+  }
+  template <class T>
+  StridedOperand<T> stridedOperand(int k, void* data) const {
+    StridedOperand<T> v;
+    v.data = static_cast<T*>(data);
+    for (int d = 0; d < WT_MAX_DIMS; ++d) v.strides[d] = d < ndim ? strides[k][ndim - 1 - d] : 0;
+    return v;
+  }
+};
+
+// Outputs per 16-byte store in the contiguous path.
+template <class T>
+constexpr int packWidth() {
+  return sizeof(T) >= 16 ? 1 : int(16 / sizeof(T));
+}
+
+inline bool alignedTo(const void* p, size_t bytes) { return reinterpret_cast<uintptr_t>(p) % bytes == 0; }
+
+template <class Out, class... In, class Op, class... Views, size_t... K>
+void launchElementwise(DeviceContext& ctx, const Op& op, const wt_view& out, std::index_sequence<K...>,
+                       const Views&... ins) {
+  int64_t n = elementCount(out);
+  if (n == 0) return;
+  ElementwiseLayout layout(out, {&ins...});
+  constexpr int N = packWidth<Out>();
+  bool packable = layout.contiguous() && alignedTo(out.data, N * sizeof(Out));
+  bool inputsPackable[] = {true, (layout.broadcast(K + 1) || alignedTo(ins.data, N * sizeof(In)))...};
+  for (bool ok : inputsPackable) packable = packable && ok;
+  if (packable) {
+    launch("elementwiseContiguous", elementwiseContiguous<N, Op, Out, In...>,
+           dim3(gridFor(ctx, (n + N - 1) / N, kElementwiseThreads)), dim3(kElementwiseThreads), 0, ctx.stream(), op, n,
+           static_cast<Out*>(out.data),
+           ContiguousInput<In>{static_cast<const In*>(ins.data), layout.broadcast(K + 1)}...);
+  } else {
+    launch("elementwiseStrided", elementwiseStrided<Op, Out, In...>, dim3(gridFor(ctx, n, kElementwiseThreads)),
+           dim3(kElementwiseThreads), 0, ctx.stream(), op, n, layout.stridedShape(),
+           layout.template stridedOperand<Out>(0, out.data),
+           layout.template stridedOperand<const In>(K + 1, const_cast<void*>(ins.data))...);
+  }
+}
+
+// out = op(ins...) elementwise, with Out and In... the element types of out and ins.
+template <class Out, class... In, class Op, class... Views>
+void elementwise(DeviceContext& ctx, const Op& op, const wt_view& out, const Views&... ins) {
+  static_assert(sizeof...(In) == sizeof...(Views), "one element type per input view");
+  launchElementwise<Out, In...>(ctx, op, out, std::index_sequence_for<In...>{}, ins...);
+}
+
+// ---- the per-element operations ----------------------------------------------------------------
+
+// A shared functor from kernels/elementwise.h applied to the inputs.
+template <class F>
+struct Apply {
+  F f;
+  template <class... X>
+  WT_HD auto operator()(int64_t, X... x) const {
+    return f(x...);
+  }
+};
+
+// Value conversions of WT_OP_COPY: real/int32 -> real/int32, real -> complex, complex -> complex.
+template <class Out>
+struct Converter {
+  template <class In>
+  static WT_HD Out from(In x) {
+    return static_cast<Out>(x);
+  }
+};
+template <class T>
+struct Converter<cplx<T>> {
+  template <class In>
+  static WT_HD cplx<T> from(In x) {
+    return {static_cast<T>(x), T(0)};
+  }
+  template <class U>
+  static WT_HD cplx<T> from(cplx<U> x) {
+    return {static_cast<T>(x.re), static_cast<T>(x.im)};
+  }
+};
+template <class Out>
+struct ConvertTo {
+  template <class In>
+  WT_HD Out operator()(int64_t, In x) const {
+    return Converter<Out>::from(x);
+  }
+};
+template <class Out, class In>
+constexpr bool copyConvertible() {
+  if (is_cplx<Out>::value) return !std::is_same<In, int32_t>::value;
+  return !is_cplx<In>::value;
+}
+
+template <class T>
+struct Constant {
+  T value;
+  WT_HD T operator()(int64_t) const { return value; }
+};
+
+// IOTA: evaluated in double and rounded once to the output type.
+template <class T>
+struct Ramp {
+  double start, step;
+  WT_HD T operator()(int64_t k) const { return static_cast<T>(start + double(k) * step); }
+};
+
+template <class T>
+WT_HD bool nonzero(T x) {
+  return x != T(0);
+}
+template <class T>
+WT_HD bool nonzero(cplx<T> x) {
+  return x.re != T(0) || x.im != T(0);
+}
+template <class T>
+struct SelectNonzero {
+  template <class C>
+  WT_HD T operator()(int64_t, C cond, T a, T b) const {
+    return nonzero(cond) ? a : b;
+  }
+};
+
+template <class T>
+struct MakeComplex {
+  WT_HD cplx<T> operator()(int64_t, T re, T im) const { return {re, im}; }
+};
+
+template <class T>
+T fillValue(double re, double im) {
+  return static_cast<T>(re);
+}
+template <>
+cplx<float> fillValue<cplx<float>>(double re, double im) {
+  return {float(re), float(im)};
+}
+template <>
+cplx<double> fillValue<cplx<double>>(double re, double im) {
+  return {re, im};
+}
+
+[[noreturn]] void unsupportedCode(const char* op, int code, int dtype) {
+  throw Failure(WT_E_DTYPE, std::string(op) + " code " + std::to_string(code) + " does not support " +
+                                dtypeName(dtype));
+}
+
+}  // namespace
+
+// ---- op entry points ---------------------------------------------------------------------------
+
+void runCopy(DeviceContext& ctx, const wt_op& op) {
+  const wt_view& in = op.in[0];
+  const wt_view& out = op.out[0];
+  withAnyDtype(in.dtype, "copy input", [&](auto inTag) {
+    using In = typename decltype(inTag)::type;
+    withAnyDtype(out.dtype, "copy output", [&](auto outTag) {
+      using Out = typename decltype(outTag)::type;
+      if constexpr (!copyConvertible<Out, In>()) {
+        throw Failure(WT_E_DTYPE, "copy cannot convert " + dtypeName(in.dtype) + " to " + dtypeName(out.dtype));
+      } else if constexpr (std::is_same<In, Out>::value) {
+        if (isContiguous(in) && isContiguous(out)) {
+          check(cudaMemcpyAsync(out.data, in.data, elementCount(out) * sizeof(Out), cudaMemcpyDeviceToDevice,
+                                ctx.stream()),
+                "copy: cudaMemcpyAsync");
+          return;
+        }
+        elementwise<Out, In>(ctx, ConvertTo<Out>{}, out, in);
+      } else {
+        elementwise<Out, In>(ctx, ConvertTo<Out>{}, out, in);
+      }
+    });
+  });
+}
+
+void runFill(DeviceContext& ctx, const wt_op& op) {
+  withAnyDtype(op.out[0].dtype, "fill", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    elementwise<T>(ctx, Constant<T>{fillValue<T>(op.f[0], op.f[1])}, op.out[0]);
+  });
+}
+
+void runIota(DeviceContext& ctx, const wt_op& op) {
+  const wt_view& out = op.out[0];
+  auto ramp = [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    elementwise<T>(ctx, Ramp<T>{op.f[0], op.f[1]}, out);
+  };
+  if (out.dtype == WT_I32) return ramp(TypeTag<int32_t>{});
+  withRealDtype(out.dtype, "iota", ramp);
+}
+
+void runUnary(DeviceContext& ctx, const wt_op& op) {
+  const wt_view& in = op.in[0];
+  const wt_view& out = op.out[0];
+  withFloatingDtype(in.dtype, "unary", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    bool known;
+    if constexpr (is_cplx<T>::value) {
+      using R = typename real_of<T>::type;
+      if (ew::unaryComplexToReal(op.code)) {
+        requireDtype(out, dtypeOf<R>(), "unary output");
+        known = ew::visitComplexToReal(op.code, [&](auto f) { elementwise<R, T>(ctx, Apply<decltype(f)>{f}, out, in); });
+      } else {
+        requireDtype(out, dtypeOf<T>(), "unary output");
+        known = ew::visitComplexUnary(op.code, op.f[0], op.f[1],
+                                      [&](auto f) { elementwise<T, T>(ctx, Apply<decltype(f)>{f}, out, in); });
+      }
+    } else {
+      requireDtype(out, dtypeOf<T>(), "unary output");
+      known = ew::visitRealUnary(op.code, op.f[0], op.f[1],
+                                 [&](auto f) { elementwise<T, T>(ctx, Apply<decltype(f)>{f}, out, in); });
+    }
+    if (!known) unsupportedCode("unary", op.code, in.dtype);
+  });
+}
+
+void runBinary(DeviceContext& ctx, const wt_op& op) {
+  const wt_view& a = op.in[0];
+  const wt_view& b = op.in[1];
+  const wt_view& out = op.out[0];
+  requireDtype(b, a.dtype, "binary input 1");
+  if (op.code == WT_BIN_COMPLEX) {
+    return withRealDtype(a.dtype, "binary complex", [&](auto tag) {
+      using T = typename decltype(tag)::type;
+      requireDtype(out, dtypeOf<cplx<T>>(), "binary output");
+      elementwise<cplx<T>, T, T>(ctx, MakeComplex<T>{}, out, a, b);
+    });
+  }
+  requireDtype(out, a.dtype, "binary output");
+  withFloatingDtype(a.dtype, "binary", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    auto apply = [&](auto f) { elementwise<T, T, T>(ctx, Apply<decltype(f)>{f}, out, a, b); };
+    bool known;
+    if constexpr (is_cplx<T>::value)
+      known = ew::visitComplexBinary(op.code, apply);
+    else
+      known = ew::visitRealBinary(op.code, apply);
+    if (!known) unsupportedCode("binary", op.code, a.dtype);
+  });
+}
+
+void runWhere(DeviceContext& ctx, const wt_op& op) {
+  const wt_view& cond = op.in[0];
+  const wt_view& out = op.out[0];
+  requireDtype(op.in[1], out.dtype, "where input 1");
+  requireDtype(op.in[2], out.dtype, "where input 2");
+  withFloatingDtype(out.dtype, "where", [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    if (cond.dtype == WT_I32) return elementwise<T, int32_t, T, T>(ctx, SelectNonzero<T>{}, out, cond, op.in[1], op.in[2]);
+    requireDtype(cond, out.dtype, "where condition");
+    elementwise<T, T, T, T>(ctx, SelectNonzero<T>{}, out, cond, op.in[1], op.in[2]);
+  });
+}
+
+}  // namespace cuda
+}  // namespace wt
