@@ -2,9 +2,12 @@
  * The error type every wavetape failure throws, with a stable machine-readable code.
  */
 
+/** Every stable error code: shapes, dtypes, values out of range, devices, memory, disposed
+ * tensors, CUDA runtime failures, and internal errors (a bug: please report it). */
+export const ERROR_CODES = ['E_SHAPE', 'E_DTYPE', 'E_RANGE', 'E_DEVICE', 'E_OOM', 'E_DISPOSED', 'E_CUDA', 'E_INTERNAL'] as const;
+
 /** Stable error codes; match on `err.code`, never on the message. */
-export type ErrorCode =
-  | 'E_SHAPE' | 'E_DTYPE' | 'E_RANGE' | 'E_DEVICE' | 'E_OOM' | 'E_DISPOSED' | 'E_CUDA' | 'E_INTERNAL';
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /**
  * Thrown (or used to reject a promise) for bad arguments and runtime failures. The message names

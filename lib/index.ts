@@ -3,8 +3,8 @@
  * simt devices, elementwise and reduction ops, and a reverse-mode autograd tape.
  * @packageDocumentation
  */
-export { WavetapeError, ErrorCode } from './errors';
-export { Tensor, DType, TypedArray, NestedArray } from './tensor';
+export { WavetapeError, ERROR_CODES, type ErrorCode } from './errors';
+export { Tensor, type DType, type TypedArray, type NestedArray } from './tensor';
 export { tidy, keep } from './engine';
 export { devices, backends, getDevice, setDevice, numThreads, setNumThreads, sync } from './device';
 export * from './creation';
@@ -13,7 +13,13 @@ export {
   neg, abs, square, sqrt, exp, log, log1p, expm1, sigmoid, tanh, relu, softplus, sin, cos, sign,
   reciprocal, clamp, affine, where,
 } from './ops/elementwise';
-export { sum, mean, max, min, prod, logsumexp, norm, argmax, argmin, ReduceOptions } from './ops/reduce';
-export { grad, valueAndGrad, variable, Variable, gradients, stopGradient, defineGradient, differentiableOps, GradOptions, GradFn, GradContext } from './autograd';
-export { memory, MemoryInfo } from './memory';
+export { sum, mean, max, min, prod, logsumexp, norm, argmax, argmin, type ReduceOptions } from './ops/reduce';
+export {
+  reshape, expandDims, squeeze, flatten, transpose, permute, swapAxes, broadcastTo, slice, sliceAxes, flip,
+  concat, stack, pad, roll, gather, scatterAdd, cast, to, contiguous, type SliceSpec,
+} from './ops/layout';
+export { real, imag, complex, conj, abs2, angle } from './ops/complex';
+export { matmul } from './ops/linalg';
+export { grad, valueAndGrad, variable, Variable, gradients, stopGradient, defineGradient, differentiableOps, type GradOptions, type GradFn, type GradContext } from './autograd';
+export { memory, type MemoryInfo } from './memory';
 export * as testing from './testing';

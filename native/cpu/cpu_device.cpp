@@ -1,6 +1,8 @@
 // The CPU device: host memory from the allocator, ops dispatched to native/cpu kernels.
 #include <cstdlib>
 #include <cstring>
+#include <map>
+#include <mutex>
 
 #include "../core/device.h"
 #include "../core/dtype.h"
@@ -10,16 +12,71 @@
 namespace wt {
 namespace {
 
+// Large blocks are kept for reuse: glibc returns them to the kernel on free (they are mmap'd),
+// so every new big tensor would pay a page fault per 4 KiB on first touch — slower than the
+// op itself for a streaming add. Small blocks go straight to malloc, which already caches them.
+class BlockCache {
+ public:
+  static constexpr size_t kMinCached = size_t(1) << 16;  // 64 KiB
+  static constexpr size_t kMaxCached = size_t(1) << 30;  // keep at most 1 GiB idle
+
+  static size_t roundUp(size_t bytes) {
+    return bytes >= kMinCached ? (bytes + 4095) / 4096 * 4096 : (bytes + 63) / 64 * 64;
+  }
+  void* take(size_t rounded) {
+    if (rounded < kMinCached) return nullptr;
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = free_.find(rounded);
+    if (it == free_.end()) return nullptr;
+    void* p = it->second;
+    free_.erase(it);
+    cached_ -= rounded;
+    return p;
+  }
+  bool give(void* p, size_t rounded) {
+    if (rounded < kMinCached) return false;
+    std::lock_guard<std::mutex> lock(mu_);
+    if (cached_ + rounded > kMaxCached) return false;
+    free_.emplace(rounded, p);
+    cached_ += rounded;
+    return true;
+  }
+  void clear() {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [size, p] : free_) std::free(p);
+    free_.clear();
+    cached_ = 0;
+  }
+  size_t cached() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return cached_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::multimap<size_t, void*> free_;
+  size_t cached_ = 0;
+};
+
 class CpuDevice final : public Device {
  public:
   CpuDevice() : Device("cpu") {}
   void* alloc(size_t bytes) override {
+    const size_t rounded = BlockCache::roundUp(bytes);
+    if (void* p = cache_.take(rounded)) return p;
     // 64-byte alignment: whole cache lines and aligned AVX-512 loads.
-    void* p = std::aligned_alloc(64, (bytes + 63) / 64 * 64);
+    void* p = std::aligned_alloc(64, rounded);
+    if (!p) {
+      cache_.clear();  // out of memory: give back what is idle and try once more
+      p = std::aligned_alloc(64, rounded);
+    }
     if (!p) fail(WT_E_OOM, "out of host memory allocating ", bytes, " bytes");
     return p;
   }
-  void release(void* p, size_t) override { std::free(p); }
+  void release(void* p, size_t bytes) override {
+    if (!cache_.give(p, BlockCache::roundUp(bytes))) std::free(p);
+  }
+  void cacheInfo(uint64_t* cachedBytes) const override { *cachedBytes = cache_.cached(); }
   void copyFromHost(void* dst, const void* src, size_t bytes) override { std::memcpy(dst, src, bytes); }
   void copyToHost(void* dst, const void* src, size_t bytes) override { std::memcpy(dst, src, bytes); }
   void synchronize() override {}
@@ -40,6 +97,9 @@ class CpuDevice final : public Device {
       default: fail(WT_E_INTERNAL, "cpu: unknown op kind ", op.kind);
     }
   }
+
+ private:
+  BlockCache cache_;
 };
 
 }  // namespace

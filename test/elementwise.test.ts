@@ -1,0 +1,162 @@
+// Elementwise ops on every device: values against float64 references computed here with Math.*,
+// broadcasting, numerically stable forms at large magnitudes, and gradcheck for each
+// differentiable op.
+import * as wt from '../lib';
+import { expectClose, isKernelDevice, randomArray, testDevices } from './helpers';
+
+type Ref1 = (x: number) => number;
+// [op, reference, input range]: ranges keep each op inside its domain.
+const UNARY: [string, (x: wt.Tensor) => wt.Tensor, Ref1, [number, number]][] = [
+  ['neg', wt.neg, (x) => -x, [-3, 3]],
+  ['abs', wt.abs, Math.abs, [-3, 3]],
+  ['square', wt.square, (x) => x * x, [-3, 3]],
+  ['sqrt', wt.sqrt, Math.sqrt, [0.1, 4]],
+  ['exp', wt.exp, Math.exp, [-5, 5]],
+  ['log', wt.log, Math.log, [0.1, 5]],
+  ['log1p', wt.log1p, Math.log1p, [-0.9, 5]],
+  ['expm1', wt.expm1, Math.expm1, [-3, 3]],
+  ['sigmoid', wt.sigmoid, (x) => 1 / (1 + Math.exp(-x)), [-8, 8]],
+  ['tanh', wt.tanh, Math.tanh, [-4, 4]],
+  ['relu', wt.relu, (x) => Math.max(x, 0), [-3, 3]],
+  ['softplus', wt.softplus, (x) => Math.log1p(Math.exp(x)), [-8, 8]],
+  ['sin', wt.sin, Math.sin, [-6, 6]],
+  ['cos', wt.cos, Math.cos, [-6, 6]],
+  ['sign', wt.sign, Math.sign, [-3, 3]],
+  ['reciprocal', wt.reciprocal, (x) => 1 / x, [0.2, 3]],
+];
+
+type Ref2 = (a: number, b: number) => number;
+const BINARY: [string, (a: wt.Tensor, b: wt.Tensor) => wt.Tensor, Ref2, [number, number], [number, number]][] = [
+  ['add', wt.add, (a, b) => a + b, [-3, 3], [-3, 3]],
+  ['sub', wt.sub, (a, b) => a - b, [-3, 3], [-3, 3]],
+  ['mul', wt.mul, (a, b) => a * b, [-3, 3], [-3, 3]],
+  ['div', wt.div, (a, b) => a / b, [-3, 3], [0.5, 3]],
+  ['pow', wt.pow, (a, b) => Math.pow(a, b), [0.2, 3], [-2, 2]],
+  ['maximum', wt.maximum, Math.max, [-3, 3], [-3, 3]],
+  ['minimum', wt.minimum, Math.min, [-3, 3], [-3, 3]],
+];
+
+const COMPARE: [string, (a: wt.Tensor, b: wt.Tensor) => wt.Tensor, (a: number, b: number) => boolean][] = [
+  ['equal', wt.equal, (a, b) => a === b],
+  ['notEqual', wt.notEqual, (a, b) => a !== b],
+  ['less', wt.less, (a, b) => a < b],
+  ['lessEqual', wt.lessEqual, (a, b) => a <= b],
+  ['greater', wt.greater, (a, b) => a > b],
+  ['greaterEqual', wt.greaterEqual, (a, b) => a >= b],
+];
+
+// float32 results are rounded from float64 inputs that were themselves rounded to float32.
+const f32 = (xs: Float64Array) => Float64Array.from(new Float32Array(xs));
+
+describe.each(testDevices())('elementwise on %s', (device) => {
+  // 1000 elements: not a multiple of a block or SIMD width; enough for several blocks on simt.
+  const n = isKernelDevice(device) ? 300 : 1000;
+
+  describe.each(['float32', 'float64'] as const)('%s', (dtype) => {
+    const atol = dtype === 'float32' ? 1e-6 : 1e-15;
+    const rtol = dtype === 'float32' ? 4e-6 : 4e-15;
+    const cast = dtype === 'float32' ? f32 : (x: Float64Array) => x;
+
+    test.each(UNARY)('%s matches Math', (_name, op, ref, [lo, hi]) => {
+      const x = cast(randomArray(n, 11, lo, hi));
+      const y = wt.tidy(() => op(wt.tensor(x, [n], { dtype, device })).dataSync());
+      expectClose(y, Array.from(x, ref), atol, rtol);
+    });
+
+    test.each(BINARY)('%s matches the reference', (_name, op, ref, ra, rb) => {
+      const a = cast(randomArray(n, 3, ...ra));
+      const b = cast(randomArray(n, 4, ...rb));
+      const y = wt.tidy(() => op(wt.tensor(a, [n], { dtype, device }), wt.tensor(b, [n], { dtype, device })).dataSync());
+      expectClose(y, Array.from(a, (v, i) => ref(v, b[i])), atol, rtol);
+    });
+
+    test.each(COMPARE)('%s gives 1/0 of the input dtype', (_name, op, ref) => {
+      const a = [1, 2, 3, 4, -1, 0];
+      const b = [1, 3, 2, 4, 0, -0];
+      const y = wt.tidy(() => {
+        const t = op(wt.tensor(a, undefined, { dtype, device }), wt.tensor(b, undefined, { dtype, device }));
+        expect(t.dtype).toBe(dtype);
+        return Array.from(t.dataSync());
+      });
+      expect(y).toEqual(a.map((v, i) => (ref(v, b[i]) ? 1 : 0)));
+    });
+
+    test('broadcasting [4,1,3] with [5,1] gives [4,5,3]', () => {
+      const a = cast(randomArray(12, 5));
+      const b = cast(randomArray(5, 6));
+      wt.tidy(() => {
+        const y = wt.mul(wt.tensor(a, [4, 1, 3], { dtype, device }), wt.tensor(b, [5, 1], { dtype, device }));
+        expect(y.shape).toEqual([4, 5, 3]);
+        const expected: number[] = [];
+        for (let i = 0; i < 4; i++) for (let j = 0; j < 5; j++) for (let k = 0; k < 3; k++) expected.push(a[i * 3 + k] * b[j]);
+        expectClose(y.dataSync(), expected, atol, rtol);
+      });
+    });
+
+    test('scalars broadcast from JS numbers', () => {
+      wt.tidy(() => {
+        const x = wt.tensor([1, 2, 3], undefined, { dtype, device });
+        expect(Array.from(wt.add(x, 0.5).dataSync())).toEqual([1.5, 2.5, 3.5]);
+        expect(Array.from(wt.sub(2, x).dataSync())).toEqual([1, 0, -1]);
+      });
+    });
+
+    test('clamp, affine and where', () => {
+      wt.tidy(() => {
+        const x = wt.tensor([-2, -0.5, 0, 0.5, 2], undefined, { dtype, device });
+        expect(Array.from(wt.clamp(x, -1, 1).dataSync())).toEqual([-1, -0.5, 0, 0.5, 1]);
+        expect(Array.from(wt.affine(x, 2, 1).dataSync())).toEqual([-3, 0, 1, 2, 5]);
+        const y = wt.where(wt.greater(x, 0), x, wt.neg(x));
+        expect(Array.from(y.dataSync())).toEqual([2, 0.5, 0, 0.5, 2]);
+      });
+    });
+
+    test('softplus, sigmoid and log1p stay finite and exact at large magnitudes', () => {
+      wt.tidy(() => {
+        const big = dtype === 'float32' ? 80 : 700;
+        const x = wt.tensor([-1000, -big, big, 1000], undefined, { dtype, device });
+        const sp = Array.from(wt.softplus(x).dataSync());
+        expect(sp[0]).toBe(0);
+        expect(sp[1]).toBeGreaterThanOrEqual(0);
+        expectClose([sp[2], sp[3]], [big, 1000], 0, 1e-7);
+        expect(Array.from(wt.sigmoid(x).dataSync())).toEqual([0, expect.any(Number), 1, 1]);
+      });
+    });
+  });
+
+  describe('gradients (float64, central differences)', () => {
+    const inRange = (k: number, [lo, hi]: [number, number], seed: number) =>
+      wt.tensor(randomArray(k, seed, lo, hi), [k], { dtype: 'float64', device });
+    test.each(UNARY.filter(([name]) => name !== 'sign'))('%s', (name, op, _ref, range) => {
+      wt.tidy(() => {
+        // Keep relu/abs away from their kink, where central differences are meaningless.
+        const r: [number, number] = name === 'relu' || name === 'abs' ? [0.2, 2] : range;
+        const x = wt.mul(inRange(6, r, 21), wt.tensor([1, -1, 1, -1, 1, -1].map((s) => (name === 'relu' || name === 'abs' ? s : 1)), [6], { dtype: 'float64', device }));
+        expect(wt.testing.gradcheck((t) => wt.sum(wt.mul(op(t), wt.arange(1, 7, 1, { dtype: 'float64', device }))), [x])).toEqual([]);
+      });
+    });
+    test.each(BINARY)('%s', (name, op, _ref, ra, rb) => {
+      wt.tidy(() => {
+        const a = inRange(6, ra, 31);
+        // maximum/minimum: keep the operands apart so the subgradient is unambiguous.
+        const b = name === 'maximum' || name === 'minimum' ? wt.add(a, wt.tensor([0.5, -0.5, 0.7, -0.7, 0.3, -0.3], [6], { dtype: 'float64', device })) : inRange(6, rb, 32);
+        expect(wt.testing.gradcheck((u, v) => wt.sum(wt.mul(op(u, v), wt.arange(1, 7, 1, { dtype: 'float64', device }))), [a, b])).toEqual([]);
+      });
+    });
+    test('broadcast gradients sum over broadcast axes', () => {
+      wt.tidy(() => {
+        const a = wt.tensor(randomArray(6, 41), [2, 1, 3], { dtype: 'float64', device });
+        const b = wt.tensor(randomArray(4, 42), [4, 1], { dtype: 'float64', device });
+        expect(wt.testing.gradcheck((u, v) => wt.sum(wt.square(wt.mul(wt.add(u, v), v))), [a, b])).toEqual([]);
+      });
+    });
+    test('clamp, affine and where', () => {
+      wt.tidy(() => {
+        const x = wt.tensor([-2, -0.5, 0.3, 0.6, 2], [5], { dtype: 'float64', device });
+        const y = wt.tensor([1, 2, 3, 4, 5], [5], { dtype: 'float64', device });
+        const c = wt.greater(x, 0);
+        expect(wt.testing.gradcheck((u, v) => wt.sum(wt.mul(wt.where(c, wt.clamp(u, -1, 1), wt.affine(v, 3, 1)), v)), [x, y])).toEqual([]);
+      });
+    });
+  });
+});
