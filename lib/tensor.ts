@@ -67,7 +67,7 @@ export class Tensor {
    * Resolves to a fresh, JS-owned copy of the data once the ops producing it have run. Complex
    * tensors read as interleaved (re, im) pairs. Rejects with the error of a failed op.
    */
-  data(): Promise<TypedArray> {
+  async data(): Promise<TypedArray> {
     return native.read(this.handle);
   }
   /** Like {@link data}, blocking the thread until the data is ready. */

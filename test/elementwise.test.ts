@@ -107,7 +107,7 @@ describe.each(testDevices())('elementwise on %s', (device) => {
         expect(Array.from(wt.clamp(x, -1, 1).dataSync())).toEqual([-1, -0.5, 0, 0.5, 1]);
         expect(Array.from(wt.affine(x, 2, 1).dataSync())).toEqual([-3, 0, 1, 2, 5]);
         const y = wt.where(wt.greater(x, 0), x, wt.neg(x));
-        expect(Array.from(y.dataSync())).toEqual([2, 0.5, 0, 0.5, 2]);
+        expect(Array.from(y.dataSync())).toEqual([2, 0.5, -0, 0.5, 2]); // neg(0) is -0
       });
     });
 

@@ -233,8 +233,9 @@ defineGradient('conj', (dy) => [conjIfComplex(dy)]);
 export function complexFromReal(x: Tensor): Tensor {
   return binaryOp('complex', BIN.COMPLEX, x, zerosLikeOf(x));
 }
-// d/d(re), d/d(im) of complex(re, im) from a complex cotangent: its real and imaginary parts.
-defineGradient('complex', (dy) => {
+// d/d(re), d/d(im) of complex(re, im) from a complex cotangent: its real and imaginary parts
+// (summed over the axes along which re or im was broadcast).
+defineGradient('complex', (dy, { inputs: [re, im] }) => {
   const parts = wrap(native.viewAsReal(dy.handle));
   const rank = parts.rank;
   const pick = (k: number) => {
@@ -245,7 +246,7 @@ defineGradient('complex', (dy) => {
     const s = wrap(native.slice(parts.handle, start, stop, parts.shape.map(() => 1)));
     return wrap(native.reshape(s.handle, parts.shape.slice(0, -1)));
   };
-  return [pick(0), pick(1)];
+  return [unbroadcast(pick(0), re.shape), unbroadcast(pick(1), im.shape)];
 });
 
 export function zerosLikeOf(x: Tensor): Tensor {

@@ -1,0 +1,83 @@
+// Naive float64 n-d array references for the layout, complex and matmul tests: a flat array plus
+// a shape, and index arithmetic written out with plain loops (independent of wavetape).
+import * as wt from '../lib';
+
+export interface Nd {
+  data: Float64Array;
+  shape: number[];
+}
+
+export const numel = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
+
+export function strides(shape: number[]): number[] {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= shape[i];
+  }
+  return s;
+}
+
+/** Multi-index of flat position k in a row-major array of `shape`. */
+export function unravel(k: number, shape: number[]): number[] {
+  const idx = new Array<number>(shape.length);
+  for (let i = shape.length - 1; i >= 0; i--) {
+    idx[i] = k % shape[i];
+    k = Math.floor(k / shape[i]);
+  }
+  return idx;
+}
+
+export function ravel(idx: number[], shape: number[]): number {
+  let k = 0;
+  for (let i = 0; i < shape.length; i++) k = k * shape[i] + idx[i];
+  return k;
+}
+
+/** out[idx] = f(idx) for every index of `shape`. */
+export function build(shape: number[], f: (idx: number[]) => number): Nd {
+  const n = numel(shape);
+  const data = new Float64Array(n);
+  for (let k = 0; k < n; k++) data[k] = f(unravel(k, shape));
+  return { data, shape };
+}
+
+export function at(x: Nd, idx: number[]): number {
+  return x.data[ravel(idx, x.shape)];
+}
+
+/** A float64 (or other dtype) tensor from flat values. */
+export function T(data: ArrayLike<number>, shape: number[], device: string, dtype: wt.DType = 'float64'): wt.Tensor {
+  const arr = dtype === 'float32' || dtype === 'complex64' ? Float32Array.from(data) : dtype === 'int32' ? Int32Array.from(data) : Float64Array.from(data);
+  return wt.tensor(arr, shape, { dtype, device });
+}
+
+export function values(t: wt.Tensor): number[] {
+  return Array.from(t.dataSync());
+}
+
+/** Expects fn to throw a WavetapeError with `code` and a message matching `msg`. */
+export function expectCode(fn: () => unknown, code: wt.ErrorCode, msg?: RegExp): void {
+  let caught: unknown;
+  try {
+    fn();
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught).toBeInstanceOf(wt.WavetapeError);
+  const err = caught as wt.WavetapeError;
+  expect(err.code).toBe(code);
+  if (msg) expect(err.message).toMatch(msg);
+}
+
+/** Fixed pseudo-random weights so gradients differ per element. */
+export function weights(n: number, seed: number): Float64Array {
+  const out = new Float64Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = (s / 4294967296) * 2 - 1;
+  }
+  return out;
+}
