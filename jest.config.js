@@ -5,6 +5,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // Timing-sensitive suites run alone afterwards (npm test runs them with --runInBand).
+  testPathIgnorePatterns: ['/node_modules/', '/test/serial/'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }] },
   setupFiles: ['<rootDir>/test/setup-env.js'],
   testTimeout: 120000,
