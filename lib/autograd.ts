@@ -160,6 +160,9 @@ export interface GradOptions {
 
 type Grads<O extends GradOptions> = O['argnums'] extends number[] ? Tensor[] : Tensor;
 
+// The tape's own op: a fresh identity for a value that stays linked to the tape it came from.
+defineGradient('identity', (dy) => [dy]);
+
 function prepare(args: unknown[], argnums: number | number[]): { sources: Tensor[]; callArgs: unknown[] } {
   const idx = Array.isArray(argnums) ? argnums : [argnums];
   const callArgs = args.slice();
@@ -169,14 +172,28 @@ function prepare(args: unknown[], argnums: number | number[]): { sources: Tensor
     if (!(a instanceof Tensor)) fail('E_DTYPE', `grad: argument ${i} must be a Tensor to differentiate it`);
     if (a.dtype !== 'float32' && a.dtype !== 'float64')
       fail('E_DTYPE', `grad: argument ${i} must be float32 or float64; got ${a.dtype}`);
-    const s = aliasOf(a, true);
-    s.kept = false;
-    uids.set(s, nextUid++);  // a fresh identity: the same tensor may be passed twice
+    // A fresh identity, as the same tensor may be passed twice. Inside an outer transform, the
+    // source is recorded as identity(a), so the outer backward walks through to a (grad of grad).
+    const s = new Tensor(native.alias(a.handle));
+    if (transformDepth > 1 && (a.requiresGrad || a.node !== null)) record('identity', [a], s);
     s.requiresGrad = true;
     sources.push(s);
     callArgs[i] = s;
   }
   return { sources, callArgs };
+}
+
+// valueAndGrad calls in progress: inside one, results stay on the tape so an outer transform can
+// differentiate them (grad of grad); at the outermost level they are cut loose from it, so the
+// saved tensors of the whole computation are freed as soon as the call returns.
+let transformDepth = 0;
+
+/** t's value without its graph: the node (and what it saved) is released now. */
+function detached(t: Tensor): Tensor {
+  if (t.node === null && !t.requiresGrad) return t;
+  const d = new Tensor(native.alias(t.handle));
+  t.dispose();
+  return d;
 }
 
 /**
@@ -191,15 +208,24 @@ function prepare(args: unknown[], argnums: number | number[]): { sources: Tensor
 export function valueAndGrad<O extends GradOptions>(f: (...args: any[]) => any, options?: O) {
   const argnums = options?.argnums ?? 0;
   return (...args: any[]): [any, Grads<O>] => {
-    const { sources, callArgs } = prepare(args, argnums);
+    transformDepth++;
     try {
-      const out = f(...callArgs);
-      const value: Tensor = options?.hasAux ? out[0] : out;
-      if (!(value instanceof Tensor)) fail('E_DTYPE', 'grad: the function must return a Tensor');
-      const grads = backward(value, sources, () => onesLikeGrad(value));
-      return [out, (Array.isArray(argnums) ? grads : grads[0]) as Grads<O>];
+      // f's intermediates are freed on return (as in tfjs): only the value, aux and grads live on.
+      return tidy(() => {
+        const { sources, callArgs } = prepare(args, argnums);
+        let out = f(...callArgs);
+        let value: Tensor = options?.hasAux ? out[0] : out;
+        if (!(value instanceof Tensor)) fail('E_DTYPE', 'grad: the function must return a Tensor');
+        let grads = backward(value, sources, () => onesLikeGrad(value));
+        if (transformDepth === 1) {
+          grads = grads.map(detached);
+          value = detached(value);
+          out = options?.hasAux ? [value, out[1]] : value;
+        }
+        return [out, (Array.isArray(argnums) ? grads : grads[0]) as Grads<O>];
+      });
     } finally {
-      for (const s of sources) s.dispose();
+      transformDepth--;
     }
   };
 }
@@ -248,7 +274,8 @@ export function variable(t: Tensor): Variable {
 
 /** Gradients of a scalar `loss` (computed from variables) w.r.t. `vars`. */
 export function gradients(loss: Tensor, vars: Tensor[]): Tensor[] {
-  return backward(loss, vars, () => onesLikeGrad(loss));
+  const grads = backward(loss, vars, () => onesLikeGrad(loss));
+  return transformDepth === 0 ? grads.map(detached) : grads;
 }
 
 /** The same values, cut off from gradient computation. */

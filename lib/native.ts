@@ -58,6 +58,10 @@ export interface NativeBinding {
   gather(x: Handle, indices: Handle, axis: number): Handle;
   scatterAdd(src: Handle, indices: Handle, axis: number, size: number): Handle;
   to(h: Handle, device: string): Handle;
+  /** FFT family (native/napi/fft_ops.cc): n = -1 for the default length; scale from norm. */
+  fft(x: Handle, n: number, axis: number, inverse: boolean, scale: number): Handle;
+  rfft(x: Handle, n: number, axis: number, scale: number): Handle;
+  irfft(x: Handle, n: number, axis: number, scale: number): Handle;
 }
 
 /** Codes shared with native/core/plugin_abi.h (wt_unary, wt_binary, wt_reduce, wt_random). */

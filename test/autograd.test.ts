@@ -63,6 +63,23 @@ describe.each(testDevices())('autograd on %s', (device) => {
     });
   });
 
+  test('grad of grad: the second derivative of sum(x³) is 6x', () => {
+    wt.tidy(() => {
+      const inner = wt.grad((y: wt.Tensor) => wt.sum(wt.mul(wt.square(y), y)));
+      const g2 = wt.grad((x: wt.Tensor) => wt.sum(inner(x)))(t64([1, -2, 0.5]));
+      expectClose(g2.dataSync(), [6, -12, 3], 1e-14);
+    });
+  });
+
+  test('results of the outermost transform hold no graph: only they stay alive', () => {
+    const w = t64(randomArray(24, 9), [3, 8]);
+    const before = wt.memory().tensors;
+    const [value, g] = wt.valueAndGrad((t: wt.Tensor) => wt.mean(wt.tanh(wt.square(wt.exp(t)))))(w);
+    const h = wt.add(g, g);
+    expect(wt.memory().tensors - before).toBe(3);
+    [value, g, h, w].forEach((t) => t.dispose());
+  });
+
   test('stopGradient blocks the gradient', () => {
     wt.tidy(() => {
       const g = wt.grad((x: wt.Tensor) => wt.sum(wt.mul(x, wt.stopGradient(x))))(t64([2, 3]));

@@ -97,7 +97,6 @@ function sliceIndices(n: number, start: number | null | undefined, stop: number 
 export function identity(x: Tensor): Tensor {
   return record('identity', [x], wrap(native.alias(x.handle)));
 }
-defineGradient('identity', (dy) => [dy]);
 
 // ---------------------------------------------------------------- reshape and friends
 
