@@ -24,3 +24,4 @@ export { rfft, irfft, fft, ifft, xcorr, type FftOptions, type FftNorm, type Xcor
 export { grad, valueAndGrad, variable, Variable, gradients, stopGradient, defineGradient, differentiableOps, type GradOptions, type GradFn, type GradContext } from './autograd';
 export { memory, type MemoryInfo } from './memory';
 export * as testing from './testing';
+export type { TensorLike } from './ops/util';
