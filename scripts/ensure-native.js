@@ -26,7 +26,9 @@ function stale(output, inputs) {
 }
 
 const headers = (dir) =>
-  fs.readdirSync(path.join(root, dir)).filter((f) => /\.(h|cuh)$/.test(f)).map((f) => path.join(dir, f));
+  fs.existsSync(path.join(root, dir))
+    ? fs.readdirSync(path.join(root, dir)).filter((f) => /\.(h|cuh)$/.test(f)).map((f) => path.join(dir, f))
+    : [];
 const shared = ['native/kernels', 'native/core'].flatMap(headers);
 
 if (stale('build/Release/wavetape.node', [...sources.list('addon'), ...shared, ...headers('native/cpu'), ...headers('native/napi')])) {
@@ -35,7 +37,8 @@ if (stale('build/Release/wavetape.node', [...sources.list('addon'), ...shared, .
 }
 
 const simtInputs = [...sources.list('cuda'), ...sources.list('simt'), ...sources.list('simt_selftest'), ...shared,
-  ...headers('native/cuda'), ...headers('native/simt')];
+  ...headers('native/cuda'), ...headers('native/simt'), ...headers('native/simt/include'), ...headers('native/simt/selftest'),
+  'CMakeLists.txt'];
 if (stale('build-cmake/Release/libwavetape_simt.so', simtInputs) || stale('build-cmake/Release/simt_selftest', simtInputs)) {
   run(process.execPath, [path.join(__dirname, 'cmake-build.js'), 'wavetape_simt', 'simt_selftest']);
 }

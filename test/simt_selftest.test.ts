@@ -17,7 +17,9 @@ const CASES = [
   'dynamic_shared_overflow_caught',
   'global_store_past_end_caught',
   'invalid_configuration_rejected',
+  'launch_1x256_block',
   'launch_64x256_blocks',
+  'math_intrinsics',
   'memcpy_bounds_checked',
   'missing_syncthreads_caught',
   'runtime_api_device',
@@ -32,7 +34,7 @@ const CASES = [
 function runSelftest(seed: string | undefined) {
   if (!existsSync(binary)) {
     throw new Error(
-      `simt_selftest not found at ${binary}: build it with \`npx cmake-js compile --target simt_selftest\` ` +
+      `simt_selftest not found at ${binary}: build it with \`npm run build:simt\` ` +
         '(or point WAVETAPE_SIMT_SELFTEST at a built binary)',
     );
   }

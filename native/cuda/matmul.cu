@@ -41,8 +41,8 @@ template <class T>
 __global__ void __launch_bounds__(kMatmulThreads) matmulTiled(MatmulArgs<T> p) {
   constexpr int D = kDepth<T>;
   constexpr int kLoads = kTile * D / kMatmulThreads;  // elements of each operand a thread stages per step
-  __shared__ alignas(sizeof(T) * kMicro) T aTile[2][D][kTile + kTilePad];
-  __shared__ alignas(sizeof(T) * kMicro) T bTile[2][D][kTile + kTilePad];
+  __shared__ __align__(sizeof(T) * kMicro) T aTile[2][D][kTile + kTilePad];
+  __shared__ __align__(sizeof(T) * kMicro) T bTile[2][D][kTile + kTilePad];
 
   const int tid = threadIdx.y * kThreadsPerEdge + threadIdx.x;
   const int64_t steps = (p.k + D - 1) / D;

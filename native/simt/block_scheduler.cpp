@@ -1,4 +1,4 @@
-// Runs one thread block as fibers on the calling worker thread: seeded random interleaving between
+// Runs one thread block as fibers on the calling worker thread: a seeded random order of fibers between
 // sync points, __syncthreads barriers, warp-synchronous exchanges, shared-memory poisoning and detectors.
 #include <link.h>
 
@@ -142,9 +142,20 @@ class BlockScheduler {
   unsigned warpLanes(unsigned warpBase) const { return std::min(32u, nthreads_ - warpBase); }
   bool prepareSharedMemory(size_t bytes);
 
+  // The run order: between two block barriers every fiber has a random rank, and the ready fiber of
+  // lowest rank runs until it blocks. Ranks either shuffle all threads or keep each warp's lanes
+  // together (so whole warps run ahead of others, as when warps are scheduled apart on a GPU).
+  void drawRanks();
+  void makeReady(unsigned fiber) { readyBits_[rankOf_[fiber] / 64] |= uint64_t(1) << (rankOf_[fiber] % 64); }
+  bool anyReady() const;
+  unsigned takeNext();
+
   StackPool stacks_;
   std::vector<Fiber> fibers_;
-  std::vector<unsigned> ready_;
+  std::vector<unsigned> rankOf_, fiberAt_;
+  std::vector<uint64_t> readyBits_;
+  std::vector<unsigned> yielded_;  // fibers that gave way in a spin-wait: they run after every ranked one
+  size_t yieldedHead_ = 0;
   FiberContext home_;
   Fiber* current_ = nullptr;
   const LaunchPlan* plan_ = nullptr;
@@ -193,6 +204,50 @@ bool BlockScheduler::prepareSharedMemory(size_t bytes) {
   return true;
 }
 
+void BlockScheduler::drawRanks() {
+  const unsigned n = nthreads_;
+  if (splitmix64(rng_) & 1) {
+    // All threads in one random permutation (Fisher-Yates).
+    for (unsigned i = 0; i < n; ++i) fiberAt_[i] = i;
+    for (unsigned i = n; i > 1; --i) std::swap(fiberAt_[i - 1], fiberAt_[splitmix64(rng_) % i]);
+    for (unsigned r = 0; r < n; ++r) rankOf_[fiberAt_[r]] = r;
+  } else {
+    // Warps in a random order, the lanes of each in one random order; a short last warp leaves gaps.
+    const unsigned warps = (n + 31) / 32;
+    unsigned warpOrder[32], laneOrder[32];
+    for (unsigned i = 0; i < 32; ++i) warpOrder[i] = laneOrder[i] = i;
+    for (unsigned i = warps; i > 1; --i) std::swap(warpOrder[i - 1], warpOrder[splitmix64(rng_) % i]);
+    for (unsigned i = 32; i > 1; --i) std::swap(laneOrder[i - 1], laneOrder[splitmix64(rng_) % i]);
+    for (unsigned f = 0; f < n; ++f) {
+      const unsigned r = warpOrder[f / 32] * 32 + laneOrder[f % 32];
+      rankOf_[f] = r;
+      fiberAt_[r] = f;
+    }
+  }
+}
+
+bool BlockScheduler::anyReady() const {
+  if (yieldedHead_ < yielded_.size()) return true;
+  for (uint64_t w : readyBits_)
+    if (w) return true;
+  return false;
+}
+
+unsigned BlockScheduler::takeNext() {
+  for (size_t i = 0; i < readyBits_.size(); ++i) {
+    if (!readyBits_[i]) continue;
+    const unsigned bit = unsigned(__builtin_ctzll(readyBits_[i]));
+    readyBits_[i] &= readyBits_[i] - 1;
+    return fiberAt_[i * 64 + bit];
+  }
+  const unsigned f = yielded_[yieldedHead_++];
+  if (yieldedHead_ == yielded_.size()) {
+    yielded_.clear();
+    yieldedHead_ = 0;
+  }
+  return f;
+}
+
 bool BlockScheduler::run(const LaunchPlan& plan, unsigned blockLinear, std::string* error) {
   // Static __shared__ variables are thread_locals of this module: poisoning the worker thread's whole
   // segment resets them; the emulator's own thread-locals in it are re-set right after.
@@ -215,7 +270,13 @@ bool BlockScheduler::run(const LaunchPlan& plan, unsigned blockLinear, std::stri
     return false;
   }
   fibers_.resize(nthreads_);
-  ready_.clear();
+  const unsigned rankSlots = (nthreads_ + 31) / 32 * 32;
+  rankOf_.assign(nthreads_, 0);
+  fiberAt_.assign(rankSlots, 0);
+  readyBits_.assign(rankSlots / 64 + 1, 0);
+  yielded_.clear();
+  yieldedHead_ = 0;
+  drawRanks();
   for (unsigned i = 0; i < nthreads_; ++i) {
     Fiber& f = fibers_[i];
     f = Fiber{};
@@ -223,20 +284,17 @@ bool BlockScheduler::run(const LaunchPlan& plan, unsigned blockLinear, std::stri
     f.index = i;
     f.tid = {i % plan.block.x, (i / plan.block.x) % plan.block.y, i / (plan.block.x * plan.block.y)};
     f.state = FiberState::kReady;
-    fiberInit(&f.ctx, stacks_.stack(i), StackPool::kStackBytes, &BlockScheduler::fiberMain, &f);
-    ready_.push_back(i);
+    fiberInit(&f.ctx, stacks_.stack(i), StackPool::bytes(i), &BlockScheduler::fiberMain, &f);
+    makeReady(i);
   }
 
   while (!failed_) {
-    if (ready_.empty()) {
+    if (!anyReady()) {
       if (nexited_ == nthreads_) break;
       resolveStall();
       continue;
     }
-    const size_t pick = splitmix64(rng_) % ready_.size();
-    Fiber& f = fibers_[ready_[pick]];
-    ready_[pick] = ready_.back();
-    ready_.pop_back();
+    Fiber& f = fibers_[takeNext()];
     current_ = &f;
     threadIdx = f.tid;
     fiberSwitch(&home_, &f.ctx);
@@ -320,7 +378,7 @@ void BlockScheduler::resolveStall() {
       if (f.state != FiberState::kBarrier) continue;
       if (!first) {
         first = &f;
-      } else if (f.line != first->line || std::strcmp(f.file, first->file) != 0) {
+      } else if (f.line != first->line || (f.file != first->file && std::strcmp(f.file, first->file) != 0)) {
         return fail("divergent __syncthreads() in " + block() + ": " + thread(*first) + " waits at " +
                     site(first->file, first->line) + ", " + thread(f) + " at " + site(f.file, f.line));
       }
@@ -330,10 +388,11 @@ void BlockScheduler::resolveStall() {
                   " of " + std::to_string(nthreads_) + " threads of " + block() + "; the others exited");
     int count = 0;
     for (const Fiber& f : fibers_) count += f.predicate;
+    drawRanks();
     for (Fiber& f : fibers_) {  // nothing has exited here, so every fiber waits at this barrier
       f.barrierResult = f.barrierKind == 1 ? count : f.barrierKind == 2 ? count == int(live) : count > 0;
       f.state = FiberState::kReady;
-      ready_.push_back(f.index);
+      makeReady(f.index);
     }
     natBarrier_ = 0;
     return;
@@ -459,7 +518,7 @@ void BlockScheduler::completeExchange(unsigned base, unsigned mask) {
     }
     f.result = {r, flag};
     f.state = FiberState::kReady;
-    ready_.push_back(f.index);
+    makeReady(f.index);
   }
 }
 
@@ -473,7 +532,7 @@ unsigned BlockScheduler::activeMask() const {
 
 void BlockScheduler::yield() {
   current_->state = FiberState::kReady;
-  ready_.push_back(current_->index);
+  yielded_.push_back(current_->index);
   suspend();
 }
 

@@ -487,15 +487,47 @@ inline float rsqrtf(float x) { return 1.0f / sqrtf(x); }
 inline double rsqrt(double x) { return 1.0 / sqrt(x); }
 inline float rcbrtf(float x) { return 1.0f / cbrtf(x); }
 inline double rcbrt(double x) { return 1.0 / cbrt(x); }
+// sin(pi x) and cos(pi x) as CUDA computes them: the argument is reduced exactly to |r| <= 1/4 around
+// a multiple of 1/2, so integers and half-integers give exact zeros and ones (sin(M_PI * x) does not).
+namespace wt {
+namespace simt {
+namespace detail {
+inline void sinCosPi(double x, double* s, double* c) {
+  const double n = std::nearbyint(2.0 * x);  // 2x and x - n/2 are exact in double
+  const double r = x - 0.5 * n;
+  const double sr = r == 0.0 ? std::copysign(0.0, x) : std::sin(M_PI * r), cr = std::cos(M_PI * r);
+  switch (static_cast<int>(std::fmod(std::fabs(n), 4.0)) * (n < 0 ? -1 : 1) & 3) {
+    case 0: *s = sr; *c = cr; break;
+    case 1: *s = cr; *c = -sr; break;
+    case 2: *s = -sr; *c = -cr; break;
+    default: *s = -cr; *c = sr; break;
+  }
+}
+}  // namespace detail
+}  // namespace simt
+}  // namespace wt
+inline void sincospi(double x, double* s, double* c) { wt::simt::detail::sinCosPi(x, s, c); }
+inline void sincospif(float x, float* s, float* c) {
+  double sd, cd;
+  wt::simt::detail::sinCosPi(x, &sd, &cd);
+  *s = static_cast<float>(sd);
+  *c = static_cast<float>(cd);
+}
 // glibc 2.41 added the C23 sinpi/cospi family; older C libraries need these.
 #if !(defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 41)))
-inline float sinpif(float x) { return static_cast<float>(sin(M_PI * static_cast<double>(x))); }
-inline double sinpi(double x) { return sin(M_PI * x); }
-inline float cospif(float x) { return static_cast<float>(cos(M_PI * static_cast<double>(x))); }
-inline double cospi(double x) { return cos(M_PI * x); }
+inline double sinpi(double x) {
+  double s, c;
+  sincospi(x, &s, &c);
+  return s;
+}
+inline double cospi(double x) {
+  double s, c;
+  sincospi(x, &s, &c);
+  return c;
+}
+inline float sinpif(float x) { return static_cast<float>(sinpi(x)); }
+inline float cospif(float x) { return static_cast<float>(cospi(x)); }
 #endif
-inline void sincospif(float x, float* s, float* c) { *s = sinpif(x); *c = cospif(x); }
-inline void sincospi(double x, double* s, double* c) { *s = sinpi(x); *c = cospi(x); }
 inline int __float2int_rn(float x) { return static_cast<int>(nearbyintf(x)); }
 inline int __float2int_rz(float x) { return static_cast<int>(x); }
 inline int __double2int_rn(double x) { return static_cast<int>(nearbyint(x)); }

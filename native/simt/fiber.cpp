@@ -1,5 +1,5 @@
-// Fiber stacks and the context switch: hand-written for x86-64 (callee-saved registers, MXCSR and
-// the x87 control word), ucontext elsewhere.
+// Fiber stacks and the context switch: hand-written for x86-64 (callee-saved registers only: kernels
+// never change the floating-point control words, which all fibers of a thread share), ucontext elsewhere.
 #include "fiber.h"
 
 #include <sys/mman.h>
@@ -24,14 +24,8 @@ wt_simt_fiber_switch:
   pushq %r13
   pushq %r14
   pushq %r15
-  subq $8, %rsp
-  stmxcsr (%rsp)
-  fnstcw 4(%rsp)
   movq %rsp, (%rdi)
   movq %rsi, %rsp
-  ldmxcsr (%rsp)
-  fldcw 4(%rsp)
-  addq $8, %rsp
   popq %r15
   popq %r14
   popq %r13
@@ -61,21 +55,16 @@ namespace simt {
 #if defined(__x86_64__)
 void fiberInit(FiberContext* ctx, void* stackLow, size_t stackBytes, void (*entry)(void*), void* arg) {
   const uintptr_t top = (reinterpret_cast<uintptr_t>(stackLow) + stackBytes) & ~uintptr_t(15);
-  // The frame wt_simt_fiber_switch pops: control words, r15, r14, r13, r12, rbx, rbp, return address.
-  // After the final ret the stack pointer is `top`, 16-byte aligned as a call site requires.
-  uint64_t* frame = reinterpret_cast<uint64_t*>(top - 64);
-  uint32_t mxcsr;
-  uint16_t fpucw;
-  asm volatile("stmxcsr %0" : "=m"(mxcsr));
-  asm volatile("fnstcw %0" : "=m"(fpucw));
-  frame[0] = uint64_t(mxcsr) | (uint64_t(fpucw) << 32);
+  // The frame wt_simt_fiber_switch pops: r15, r14, r13, r12, rbx, rbp, return address. After the
+  // final ret the stack pointer is `top`, 16-byte aligned as a call site requires.
+  uint64_t* frame = reinterpret_cast<uint64_t*>(top - 56);
+  frame[0] = 0;
   frame[1] = 0;
-  frame[2] = 0;
-  frame[3] = reinterpret_cast<uint64_t>(entry);
-  frame[4] = reinterpret_cast<uint64_t>(arg);
+  frame[2] = reinterpret_cast<uint64_t>(entry);
+  frame[3] = reinterpret_cast<uint64_t>(arg);
+  frame[4] = 0;
   frame[5] = 0;
-  frame[6] = 0;
-  frame[7] = reinterpret_cast<uint64_t>(&wt_simt_fiber_start);
+  frame[6] = reinterpret_cast<uint64_t>(&wt_simt_fiber_start);
   ctx->sp = frame;
 }
 
