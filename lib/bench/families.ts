@@ -4,7 +4,8 @@
  * @internal
  */
 import { BenchCase } from './types';
+import { fftBenchCases } from './fft';
 
 export type BenchFamily = (device: string, threads: number[]) => BenchCase[];
 
-export const benchFamilies: BenchFamily[] = [];
+export const benchFamilies: BenchFamily[] = [fftBenchCases];

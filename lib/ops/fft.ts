@@ -3,7 +3,7 @@
  * cross-correlation through them (xcorr), each with its gradient registered next to its forward.
  *
  * Every transform works along one axis (default the last) of a batched tensor, for any length
- * n ≥ 1 (mixed radix 2, 3, 4, 5, 7, 8 and Bluestein for other prime factors). `n` crops or
+ * n ≥ 1 (mixed radix 2, 3, 4, 5, 7, 8, 11 and Bluestein for other prime factors). `n` crops or
  * zero-pads the input along the axis first; `norm` places the 1/n factor: 'backward' (default)
  * on the inverse, 'forward' on the forward transform, 'ortho' 1/√n on both. float32 gives
  * complex64, float64 gives complex128.

@@ -74,14 +74,17 @@ typedef enum wt_op_kind {
    * blocks); f[0], f[1] the distribution's parameters. Bit-exact across backends (see
    * native/kernels/philox.h for the element -> counter mapping). */
   WT_OP_RANDOM = 11,
-  /* Complex FFT along the last axis: in[0], out[0] contiguous [B, n] complex; i[0] = n;
-   * i[1] = sign (-1 forward, +1 inverse); f[0] = scale applied to the result. */
+  /* The FFT family (core/fft.cpp): core has already moved the transform axis last, cropped or
+   * zero-padded it (numpy's n) and made the input contiguous, so every view is 2-D [B, len] with
+   * unit inner stride and B >= 1; in[0] and out[0] have the same precision.
+   * Complex FFT: in[0], out[0] complex [B, n]; i[0] = n; i[1] = sign (-1 forward, +1 inverse);
+   * f[0] = scale applied to the result (core turns numpy's norm into it). */
   WT_OP_FFT = 12,
-  /* Real -> half-complex: in[0] contiguous real [B, n]; out[0] contiguous complex [B, n/2+1];
-   * i[0] = n; f[0] = scale. */
+  /* Real -> half-complex: in[0] real [B, n]; out[0] complex [B, n/2+1]; i[0] = n; f[0] = scale. */
   WT_OP_RFFT = 13,
-  /* Half-complex -> real: in[0] contiguous complex [B, n/2+1]; out[0] contiguous real [B, n];
-   * i[0] = n; f[0] = scale. The imaginary parts of bin 0 and (even n) bin n/2 are ignored. */
+  /* Half-complex -> real: in[0] complex [B, n/2+1]; out[0] real [B, n]; i[0] = n; f[0] = scale;
+   * the unnormalised sum over the Hermitian extension, as numpy's irfft with norm='forward'.
+   * The imaginary parts of bin 0 and (even n) bin n/2 are ignored. */
   WT_OP_IRFFT = 14
 } wt_op_kind;
 

@@ -94,6 +94,9 @@ class CpuDevice final : public Device {
       case WT_OP_GATHER: return cpu::gather(op);
       case WT_OP_SCATTER_ADD: return cpu::scatterAdd(op);
       case WT_OP_RANDOM: return cpu::random(op);
+      case WT_OP_FFT: return cpu::fft(op);
+      case WT_OP_RFFT: return cpu::rfft(op);
+      case WT_OP_IRFFT: return cpu::irfft(op);
       default: fail(WT_E_INTERNAL, "cpu: unknown op kind ", op.kind);
     }
   }

@@ -139,6 +139,7 @@ struct LaneFft {
         case 4: stockhamPass<4>(a, b, p.n, ns, tw); break;
         case 5: stockhamPass<5>(a, b, p.n, ns, tw); break;
         case 7: stockhamPass<7>(a, b, p.n, ns, tw); break;
+        case 11: stockhamPass<11>(a, b, p.n, ns, tw); break;
         default: stockhamPass<8>(a, b, p.n, ns, tw); break;
       }
       ns *= p.radices[s];

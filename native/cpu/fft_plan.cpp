@@ -16,9 +16,9 @@ namespace wt {
 namespace cpu {
 namespace {
 
-// Stockham radices for n, or an empty list if n has a prime factor above 7. Powers of two go in
-// radix-8 passes (fewest passes over memory), a leftover 2 or 4 becomes 4 or 4*4 rather than a
-// weaker radix-2 pass where possible.
+// Stockham radices for n, or an empty list if n has a prime factor other than 2, 3, 5, 7, 11.
+// Powers of two go in radix-8 passes (fewest passes over memory), a leftover 2 or 4 becomes 4 or
+// 4*4 rather than a weaker radix-2 pass where possible.
 std::vector<int> stockhamRadices(int64_t n) {
   std::vector<int> radices;
   int twos = 0;
@@ -39,7 +39,7 @@ std::vector<int> stockhamRadices(int64_t n) {
   } else if (rest > 0) {
     radices.push_back(2 * rest);
   }
-  for (int p : {7, 5, 3})
+  for (int p : {11, 7, 5, 3})
     while (n % p == 0) {
       n /= p;
       radices.push_back(p);
@@ -100,7 +100,7 @@ std::shared_ptr<const ComplexPlan<T>> buildComplexPlan(int64_t n) {
     return plan;
   }
   if (n >= (int64_t(1) << 30))
-    fail(WT_E_SHAPE, "fft: length ", n, " has a prime factor above 7 and is too long for Bluestein (< 2^30)");
+    fail(WT_E_SHAPE, "fft: length ", n, " has a prime factor above 11 and is too long for Bluestein (< 2^30)");
   const int64_t m = smooth23AtLeast(2 * n - 1);
   plan->bluesteinInner = complexPlan<T>(m);
   plan->chirp.reserve(n);

@@ -11,7 +11,7 @@
 namespace wt {
 namespace cpu {
 
-// A forward complex DFT of length n. Either mixed-radix Stockham (radices from {2,3,4,5,7,8},
+// A forward complex DFT of length n. Either mixed-radix Stockham (radices from {2,3,4,5,7,8,11},
 // twiddles per pass) or, when n has another prime factor, Bluestein through an inner Stockham plan.
 template <class T>
 struct ComplexPlan {

@@ -1,4 +1,4 @@
-// Forward DFT butterflies of radix 2, 3, 4, 5, 7 and 8 plus the twiddle product, on host and device.
+// Forward DFT butterflies of radix 2, 3, 4, 5, 7, 8 and 11 plus the twiddle product, on host and device.
 // Templated on a lane type V (float, double, or a SIMD vector of rows) and its scalar type T.
 #pragma once
 #include "complex.h"
@@ -83,6 +83,14 @@ template <class T, class V> WT_HD void dft7(cplx<V>* x) {
   dftOddPairs<7, T>(x, c, s);
 }
 
+template <class T, class V> WT_HD void dft11(cplx<V>* x) {
+  const T c[6] = {T(0), T(0.84125353283118116886), T(0.41541501300188642553), T(-0.14231483827328514044),
+                  T(-0.65486073394528506406), T(-0.95949297361449738989)};
+  const T s[6] = {T(0), T(0.54064081745559758211), T(0.90963199535451837141), T(0.98982144188093273238),
+                  T(0.75574957435425828377), T(0.28173255684142969771)};
+  dftOddPairs<11, T>(x, c, s);
+}
+
 // Radix 8 as two radix-4 halves (even, odd inputs) joined by the eighth roots of unity.
 template <class T, class V> WT_HD void dft8(cplx<V>* x) {
   cplx<V> e[4] = {x[0], x[2], x[4], x[6]};
@@ -103,13 +111,14 @@ template <class T, class V> WT_HD void dft8(cplx<V>* x) {
   x[7] = sub(e[3], o3);
 }
 
-// The length-R forward DFT, R in {2, 3, 4, 5, 7, 8}.
+// The length-R forward DFT, R in {2, 3, 4, 5, 7, 8, 11}.
 template <int R, class T, class V> WT_HD void dft(cplx<V>* x) {
   if constexpr (R == 2) dft2<T>(x);
   else if constexpr (R == 3) dft3<T>(x);
   else if constexpr (R == 4) dft4<T>(x);
   else if constexpr (R == 5) dft5<T>(x);
   else if constexpr (R == 7) dft7<T>(x);
+  else if constexpr (R == 11) dft11<T>(x);
   else dft8<T>(x);
 }
 

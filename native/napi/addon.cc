@@ -48,6 +48,9 @@ const Entry kEntries[] = {
     {"gather", gather},
     {"scatterAdd", scatterAdd},
     {"to", to},
+    {"fft", fft},
+    {"rfft", rfft},
+    {"irfft", irfft},
 };
 
 struct Bound {

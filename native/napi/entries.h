@@ -42,6 +42,10 @@ Napi::Value matmul(const Args& a);
 Napi::Value gather(const Args& a);
 Napi::Value scatterAdd(const Args& a);
 Napi::Value to(const Args& a);
+// fft_ops.cc
+Napi::Value fft(const Args& a);
+Napi::Value rfft(const Args& a);
+Napi::Value irfft(const Args& a);
 
 }  // namespace napi
 }  // namespace wt
