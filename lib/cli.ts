@@ -5,6 +5,7 @@
  * case's baseline measured in the same run) on stdout; `--json` prints the results as JSON.
  * @internal
  */
+import * as fs from 'fs';
 import * as os from 'os';
 import { devices, numThreads } from './device';
 import { WavetapeError } from './errors';
@@ -12,6 +13,7 @@ import { runCases } from './bench/harness';
 import { BenchCase, BenchResult } from './bench/types';
 import { coreBenchCases } from './bench/core';
 import { benchFamilies } from './bench/families';
+import { htmlReport } from './bench/report';
 
 interface BenchArgs {
   filter?: RegExp;
@@ -19,6 +21,7 @@ interface BenchArgs {
   threads: number[];
   seconds: number;
   json: boolean;
+  html?: string;
 }
 
 const USAGE = `usage: wavetape bench [options]
@@ -26,7 +29,8 @@ const USAGE = `usage: wavetape bench [options]
   --device D      device(s) to run on, comma-separated (default: every device but simt)
   --threads N,M   CPU thread counts to compare (default: 1 and the number of cores)
   --seconds S     timed seconds per case after warm-up (default 1)
-  --json          print results as JSON instead of a table`;
+  --json          print results as JSON instead of a table
+  --html FILE     also write a self-contained HTML page with an SVG chart of the results`;
 
 function parseArgs(argv: string[]): BenchArgs {
   const all = devices();
@@ -60,6 +64,7 @@ function parseArgs(argv: string[]): BenchArgs {
       args.seconds = Number(value());
       if (!(args.seconds > 0)) throw new WavetapeError(`bench: --seconds expects a positive number`, 'E_RANGE');
     } else if (a === '--json') args.json = true;
+    else if (a === '--html') args.html = value();
     else if (a === '--help' || a === '-h') {
       console.log(USAGE);
       process.exit(0);
@@ -103,8 +108,9 @@ async function bench(argv: string[]): Promise<void> {
   }
   if (args.filter) cases = cases.filter((c) => args.filter!.test(`${c.group}/${c.name}`));
   if (cases.length === 0) throw new WavetapeError('bench: no case matches the filter', 'E_RANGE');
+  const machine = `${os.cpus()[0]?.model ?? 'cpu'}, ${os.availableParallelism?.() ?? os.cpus().length} cores, node ${process.version}`;
   if (!args.json) {
-    console.log(`wavetape bench — ${os.cpus()[0]?.model ?? 'cpu'}, ${os.availableParallelism?.() ?? os.cpus().length} cores, node ${process.version}`);
+    console.log(`wavetape bench — ${machine}`);
     console.log(`medians of ${args.seconds}s of samples after warm-up; devices: ${args.devices.join(', ')}\n`);
   }
   const results = await runCases(cases, {
@@ -115,6 +121,10 @@ async function bench(argv: string[]): Promise<void> {
   });
   if (args.json) console.log(JSON.stringify(results, null, 2));
   else console.log(table(results.map(row)));
+  if (args.html) {
+    fs.writeFileSync(args.html, htmlReport(results, `${machine}; ${new Date().toISOString()}`));
+    if (!args.json) console.log(`\nwrote ${args.html}`);
+  }
 }
 
 async function main(argv: string[]): Promise<void> {
