@@ -5,6 +5,7 @@
 
 #include "dispatch.h"
 #include "kernels.h"
+#include "streaming_store.h"
 #include "strided_loop.h"
 #include "thread_pool.h"
 
@@ -21,14 +22,16 @@ void unaryLoop(const wt_op& op, F f) {
   TO* o = static_cast<TO*>(out.data);
   const TI* x = static_cast<const TI*>(in.data);
   const int64_t si = L.innerStride(1);
+  const bool streaming = L.numel() * int64_t(sizeof(TO)) >= kStreamingOutputBytes && L.innerStride(0) == 1;
   parallelFor(L.numel(), kElementwiseGrain, [&](int64_t b, int64_t e) {
     L.run(b, e, [&](const int64_t* off, int64_t n) {
-      TO* __restrict po = o + off[0];
       const TI* __restrict px = x + off[1];
-      if (si == 1)
-        for (int64_t j = 0; j < n; ++j) po[j] = f(px[j]);
-      else
-        for (int64_t j = 0; j < n; ++j) po[j] = f(px[j * si]);
+      writeRun(o + off[0], n, streaming, [&](TO* __restrict po, int64_t j0, int64_t m) {
+        if (si == 1)
+          for (int64_t j = 0; j < m; ++j) po[j] = f(px[j0 + j]);
+        else
+          for (int64_t j = 0; j < m; ++j) po[j] = f(px[(j0 + j) * si]);
+      });
     });
   });
 }
@@ -42,22 +45,24 @@ void binaryLoop(const wt_op& op, F f) {
   const T* a = static_cast<const T*>(op.in[0].data);
   const T* b = static_cast<const T*>(op.in[1].data);
   const int64_t sa = L.innerStride(1), sb = L.innerStride(2);
+  const bool streaming = L.numel() * int64_t(sizeof(T)) >= kStreamingOutputBytes && L.innerStride(0) == 1;
   parallelFor(L.numel(), kElementwiseGrain, [&](int64_t lo, int64_t hi) {
     L.run(lo, hi, [&](const int64_t* off, int64_t n) {
-      T* __restrict po = o + off[0];
       const T* __restrict pa = a + off[1];
       const T* __restrict pb = b + off[2];
-      if (sa == 1 && sb == 1) {
-        for (int64_t j = 0; j < n; ++j) po[j] = f(pa[j], pb[j]);
-      } else if (sa == 1 && sb == 0) {
-        const T vb = *pb;
-        for (int64_t j = 0; j < n; ++j) po[j] = f(pa[j], vb);
-      } else if (sa == 0 && sb == 1) {
-        const T va = *pa;
-        for (int64_t j = 0; j < n; ++j) po[j] = f(va, pb[j]);
-      } else {
-        for (int64_t j = 0; j < n; ++j) po[j] = f(pa[j * sa], pb[j * sb]);
-      }
+      writeRun(o + off[0], n, streaming, [&](T* __restrict po, int64_t j0, int64_t m) {
+        if (sa == 1 && sb == 1) {
+          for (int64_t j = 0; j < m; ++j) po[j] = f(pa[j0 + j], pb[j0 + j]);
+        } else if (sa == 1 && sb == 0) {
+          const T vb = *pb;
+          for (int64_t j = 0; j < m; ++j) po[j] = f(pa[j0 + j], vb);
+        } else if (sa == 0 && sb == 1) {
+          const T va = *pa;
+          for (int64_t j = 0; j < m; ++j) po[j] = f(va, pb[j0 + j]);
+        } else {
+          for (int64_t j = 0; j < m; ++j) po[j] = f(pa[(j0 + j) * sa], pb[(j0 + j) * sb]);
+        }
+      });
     });
   });
 }

@@ -1,5 +1,6 @@
 // Reductions over the middle axis of [O, R, I] with the monoids of native/kernels/reduce_ops.h.
 // Rows are summed in blocks with 8 independent lanes (vectorisable), blocks combined pairwise.
+#include <algorithm>
 #include <vector>
 
 #include "../kernels/reduce_ops.h"
@@ -13,6 +14,7 @@ namespace {
 
 constexpr int kLanes = 8;
 constexpr int64_t kBlock = 2048;
+constexpr int64_t kPiece = 64 * kBlock;  // unit of work when one long row is split over threads
 
 // Reduces x[0..n) (stride 1), indices starting at i0, into an accumulator.
 template <class M, class T>
@@ -52,6 +54,14 @@ typename M::Acc reduceRow(const M& mon, const T* x, int64_t r0, int64_t r1) {
   return acc;
 }
 
+// Pairwise tree over partial results, in order.
+template <class M>
+typename M::Acc combinePairwise(const M& mon, const typename M::Acc* p, int64_t n) {
+  if (n == 1) return p[0];
+  const int64_t h = n / 2;
+  return mon.combine(combinePairwise(mon, p, h), combinePairwise(mon, p + h, n - h));
+}
+
 template <class M, class T, class TO>
 void reduceTyped(const M& mon, const wt_op& op) {
   const int64_t O = op.in[0].shape[0], R = op.in[0].shape[1], I = op.in[0].shape[2];
@@ -59,27 +69,22 @@ void reduceTyped(const M& mon, const wt_op& op) {
   TO* out = static_cast<TO*>(op.out[0].data);
   using Acc = typename M::Acc;
   if (I == 1) {
-    const int threads = numThreads();
-    if (O >= threads || R < 4 * kBlock) {
+    if (O >= numThreads() || R < 2 * kPiece) {
       parallelFor(O, (1 << 15) / (R + 1) + 1, [&](int64_t b, int64_t e) {
         for (int64_t o = b; o < e; ++o) out[o] = mon.finish(reduceRow(mon, x + o * R, 0, R), R);
       });
       return;
     }
-    // Few long rows: split each row into one piece per thread, then combine in piece order.
+    // Few long rows: fixed-size pieces spread over the threads, then combined pairwise in piece
+    // order. Pieces depend only on R, so the result is the same for every thread count.
+    const int64_t pieces = (R + kPiece - 1) / kPiece;
+    std::vector<Acc> part((size_t)pieces);
     for (int64_t o = 0; o < O; ++o) {
-      std::vector<Acc> part((size_t)threads, mon.init());
-      const int64_t blocks = (R + kBlock - 1) / kBlock;
-      parallelFor(threads, 1, [&](int64_t b, int64_t e) {
-        for (int64_t t = b; t < e; ++t) {
-          int64_t r0 = blocks * t / threads * kBlock, r1 = blocks * (t + 1) / threads * kBlock;
-          if (r1 > R) r1 = R;
-          if (r0 < r1) part[(size_t)t] = reduceRow(mon, x + o * R, r0, r1);
-        }
+      parallelFor(pieces, 1, [&](int64_t b, int64_t e) {
+        for (int64_t p = b; p < e; ++p)
+          part[(size_t)p] = reduceRow(mon, x + o * R, p * kPiece, std::min(R, (p + 1) * kPiece));
       });
-      Acc acc = mon.init();
-      for (const Acc& p : part) acc = mon.combine(acc, p);
-      out[o] = mon.finish(acc, R);
+      out[o] = mon.finish(combinePairwise(mon, part.data(), pieces), R);
     }
     return;
   }

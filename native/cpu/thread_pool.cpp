@@ -58,19 +58,24 @@ class Pool {
 
   void run(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn) {
     if (n <= 0) return;
-    int64_t chunks = std::min<int64_t>(threads(), (n + std::max<int64_t>(grain, 1) - 1) / std::max<int64_t>(grain, 1));
+    // A few chunks per thread, claimed dynamically: a worker that wakes late (or a core taken by
+    // another process) then costs a small chunk, not half the op.
+    const int64_t t = threads();
+    const int64_t g = std::max<int64_t>(grain, 1);
+    int64_t chunks = std::min<int64_t>(t == 1 ? 1 : 4 * t, (n + g - 1) / g);
     if (chunks <= 1) {
       fn(0, n);
       return;
     }
-    ensureWorkers((int)chunks - 1);
+    const int64_t helpers = std::min<int64_t>(t, chunks) - 1;
+    ensureWorkers((int)helpers);
     auto job = std::make_shared<Job>();
     job->fn = &fn;
     job->n = n;
     job->chunks = chunks;
     {
       std::lock_guard<std::mutex> g(m_);
-      for (int64_t i = 0; i < chunks - 1; ++i) queue_.push_back(job);
+      for (int64_t i = 0; i < helpers; ++i) queue_.push_back(job);
     }
     cv_.notify_all();
     job->work();

@@ -11,8 +11,9 @@ namespace cpu {
 int numThreads();
 void setNumThreads(int n);
 
-// Runs fn(begin, end) over [0, n) in at most numThreads() contiguous chunks of at least `grain`
-// items. Safe to call concurrently from several threads; returns when every chunk is done.
+// Runs fn(begin, end) over [0, n) in contiguous chunks of at least `grain` items (a few per thread,
+// claimed dynamically) on at most numThreads() threads. Safe to call concurrently from several
+// threads; returns when every chunk is done.
 void parallelFor(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn);
 
 }  // namespace cpu
