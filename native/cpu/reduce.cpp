@@ -62,6 +62,19 @@ typename M::Acc combinePairwise(const M& mon, const typename M::Acc* p, int64_t 
   return mon.combine(combinePairwise(mon, p, h), combinePairwise(mon, p + h, n - h));
 }
 
+// The canonical reduction of a row: pieces of kPiece values (each a binary counter of blocks),
+// combined pairwise in order. Serial and threaded schedules compute exactly this, so results do
+// not depend on the thread count.
+template <class M, class T>
+typename M::Acc reduceRowCanonical(const M& mon, const T* x, int64_t R) {
+  using Acc = typename M::Acc;
+  if (R <= kPiece) return reduceRow(mon, x, 0, R);
+  const int64_t pieces = (R + kPiece - 1) / kPiece;
+  std::vector<Acc> part((size_t)pieces);
+  for (int64_t p = 0; p < pieces; ++p) part[(size_t)p] = reduceRow(mon, x, p * kPiece, std::min(R, (p + 1) * kPiece));
+  return combinePairwise(mon, part.data(), pieces);
+}
+
 template <class M, class T, class TO>
 void reduceTyped(const M& mon, const wt_op& op) {
   const int64_t O = op.in[0].shape[0], R = op.in[0].shape[1], I = op.in[0].shape[2];
@@ -71,12 +84,11 @@ void reduceTyped(const M& mon, const wt_op& op) {
   if (I == 1) {
     if (O >= numThreads() || R < 2 * kPiece) {
       parallelFor(O, (1 << 15) / (R + 1) + 1, [&](int64_t b, int64_t e) {
-        for (int64_t o = b; o < e; ++o) out[o] = mon.finish(reduceRow(mon, x + o * R, 0, R), R);
+        for (int64_t o = b; o < e; ++o) out[o] = mon.finish(reduceRowCanonical(mon, x + o * R, R), R);
       });
       return;
     }
-    // Few long rows: fixed-size pieces spread over the threads, then combined pairwise in piece
-    // order. Pieces depend only on R, so the result is the same for every thread count.
+    // Few long rows: the canonical pieces spread over the threads.
     const int64_t pieces = (R + kPiece - 1) / kPiece;
     std::vector<Acc> part((size_t)pieces);
     for (int64_t o = 0; o < O; ++o) {
