@@ -18,7 +18,7 @@ const path = require('path');
 const ALLOWED_LOCAL = [
   [
     '^elementwise(Contiguous|Strided)<.*Apply<(Sin|Cos)>',
-    "libdevice sin/cos: the Payne-Hanek reduction for |x| > 105615 keeps its 7-word table in local memory; only huge arguments take that path",
+    "libdevice sin/cos: the Payne-Hanek argument reduction for very large |x| keeps a 7-word array in local memory; ordinary arguments never take that path",
   ],
   [
     '^randomFill<',

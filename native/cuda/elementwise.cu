@@ -47,7 +47,7 @@ __device__ __forceinline__ Pack<T, N> loadPack(const ContiguousInput<T>& in, int
 }
 
 template <int N, class Op, class Out, class... In>
-__device__ __forceinline__ void storePack(const Op& op, Out* out, int64_t pack, Pack<In, N>... in) {
+__device__ __forceinline__ void storePack(const Op& op, Out* out, int64_t pack, const Pack<In, N>&... in) {
   Pack<Out, N> result;
 #pragma unroll
   for (int j = 0; j < N; ++j) result.v[j] = op(pack * N + j, in.v[j]...);
@@ -57,7 +57,7 @@ __device__ __forceinline__ void storePack(const Op& op, Out* out, int64_t pack, 
 // Grid: 1-D, grid-stride over packs of N outputs (one 16-byte store each), then the n % N tail
 // element by element. Requires every dense operand aligned to its pack size.
 template <int N, class Op, class Out, class... In>
-__global__ void __launch_bounds__(kElementwiseThreads)
+__global__ void __launch_bounds__(kElementwiseThreads, kMinBlocksPerSm)
     elementwiseContiguous(Op op, int64_t n, Out* out, ContiguousInput<In>... in) {
   int64_t stride = int64_t(gridDim.x) * blockDim.x;
   int64_t first = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
@@ -91,7 +91,7 @@ __device__ __forceinline__ T& elementAt(const StridedOperand<T>& v, const int64_
 // Grid: 1-D, grid-stride over output elements; each decomposes its flat index into coordinates
 // (one multiply-high per dimension) and addresses every operand through its own strides.
 template <class Op, class Out, class... In>
-__global__ void __launch_bounds__(kElementwiseThreads)
+__global__ void __launch_bounds__(kElementwiseThreads, kMinBlocksPerSm)
     elementwiseStrided(Op op, int64_t n, StridedShape shape, StridedOperand<Out> out, StridedOperand<const In>... in) {
   int64_t stride = int64_t(gridDim.x) * blockDim.x;
   for (int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += stride) {
@@ -257,10 +257,10 @@ struct ConvertTo {
     return Converter<Out>::from(x);
   }
 };
+// Complex -> real or int32 would drop the imaginary part; core never asks for it.
 template <class Out, class In>
 constexpr bool copyConvertible() {
-  if (is_cplx<Out>::value) return !std::is_same<In, int32_t>::value;
-  return !is_cplx<In>::value;
+  return is_cplx<Out>::value || !is_cplx<In>::value;
 }
 
 template <class T>
@@ -415,11 +415,12 @@ void runWhere(DeviceContext& ctx, const wt_op& op) {
   const wt_view& out = op.out[0];
   requireDtype(op.in[1], out.dtype, "where input 1");
   requireDtype(op.in[2], out.dtype, "where input 2");
-  withFloatingDtype(out.dtype, "where", [&](auto tag) {
+  withAnyDtype(out.dtype, "where", [&](auto tag) {
     using T = typename decltype(tag)::type;
     if (cond.dtype == WT_I32) return elementwise<T, int32_t, T, T>(ctx, SelectNonzero<T>{}, out, cond, op.in[1], op.in[2]);
     requireDtype(cond, out.dtype, "where condition");
-    elementwise<T, T, T, T>(ctx, SelectNonzero<T>{}, out, cond, op.in[1], op.in[2]);
+    if constexpr (!std::is_same<T, int32_t>::value)
+      elementwise<T, T, T, T>(ctx, SelectNonzero<T>{}, out, cond, op.in[1], op.in[2]);
   });
 }
 

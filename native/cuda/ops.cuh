@@ -18,6 +18,14 @@ void runMatmul(DeviceContext& ctx, const wt_op& op);      // matmul.cu
 void runGather(DeviceContext& ctx, const wt_op& op);      // gather.cu
 void runScatterAdd(DeviceContext& ctx, const wt_op& op);  // gather.cu
 void runRandom(DeviceContext& ctx, const wt_op& op);      // random.cu
+void runFft(DeviceContext& ctx, const wt_op& op);         // fft_stockham.cu
+void runRfft(DeviceContext& ctx, const wt_op& op);        // fft_stockham.cu
+void runIrfft(DeviceContext& ctx, const wt_op& op);       // fft_stockham.cu
+
+// Minimum resident blocks per SM named in every 256-thread kernel's __launch_bounds__: 4 x 256 threads
+// allow 64 registers. With the thread count alone, ptxas (CUDA 13, sm_75..89) squeezes some kernels
+// into 32 registers for full occupancy and spills to do it.
+constexpr int kMinBlocksPerSm = 4;
 
 // Blocks for a grid-stride loop over `work` items with `threads` per block: enough to fill every SM
 // (`wavesPerSm` blocks each), never more than the work needs.

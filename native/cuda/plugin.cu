@@ -83,9 +83,13 @@ int32_t pluginInit(char* why, size_t whyLen) {
       if (e == cudaErrorInsufficientDriver) {
         int driver = 0;
         cudaDriverGetVersion(&driver);
-        reason += " (driver supports CUDA " + std::to_string(driver / 1000) + "." + std::to_string(driver % 1000 / 10) +
-                  ", this plugin needs " + std::to_string(CUDART_VERSION / 1000) + "." +
-                  std::to_string(CUDART_VERSION % 1000 / 10) + ")";
+        // Version 0 means libcuda.so itself is missing: no NVIDIA driver on this machine.
+        if (driver == 0)
+          reason = "no NVIDIA driver found (libcuda.so is not installed)";
+        else
+          reason += " (driver supports CUDA " + std::to_string(driver / 1000) + "." +
+                    std::to_string(driver % 1000 / 10) + ", this plugin needs " + std::to_string(CUDART_VERSION / 1000) +
+                    "." + std::to_string(CUDART_VERSION % 1000 / 10) + ")";
       }
 #endif
       cudaGetLastError();
@@ -136,10 +140,9 @@ int32_t pluginRun(int32_t dev, const wt_op* op, char* err, size_t errLen) {
       case WT_OP_GATHER: return runGather(ctx, *op);
       case WT_OP_SCATTER_ADD: return runScatterAdd(ctx, *op);
       case WT_OP_RANDOM: return runRandom(ctx, *op);
-      case WT_OP_FFT:
-      case WT_OP_RFFT:
-      case WT_OP_IRFFT:
-        throw Failure(WT_E_INTERNAL, std::string(opKindName(op->kind)) + " is not built into this plugin");
+      case WT_OP_FFT: return runFft(ctx, *op);
+      case WT_OP_RFFT: return runRfft(ctx, *op);
+      case WT_OP_IRFFT: return runIrfft(ctx, *op);
       default:
         throw Failure(WT_E_INTERNAL, "unknown op kind " + std::to_string(op->kind));
     }

@@ -22,7 +22,7 @@ struct RandomStream {
 // Grid: 1-D grid-stride over elements, each computed independently from its index by philox::sample;
 // neighbouring threads write neighbouring elements (coalesced stores), no state is carried between them.
 template <class T>
-__global__ void __launch_bounds__(kRandomThreads) randomFill(T* out, int64_t n, RandomStream s) {
+__global__ void __launch_bounds__(kRandomThreads, kMinBlocksPerSm) randomFill(T* out, int64_t n, RandomStream s) {
   int64_t stride = int64_t(gridDim.x) * blockDim.x;
   for (int64_t e = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; e < n; e += stride)
     out[e] = philox::sample<T>(s.code, uint64_t(e), s.seed, s.offset, s.p0, s.p1);

@@ -117,27 +117,25 @@ __device__ __forceinline__ typename M::Acc accumulate(const M& m, const Source& 
 
 // ---- kernels -------------------------------------------------------------------------------------
 
-// I == 1, long rows. Grid: x = rows (grid-stride), y = chunk of R. Block: BLOCK threads stride over
-// the chunk, then blockReduce. Writes result (o, chunk).
+// I == 1, long rows. Grid: x = row, y = chunk of R; one block per (row, chunk) — every row holds more
+// than 512 items, so a block never idles on a short one (CUB's segmented-reduce mapping). Block:
+// BLOCK threads stride over the chunk, then blockReduce. Writes result (o, chunk).
 template <int BLOCK, class M, class Source, class Sink>
-__global__ void __launch_bounds__(BLOCK) reduceRowsBlock(M m, Source src, Sink dst, ReduceExtent e) {
+__global__ void __launch_bounds__(BLOCK, kMinBlocksPerSm) reduceRowsBlock(M m, Source src, Sink dst, ReduceExtent e) {
   __shared__ typename M::Acc warpTotals[BLOCK / 32];
-  int64_t chunk = blockIdx.y;
+  int64_t o = blockIdx.x, chunk = blockIdx.y;
   int64_t r0 = chunk * e.chunkRows;
   int64_t r1 = r0 + e.chunkRows < e.rows ? r0 + e.chunkRows : e.rows;
-  for (int64_t o = blockIdx.x; o < e.outer; o += gridDim.x) {
-    typename M::Acc acc = accumulate(m, src, o * e.rows, 1, r0 + threadIdx.x, r1, BLOCK);
-    acc = blockReduce<BLOCK>(m, acc, warpTotals);
-    if (threadIdx.x == 0) dst.store(o * e.chunks + chunk, acc);
-    __syncthreads();  // warpTotals is rewritten for the next row
-  }
+  typename M::Acc acc = accumulate(m, src, o * e.rows, 1, r0 + threadIdx.x, r1, BLOCK);
+  acc = blockReduce<BLOCK>(m, acc, warpTotals);
+  if (threadIdx.x == 0) dst.store(o * e.chunks + chunk, acc);
 }
 
 // I == 1, short rows (R <= kSubwarpMaxRows, one chunk). Grid: x = groups of BLOCK / lanesPerRow rows
 // (grid-stride). Block: BLOCK threads; `lanesPerRow` consecutive lanes (a power of two <= 32) share a
 // row and combine by shuffles, so short rows still read memory contiguously.
 template <int BLOCK, class M, class Source, class Sink>
-__global__ void __launch_bounds__(BLOCK) reduceRowsSubwarp(M m, Source src, Sink dst, ReduceExtent e, int lanesPerRow) {
+__global__ void __launch_bounds__(BLOCK, kMinBlocksPerSm) reduceRowsSubwarp(M m, Source src, Sink dst, ReduceExtent e, int lanesPerRow) {
   int rowsPerBlock = BLOCK / lanesPerRow;
   int lane = threadIdx.x % lanesPerRow;
   for (int64_t first = int64_t(blockIdx.x) * rowsPerBlock; first < e.outer; first += int64_t(gridDim.x) * rowsPerBlock) {
@@ -153,7 +151,7 @@ __global__ void __launch_bounds__(BLOCK) reduceRowsSubwarp(M m, Source src, Sink
 // 32 / width consecutive rows of `width` columns; rows are interleaved across the warp's groups and
 // the block's warps. Groups combine by shuffles, warps through shared memory, in a fixed order.
 template <class M, class Source, class Sink>
-__global__ void __launch_bounds__(32 * kColumnRowsMax) reduceColumns(M m, Source src, Sink dst, ReduceExtent e, int width,
+__global__ void __launch_bounds__(32 * kColumnRowsMax, kMinBlocksPerSm) reduceColumns(M m, Source src, Sink dst, ReduceExtent e, int width,
                                                                      int64_t tiles) {
   __shared__ typename M::Acc warpTotals[kColumnRowsMax][32];
   int lane = threadIdx.x, warp = threadIdx.y, warps = blockDim.y;
@@ -228,9 +226,10 @@ void launchReduce(DeviceContext& ctx, const M& m, const Source& src, const Sink&
            dim3(gridFor(ctx, e.outer * lanesPerRow, kRowBlock)), dim3(kRowBlock), 0, ctx.stream(), m, src, dst, e,
            lanesPerRow);
   } else if (e.inner == 1) {
-    launch("reduceRowsBlock", reduceRowsBlock<kRowBlock, M, Source, Sink>,
-           dim3(gridFor(ctx, e.outer * kRowBlock, kRowBlock), unsigned(e.chunks)), dim3(kRowBlock), 0, ctx.stream(), m,
-           src, dst, e);
+    const int64_t maxGridX = 0x7fffffff;
+    if (e.outer > maxGridX) throw Failure(WT_E_RANGE, "reduce: more than 2^31 - 1 rows of over 512 items");
+    launch("reduceRowsBlock", reduceRowsBlock<kRowBlock, M, Source, Sink>, dim3(unsigned(e.outer), unsigned(e.chunks)),
+           dim3(kRowBlock), 0, ctx.stream(), m, src, dst, e);
   } else {
     ColumnShape shape(e.inner, e.chunkRows);
     launch("reduceColumns", reduceColumns<M, Source, Sink>,

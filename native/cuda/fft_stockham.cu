@@ -1,0 +1,419 @@
+// WT_OP_FFT / WT_OP_RFFT / WT_OP_IRFFT: Stockham autosort FFTs over contiguous rows, from the shared
+// butterflies of kernels/fft_butterfly.h and the real packing of kernels/fft_real.h.
+//  - n <= 4096 whose row fits 48 KiB: one kernel, one or several rows per block, each row read once
+//    into shared memory, every radix pass in registers between two barriers, written once.
+//  - longer n: one global-memory launch per radix pass, ping-ponging between two scratch buffers.
+//  - real transforms: even n through an n/2-point complex FFT plus a post (R2C) or pre (C2R) twiddle
+//    kernel; odd n through an n-point complex FFT of the real input / Hermitian-extended spectrum.
+//  - other prime factors: Bluestein, chirp kernels around two inner 2^a 3^b FFTs.
+// Inverse transforms run the forward kernels on conjugated input and conjugate the result.
+#include <stdint.h>
+
+#include <vector>
+
+#include "fft_plan.cuh"
+#include "kernels/fft_butterfly.h"
+#include "kernels/fft_real.h"
+#include "launch.cuh"
+#include "ops.cuh"
+
+namespace wt {
+namespace cuda {
+namespace {
+
+constexpr int kFftThreads = 256;
+constexpr int kMaxPasses = 24;
+// 128 registers a thread at 512 threads; plans with a radix-11 pass use a separate instantiation
+// bounded at 256 threads (255 registers), which radix 11 in double needs to stay out of local memory.
+constexpr int kSharedMaxThreads = 512;
+// Double precision is bounded at 256 threads for every plan: its radix-7/8 passes need more than 128.
+template <class T>
+constexpr int sharedThreadLimit(bool eleven) {
+  return eleven || sizeof(T) == 8 ? kSharedMaxThreads / 2 : kSharedMaxThreads;
+}
+constexpr int kSharedFftMaxN = 4096;
+constexpr size_t kSharedFftBytes = 48 * 1024;
+
+enum LoadMode { kLoadComplex = 0, kLoadReal = 1, kLoadHermitian = 2 };
+enum StoreMode { kStoreComplex = 0, kStoreReal = 1 };
+
+// Where a transform reads its rows and writes its results (the first and last pass use these;
+// the passes in between work on complex scratch rows of length n).
+template <class T>
+struct FftIo {
+  const void* in;
+  int64_t inStride;  // elements (complex or real) between rows
+  int load;          // LoadMode; kLoadHermitian: in holds `bins` bins of an odd-length real spectrum
+  int64_t bins;
+  void* out;
+  int64_t outStride;
+  int64_t outCount;  // leading results kept per row (rfft of odd n keeps n/2+1)
+  int store;         // StoreMode; kStoreReal keeps real parts
+  int inverse;       // conjugate on load and on store
+  T scale;
+};
+
+template <class T>
+__device__ __forceinline__ cplx<T> loadAt(const FftIo<T>& io, int64_t row, int64_t j, int64_t n) {
+  cplx<T> v;
+  if (io.load == kLoadComplex) {
+    v = static_cast<const cplx<T>*>(io.in)[row * io.inStride + j];
+  } else if (io.load == kLoadReal) {
+    v = {static_cast<const T*>(io.in)[row * io.inStride + j], T(0)};
+  } else {
+    const cplx<T>* x = static_cast<const cplx<T>*>(io.in) + row * io.inStride;
+    if (j < io.bins) {
+      v = x[j];
+      if (j == 0) v.im = T(0);
+    } else {
+      v = x[n - j];
+      v.im = -v.im;
+    }
+  }
+  if (io.inverse) v.im = -v.im;
+  return v;
+}
+
+template <class T>
+__device__ __forceinline__ void storeAt(const FftIo<T>& io, int64_t row, int64_t j, cplx<T> v) {
+  if (j >= io.outCount) return;
+  if (io.store == kStoreComplex) {
+    const T im = io.inverse ? -v.im : v.im;
+    static_cast<cplx<T>*>(io.out)[row * io.outStride + j] = {v.re * io.scale, im * io.scale};
+  } else {
+    static_cast<T*>(io.out)[row * io.outStride + j] = v.re * io.scale;
+  }
+}
+
+struct PassList {
+  int count;
+  int radix[kMaxPasses];
+  int twiddleOffset[kMaxPasses];
+};
+
+// One radix-R Stockham pass over a row in shared memory: butterfly j < n/R reads s[j + r n/R],
+// twiddles, transforms in registers, and after a barrier writes s[(j/ns) ns R + j%ns + r ns].
+template <int R, class T>
+__device__ __forceinline__ void sharedPass(cplx<T>* s, const cplx<T>* tw, int n, int ns, bool active) {
+  const int m = n / R;
+  const int j = threadIdx.x;
+  const bool act = active && j < m;
+  const int k = j % ns;
+  cplx<T> v[R];
+  if (act) {
+#pragma unroll
+    for (int r = 0; r < R; ++r) v[r] = s[j + r * m];
+#pragma unroll
+    for (int r = 1; r < R; ++r) v[r] = fft::mulTwiddle(v[r], tw[k * (R - 1) + r - 1]);
+  }
+  __syncthreads();
+  if (act) {
+    fft::dft<R, T>(v);
+    const int base = (j / ns) * ns * R + k;
+#pragma unroll
+    for (int r = 0; r < R; ++r) s[base + r * ns] = v[r];
+  }
+  __syncthreads();
+}
+
+// Grid: x = groups of blockDim.y rows. Block: (n / smallest radix, rows per block); each y slice owns
+// one row of n complex values in dynamic shared memory.
+template <class T, bool kEleven>
+__global__ void __launch_bounds__(sharedThreadLimit<T>(kEleven)) fftSharedRows(FftIo<T> io, const cplx<T>* tw, PassList passes, int n,
+                                                     int64_t rows) {
+  WT_DYNAMIC_SMEM(cplx<T>, smem);
+  cplx<T>* s = smem + threadIdx.y * n;
+  const int64_t row = int64_t(blockIdx.x) * blockDim.y + threadIdx.y;
+  const bool active = row < rows;
+  if (active)
+    for (int j = threadIdx.x; j < n; j += blockDim.x) s[j] = loadAt(io, row, j, n);
+  __syncthreads();
+  int ns = 1;
+  for (int p = 0; p < passes.count; ++p) {
+    const int radix = passes.radix[p];
+    const cplx<T>* t = tw + passes.twiddleOffset[p];
+    switch (radix) {
+      case 2: sharedPass<2>(s, t, n, ns, active); break;
+      case 3: sharedPass<3>(s, t, n, ns, active); break;
+      case 4: sharedPass<4>(s, t, n, ns, active); break;
+      case 5: sharedPass<5>(s, t, n, ns, active); break;
+      case 7: sharedPass<7>(s, t, n, ns, active); break;
+      case 11:
+        if constexpr (kEleven) sharedPass<11>(s, t, n, ns, active);
+        break;
+      default: sharedPass<8>(s, t, n, ns, active); break;
+    }
+    ns *= radix;
+  }
+  if (active)
+    for (int j = threadIdx.x; j < n; j += blockDim.x) storeAt(io, row, j, s[j]);
+}
+
+// Grid: 1-D grid-stride over rows x n/R butterflies of one radix-R pass. The first pass reads through
+// `io`, the last writes through it; the others use src / dst scratch rows of n values.
+template <int R, class T>
+__global__ void __launch_bounds__(kFftThreads) fftGlobalPass(FftIo<T> io, const cplx<T>* src, cplx<T>* dst,
+                                                           const cplx<T>* tw, int64_t n, int64_t ns, int64_t rows,
+                                                           int first, int last) {
+  const int64_t m = n / R;
+  const int64_t total = rows * m;
+  const int64_t stride = int64_t(gridDim.x) * blockDim.x;
+  for (int64_t item = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; item < total; item += stride) {
+    const int64_t row = item / m;
+    const int64_t j = item - row * m;
+    const int64_t k = j % ns;
+    cplx<T> v[R];
+#pragma unroll
+    for (int r = 0; r < R; ++r) v[r] = first ? loadAt(io, row, j + r * m, n) : src[row * n + j + r * m];
+#pragma unroll
+    for (int r = 1; r < R; ++r) v[r] = fft::mulTwiddle(v[r], tw[k * (R - 1) + r - 1]);
+    fft::dft<R, T>(v);
+    const int64_t base = (j / ns) * ns * R + k;
+#pragma unroll
+    for (int r = 0; r < R; ++r) {
+      if (last)
+        storeAt(io, row, base + r * ns, v[r]);
+      else
+        dst[row * n + base + r * ns] = v[r];
+    }
+  }
+}
+
+// Bluestein step 1: a[row][j] = x[j] chirp[j] for j < n, 0 for n <= j < M.
+template <class T>
+__global__ void __launch_bounds__(kFftThreads) bluesteinChirpIn(FftIo<T> io, const cplx<T>* chirp, cplx<T>* a,
+                                                              int64_t n, int64_t M, int64_t rows) {
+  const int64_t total = rows * M;
+  const int64_t stride = int64_t(gridDim.x) * blockDim.x;
+  for (int64_t e = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; e < total; e += stride) {
+    const int64_t row = e / M, j = e - row * M;
+    a[e] = j < n ? fft::mulLanes(loadAt(io, row, j, n), chirp[j]) : cplx<T>{T(0), T(0)};
+  }
+}
+
+// Bluestein step 2: a = conj(a . spectrum), so a forward FFT of it is the conjugated inverse FFT.
+template <class T>
+__global__ void __launch_bounds__(kFftThreads) bluesteinMulSpectrum(cplx<T>* a, const cplx<T>* spectrum, int64_t M,
+                                                                  int64_t rows) {
+  const int64_t total = rows * M;
+  const int64_t stride = int64_t(gridDim.x) * blockDim.x;
+  for (int64_t e = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; e < total; e += stride)
+    a[e] = fft::conjugate(fft::mulLanes(a[e], spectrum[e % M]));
+}
+
+// Bluestein step 3: X[k] = conj(a[k]) chirp[k], k < n, written through `io`.
+template <class T>
+__global__ void __launch_bounds__(kFftThreads) bluesteinChirpOut(FftIo<T> io, const cplx<T>* a, const cplx<T>* chirp,
+                                                               int64_t n, int64_t M, int64_t rows) {
+  const int64_t total = rows * n;
+  const int64_t stride = int64_t(gridDim.x) * blockDim.x;
+  for (int64_t e = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; e < total; e += stride) {
+    const int64_t row = e / n, k = e - row * n;
+    storeAt(io, row, k, fft::mulLanes(fft::conjugate(a[row * M + k]), chirp[k]));
+  }
+}
+
+// R2C post-processing, in place on rows of h+1 bins holding Z = FFT_h(packed x) in bins 0..h-1:
+// thread (row, k), k <= h/2, turns Z[k], Z[h-k] into X[k], X[h-k] (k = 0: X[0] and X[h]).
+template <class T>
+__global__ void __launch_bounds__(kFftThreads) r2cPost(cplx<T>* x, const cplx<T>* pack, int64_t h, int64_t rows,
+                                                     T scale) {
+  const int64_t per = h / 2 + 1;
+  const int64_t total = rows * per;
+  const int64_t stride = int64_t(gridDim.x) * blockDim.x;
+  for (int64_t e = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; e < total; e += stride) {
+    const int64_t row = e / per, k = e - row * per;
+    cplx<T>* z = x + row * (h + 1);
+    cplx<T> a, b;
+    if (k == 0) {
+      fft::r2cEnds(z[0], a, b);
+      z[0] = fft::scaled(a, scale);
+      z[h] = fft::scaled(b, scale);
+    } else {
+      fft::r2cPair(z[k], z[h - k], pack[k], a, b);
+      z[k] = fft::scaled(a, scale);
+      if (h - k != k) z[h - k] = fft::scaled(b, scale);
+    }
+  }
+}
+
+// C2R pre-processing: bins X (rows of h+1) -> Z (rows of h) with FFT_h^-1(Z) = n * packed x.
+template <class T>
+__global__ void __launch_bounds__(kFftThreads) c2rPre(const cplx<T>* x, cplx<T>* z, const cplx<T>* pack, int64_t h,
+                                                    int64_t rows) {
+  const int64_t per = h / 2 + 1;
+  const int64_t total = rows * per;
+  const int64_t stride = int64_t(gridDim.x) * blockDim.x;
+  for (int64_t e = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; e < total; e += stride) {
+    const int64_t row = e / per, k = e - row * per;
+    const cplx<T>* X = x + row * (h + 1);
+    cplx<T>* Z = z + row * h;
+    if (k == 0) {
+      Z[0] = fft::c2rEnds(X[0], X[h]);
+    } else {
+      cplx<T> a, b;
+      fft::c2rPair(X[k], X[h - k], pack[k], a, b);
+      Z[k] = a;
+      Z[h - k] = b;
+    }
+  }
+}
+
+bool hasEleven(const std::vector<int>& radices) {
+  for (int r : radices)
+    if (r == 11) return true;
+  return false;
+}
+
+template <class T>
+bool fitsShared(const DeviceFftPlan<T>& plan, int* width) {
+  if (plan.n > kSharedFftMaxN || plan.n * sizeof(cplx<T>) > kSharedFftBytes) return false;
+  int minRadix = plan.n;
+  for (int r : plan.radices) minRadix = r < minRadix ? r : minRadix;
+  *width = plan.radices.empty() ? 1 : int(plan.n / minRadix);
+  return *width <= sharedThreadLimit<T>(hasEleven(plan.radices)) && plan.radices.size() <= size_t(kMaxPasses);
+}
+
+template <class T>
+void launchGlobalPass(DeviceContext& ctx, int radix, const FftIo<T>& io, const cplx<T>* src, cplx<T>* dst,
+                      const cplx<T>* tw, int64_t n, int64_t ns, int64_t rows, int first, int last) {
+  const dim3 grid(gridFor(ctx, rows * (n / radix), kFftThreads)), block(kFftThreads);
+  switch (radix) {
+    case 2: launch("fftGlobalPass<2>", fftGlobalPass<2, T>, grid, block, 0, ctx.stream(), io, src, dst, tw, n, ns, rows, first, last); break;
+    case 3: launch("fftGlobalPass<3>", fftGlobalPass<3, T>, grid, block, 0, ctx.stream(), io, src, dst, tw, n, ns, rows, first, last); break;
+    case 4: launch("fftGlobalPass<4>", fftGlobalPass<4, T>, grid, block, 0, ctx.stream(), io, src, dst, tw, n, ns, rows, first, last); break;
+    case 5: launch("fftGlobalPass<5>", fftGlobalPass<5, T>, grid, block, 0, ctx.stream(), io, src, dst, tw, n, ns, rows, first, last); break;
+    case 7: launch("fftGlobalPass<7>", fftGlobalPass<7, T>, grid, block, 0, ctx.stream(), io, src, dst, tw, n, ns, rows, first, last); break;
+    case 11: launch("fftGlobalPass<11>", fftGlobalPass<11, T>, grid, block, 0, ctx.stream(), io, src, dst, tw, n, ns, rows, first, last); break;
+    default: launch("fftGlobalPass<8>", fftGlobalPass<8, T>, grid, block, 0, ctx.stream(), io, src, dst, tw, n, ns, rows, first, last); break;
+  }
+}
+
+// Queues the complex transform of `rows` rows described by `io` with `plan`.
+template <class T>
+void complexTransform(DeviceContext& ctx, const DeviceFftPlan<T>& plan, int64_t rows, const FftIo<T>& io) {
+  const int64_t n = plan.n;
+  if (plan.isBluestein()) {
+    const DeviceFftPlan<T>& inner = *plan.inner;
+    const int64_t M = inner.n;
+    DeviceScratch scratch(ctx, size_t(rows * M) * sizeof(cplx<T>));
+    cplx<T>* a = static_cast<cplx<T>*>(scratch.get());
+    const FftIo<T> inPlace{a, M, kLoadComplex, 0, a, M, M, kStoreComplex, 0, T(1)};
+    launch("bluesteinChirpIn", bluesteinChirpIn<T>, dim3(gridFor(ctx, rows * M, kFftThreads)), dim3(kFftThreads), 0,
+           ctx.stream(), io, static_cast<const cplx<T>*>(plan.chirp), a, n, M, rows);
+    complexTransform(ctx, inner, rows, inPlace);
+    launch("bluesteinMulSpectrum", bluesteinMulSpectrum<T>, dim3(gridFor(ctx, rows * M, kFftThreads)),
+           dim3(kFftThreads), 0, ctx.stream(), a, static_cast<const cplx<T>*>(plan.spectrum), M, rows);
+    complexTransform(ctx, inner, rows, inPlace);
+    launch("bluesteinChirpOut", bluesteinChirpOut<T>, dim3(gridFor(ctx, rows * n, kFftThreads)), dim3(kFftThreads), 0,
+           ctx.stream(), io, static_cast<const cplx<T>*>(a), static_cast<const cplx<T>*>(plan.chirp), n, M, rows);
+    return;
+  }
+  int width = 0;
+  if (fitsShared(plan, &width)) {
+    PassList passes{};
+    passes.count = int(plan.radices.size());
+    for (int p = 0; p < passes.count; ++p) {
+      passes.radix[p] = plan.radices[p];
+      passes.twiddleOffset[p] = int(plan.twiddleOffset[p]);
+    }
+    const size_t rowBytes = size_t(n) * sizeof(cplx<T>);
+    int64_t perBlock = kFftThreads / width;
+    if (perBlock < 1) perBlock = 1;
+    if (perBlock > int64_t(kSharedFftBytes / rowBytes)) perBlock = int64_t(kSharedFftBytes / rowBytes);
+    if (perBlock > rows) perBlock = rows;
+    const int64_t blocks = (rows + perBlock - 1) / perBlock;
+    const dim3 grid{unsigned(blocks)}, block{unsigned(width), unsigned(perBlock)};
+    const cplx<T>* tw = plan.twiddles;
+    if (hasEleven(plan.radices))
+      launch("fftSharedRows<radix 11>", fftSharedRows<T, true>, grid, block, size_t(perBlock) * rowBytes,
+             ctx.stream(), io, tw, passes, int(n), rows);
+    else
+      launch("fftSharedRows", fftSharedRows<T, false>, grid, block, size_t(perBlock) * rowBytes, ctx.stream(), io,
+             tw, passes, int(n), rows);
+    return;
+  }
+  const size_t bytes = size_t(rows * n) * sizeof(cplx<T>);
+  DeviceScratch s0(ctx, bytes), s1(ctx, bytes);
+  cplx<T>* buf[2] = {static_cast<cplx<T>*>(s0.get()), static_cast<cplx<T>*>(s1.get())};
+  const int passes = int(plan.radices.size());
+  int64_t ns = 1;
+  for (int p = 0; p < passes; ++p) {
+    const int radix = plan.radices[p];
+    const cplx<T>* src = p == 0 ? nullptr : buf[(p - 1) % 2];
+    cplx<T>* dst = p == passes - 1 ? nullptr : buf[p % 2];
+    launchGlobalPass<T>(ctx, radix, io, src, dst, plan.twiddles + plan.twiddleOffset[p], n, ns, rows, p == 0,
+                        p == passes - 1);
+    ns *= radix;
+  }
+}
+
+int64_t rowsOf(const wt_view& v) { return v.shape[0]; }
+
+template <class T>
+void fftRows(DeviceContext& ctx, const wt_op& op) {
+  const int64_t n = op.i[0], rows = rowsOf(op.in[0]);
+  const auto plan = deviceFftPlan<T>(ctx, n);
+  const FftIo<T> io{op.in[0].data, n, kLoadComplex, 0, op.out[0].data, n, n, kStoreComplex, op.i[1] > 0 ? 1 : 0,
+                    T(op.f[0])};
+  complexTransform(ctx, *plan, rows, io);
+}
+
+template <class T>
+void rfftRows(DeviceContext& ctx, const wt_op& op) {
+  const int64_t n = op.i[0], rows = rowsOf(op.in[0]), bins = n / 2 + 1;
+  const auto plan = deviceRealFftPlan<T>(ctx, n);
+  if (n % 2 == 1) {
+    const FftIo<T> io{op.in[0].data, n, kLoadReal, 0, op.out[0].data, bins, bins, kStoreComplex, 0, T(op.f[0])};
+    complexTransform(ctx, *plan->inner, rows, io);
+    return;
+  }
+  const int64_t h = n / 2;
+  // Z = FFT_h of the row read as h complex values, into bins 0..h-1 of each output row.
+  const FftIo<T> io{op.in[0].data, h, kLoadComplex, 0, op.out[0].data, bins, h, kStoreComplex, 0, T(1)};
+  complexTransform(ctx, *plan->inner, rows, io);
+  launch("r2cPost", r2cPost<T>, dim3(gridFor(ctx, rows * (h / 2 + 1), kFftThreads)), dim3(kFftThreads), 0,
+         ctx.stream(), static_cast<cplx<T>*>(op.out[0].data), static_cast<const cplx<T>*>(plan->pack), h, rows,
+         T(op.f[0]));
+}
+
+template <class T>
+void irfftRows(DeviceContext& ctx, const wt_op& op) {
+  const int64_t n = op.i[0], rows = rowsOf(op.in[0]), bins = n / 2 + 1;
+  const auto plan = deviceRealFftPlan<T>(ctx, n);
+  if (n % 2 == 1) {
+    const FftIo<T> io{op.in[0].data, bins, kLoadHermitian, bins, op.out[0].data, n, n, kStoreReal, 1, T(op.f[0])};
+    complexTransform(ctx, *plan->inner, rows, io);
+    return;
+  }
+  const int64_t h = n / 2;
+  DeviceScratch scratch(ctx, size_t(rows * h) * sizeof(cplx<T>));
+  cplx<T>* z = static_cast<cplx<T>*>(scratch.get());
+  launch("c2rPre", c2rPre<T>, dim3(gridFor(ctx, rows * (h / 2 + 1), kFftThreads)), dim3(kFftThreads), 0, ctx.stream(),
+         static_cast<const cplx<T>*>(op.in[0].data), z, static_cast<const cplx<T>*>(plan->pack), h, rows);
+  // The inverse FFT_h of Z is n * x, read as h complex values per output row.
+  const FftIo<T> io{z, h, kLoadComplex, 0, op.out[0].data, h, h, kStoreComplex, 1, T(op.f[0])};
+  complexTransform(ctx, *plan->inner, rows, io);
+}
+
+bool isSingle(int dtype) { return dtype == WT_F32 || dtype == WT_C64; }
+
+}  // namespace
+
+void runFft(DeviceContext& ctx, const wt_op& op) {
+  if (isSingle(op.in[0].dtype)) fftRows<float>(ctx, op);
+  else fftRows<double>(ctx, op);
+}
+
+void runRfft(DeviceContext& ctx, const wt_op& op) {
+  if (isSingle(op.in[0].dtype)) rfftRows<float>(ctx, op);
+  else rfftRows<double>(ctx, op);
+}
+
+void runIrfft(DeviceContext& ctx, const wt_op& op) {
+  if (isSingle(op.in[0].dtype)) irfftRows<float>(ctx, op);
+  else irfftRows<double>(ctx, op);
+}
+
+}  // namespace cuda
+}  // namespace wt
