@@ -20,6 +20,9 @@ constexpr int kColumnRowsMax = 8;       // most warps stacked along R in one col
 constexpr int kMinItemsPerThread = 16;  // a split of R leaves each thread at least this many items
 constexpr int kMaxChunks = 1024;
 constexpr int kBlocksPerSmMax = 64;     // 2048 resident threads per SM, in warps: caps column blocks per SM
+// The column kernel keeps four 16-byte accumulators (norm, logsumexp, argmax in double) in flight:
+// 3 resident blocks (up to 80 registers) instead of kMinBlocksPerSm's 4 (64), which spilled them.
+constexpr int kColumnMinBlocksPerSm = 3;
 
 // The reduction's source as [outer, rows, inner], R split into `chunks` pieces of `chunkRows`; `count`
 // is the original op's R (the n of MEAN's finish).
@@ -151,7 +154,7 @@ __global__ void __launch_bounds__(BLOCK, kMinBlocksPerSm) reduceRowsSubwarp(M m,
 // 32 / width consecutive rows of `width` columns; rows are interleaved across the warp's groups and
 // the block's warps. Groups combine by shuffles, warps through shared memory, in a fixed order.
 template <class M, class Source, class Sink>
-__global__ void __launch_bounds__(32 * kColumnRowsMax, kMinBlocksPerSm) reduceColumns(M m, Source src, Sink dst, ReduceExtent e, int width,
+__global__ void __launch_bounds__(32 * kColumnRowsMax, kColumnMinBlocksPerSm) reduceColumns(M m, Source src, Sink dst, ReduceExtent e, int width,
                                                                      int64_t tiles) {
   __shared__ typename M::Acc warpTotals[kColumnRowsMax][32];
   int lane = threadIdx.x, warp = threadIdx.y, warps = blockDim.y;
