@@ -11,53 +11,13 @@
 #include <utility>
 
 #include "kernels/fft_butterfly.h"
+#include "kernels/fft_factor.h"
 #include "kernels/fft_twiddle.h"
 #include "launch.cuh"
 
 namespace wt {
 namespace cuda {
 namespace {
-
-// The same radix choice as the CPU planner (cpu/fft_plan.cpp): radix-8 passes for powers of two, a
-// leftover 2 or 4 as 4 or 4*4, then 11, 7, 5, 3; empty when another prime factor remains.
-std::vector<int> stockhamRadices(int64_t n) {
-  std::vector<int> radices;
-  int twos = 0;
-  while (n % 2 == 0) {
-    n /= 2;
-    ++twos;
-  }
-  int eights = twos / 3;
-  int rest = twos % 3;
-  if (rest == 1 && eights > 0) {
-    --eights;
-    rest = 4;
-  }
-  for (int i = 0; i < eights; ++i) radices.push_back(8);
-  if (rest == 4) {
-    radices.push_back(4);
-    radices.push_back(4);
-  } else if (rest > 0) {
-    radices.push_back(2 * rest);
-  }
-  for (int p : {11, 7, 5, 3})
-    while (n % p == 0) {
-      n /= p;
-      radices.push_back(p);
-    }
-  if (n != 1) radices.clear();
-  return radices;
-}
-
-int64_t smooth23AtLeast(int64_t m) {
-  int64_t best = INT64_MAX;
-  for (int64_t p3 = 1; p3 < 2 * m; p3 *= 3) {
-    int64_t v = p3;
-    while (v < m) v *= 2;
-    best = std::min(best, v);
-  }
-  return best;
-}
 
 void hostDft(int radix, cplx<double>* v) {
   switch (radix) {
