@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Writes dist/index.mjs, the ESM entry: it imports the CommonJS build (one native instance per
+// Runs after tsc. Writes dist/index.mjs, the ESM entry: it imports the CommonJS build (one native instance per
 // environment either way) and re-exports every runtime value of lib/index.ts by name. Names come
 // from the TypeScript checker, so the entry never drifts from the source.
 'use strict';
@@ -31,4 +31,6 @@ const lines = [
 fs.mkdirSync(path.join(root, 'dist'), { recursive: true });
 fs.writeFileSync(path.join(root, 'dist', 'index.mjs'), lines.join('\n'));
 fs.writeFileSync(path.join(root, 'dist', 'index.d.mts'), "export * from './index.js';\nimport * as wavetape from './index.js';\nexport default wavetape;\n");
+// The CLI is the package's bin: executable, so `npx wavetape` works in a fresh clone too.
+fs.chmodSync(path.join(root, 'dist', 'cli.js'), 0o755);
 console.log(`wavetape: wrote dist/index.mjs (${names.length} exports)`);
