@@ -23,11 +23,12 @@ void Stream::execute(Task& t) {
   }
   if (err)
     for (const auto& w : t.writes) w->setError(err);
-  if (t.done) t.done(err);
-  // Release the storages now, on this thread, rather than when the task object is reused.
+  // Release the task's storages (and whatever run captured) before signalling completion: a
+  // reader woken by done() must already see the memory of temporaries returned (wt.memory()).
   t.reads.clear();
   t.writes.clear();
   t.run = nullptr;
+  if (t.done) t.done(err);
   t.done = nullptr;
 }
 
