@@ -163,6 +163,11 @@ type Grads<O extends GradOptions> = O['argnums'] extends number[] ? Tensor[] : T
 // The tape's own op: a fresh identity for a value that stays linked to the tape it came from.
 defineGradient('identity', (dy) => [dy]);
 
+/** A new tensor with x's value (an alias of its storage), recorded for gradients. @internal */
+export function identity(x: Tensor): Tensor {
+  return record('identity', [x], new Tensor(native.alias(x.handle)));
+}
+
 function prepare(args: unknown[], argnums: number | number[]): { sources: Tensor[]; callArgs: unknown[] } {
   const idx = Array.isArray(argnums) ? argnums : [argnums];
   const callArgs = args.slice();
@@ -174,8 +179,7 @@ function prepare(args: unknown[], argnums: number | number[]): { sources: Tensor
       fail('E_DTYPE', `grad: argument ${i} must be float32 or float64; got ${a.dtype}`);
     // A fresh identity, as the same tensor may be passed twice. Inside an outer transform, the
     // source is recorded as identity(a), so the outer backward walks through to a (grad of grad).
-    const s = new Tensor(native.alias(a.handle));
-    if (transformDepth > 1 && (a.requiresGrad || a.node !== null)) record('identity', [a], s);
+    const s = transformDepth > 1 ? identity(a) : new Tensor(native.alias(a.handle));
     s.requiresGrad = true;
     sources.push(s);
     callArgs[i] = s;
@@ -191,7 +195,7 @@ let transformDepth = 0;
 /** t's value without its graph: the node (and what it saved) is released now. */
 function detached(t: Tensor): Tensor {
   if (t.node === null && !t.requiresGrad) return t;
-  const d = new Tensor(native.alias(t.handle));
+  const d = stopGradient(t);
   t.dispose();
   return d;
 }

@@ -80,12 +80,12 @@ describe.each(devices)('creation on %s', (device) => {
       expect(min).toBeGreaterThanOrEqual(-2);
       expect(max).toBeLessThan(4);
       expect(Math.abs(mean - 1)).toBeLessThan(5 * Math.sqrt(3 / n)); // σ = 6/√12
-      const g = wt.normal([n], 3, 2, { seed: 6, dtype: 'float64', device }).dataSync();
+      const g = Array.from(wt.normal([n], 3, 2, { seed: 6, dtype: 'float64', device }).dataSync());
       const gm = g.reduce((a, b) => a + b, 0) / n;
       const gv = g.reduce((a, b) => a + (b - gm) ** 2, 0) / (n - 1);
       expect(Math.abs(gm - 3)).toBeLessThan(5 * (2 / Math.sqrt(n)));
       expect(Math.abs(gv - 4)).toBeLessThan(5 * 4 * Math.sqrt(2 / n));
-      const b = wt.bernoulli([n], 0.3, { seed: 7, device }).dataSync();
+      const b = Array.from(wt.bernoulli([n], 0.3, { seed: 7, device }).dataSync());
       expect(b.every((v) => v === 0 || v === 1)).toBe(true);
       const p = b.reduce((a, c) => a + c, 0) / n;
       expect(Math.abs(p - 0.3)).toBeLessThan(5 * Math.sqrt(0.21 / n));

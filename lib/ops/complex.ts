@@ -10,11 +10,10 @@
  */
 import { native, UN, BIN, Handle } from '../native';
 import { Tensor } from '../tensor';
-import { record, defineGradient } from '../autograd';
+import { record, defineGradient, identity } from '../autograd';
 import { fail } from '../errors';
 import { wrap, toTensor, TensorLike } from './util';
 import { mul, div, neg, where, equal, conjIfComplex, complexFromReal, zerosLikeOf } from './elementwise';
-import { identity } from './layout';
 
 const isComplex = (t: Tensor) => t.dtype === 'complex64' || t.dtype === 'complex128';
 

@@ -9,7 +9,7 @@
  */
 import { native, Handle, DTypeName } from '../native';
 import { Tensor, DType } from '../tensor';
-import { record, defineGradient } from '../autograd';
+import { record, defineGradient, identity } from '../autograd';
 import { fail } from '../errors';
 import { wrap, unbroadcast } from './util';
 
@@ -89,13 +89,6 @@ function sliceIndices(n: number, start: number | null | undefined, stop: number 
   }
   const len = step > 0 ? Math.ceil((e - b) / step) : Math.ceil((b - e) / -step);
   return { b, e, len };
-}
-
-// ---------------------------------------------------------------- identity (internal)
-
-/** A new tensor with x's value (an alias of its storage), recorded for gradients. @internal */
-export function identity(x: Tensor): Tensor {
-  return record('identity', [x], wrap(native.alias(x.handle)));
 }
 
 // ---------------------------------------------------------------- reshape and friends
