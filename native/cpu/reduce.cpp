@@ -63,15 +63,14 @@ typename M::Acc combinePairwise(const M& mon, const typename M::Acc* p, int64_t 
 }
 
 // The canonical reduction of a row: pieces of kPiece values (each a binary counter of blocks),
-// combined pairwise in order. Serial and threaded schedules compute exactly this, so results do
-// not depend on the thread count.
-template <class M, class T>
-typename M::Acc reduceRowCanonical(const M& mon, const T* x, int64_t R) {
-  using Acc = typename M::Acc;
+// combined pairwise in order. `runPieces(count, body)` calls body(p) for every piece, serially or
+// on the pool; either way the result is the same, so it does not depend on the thread count.
+template <class M, class T, class RunPieces>
+typename M::Acc reduceRowCanonical(const M& mon, const T* x, int64_t R, const RunPieces& runPieces) {
   if (R <= kPiece) return reduceRow(mon, x, 0, R);
   const int64_t pieces = (R + kPiece - 1) / kPiece;
-  std::vector<Acc> part((size_t)pieces);
-  for (int64_t p = 0; p < pieces; ++p) part[(size_t)p] = reduceRow(mon, x, p * kPiece, std::min(R, (p + 1) * kPiece));
+  std::vector<typename M::Acc> part((size_t)pieces);
+  runPieces(pieces, [&](int64_t p) { part[(size_t)p] = reduceRow(mon, x, p * kPiece, std::min(R, (p + 1) * kPiece)); });
   return combinePairwise(mon, part.data(), pieces);
 }
 
@@ -83,20 +82,20 @@ void reduceTyped(const M& mon, const wt_op& op) {
   using Acc = typename M::Acc;
   if (I == 1) {
     if (O >= numThreads() || R < 2 * kPiece) {
+      const auto serial = [](int64_t n, const auto& body) {
+        for (int64_t p = 0; p < n; ++p) body(p);
+      };
       parallelFor(O, (1 << 15) / (R + 1) + 1, [&](int64_t b, int64_t e) {
-        for (int64_t o = b; o < e; ++o) out[o] = mon.finish(reduceRowCanonical(mon, x + o * R, R), R);
+        for (int64_t o = b; o < e; ++o) out[o] = mon.finish(reduceRowCanonical(mon, x + o * R, R, serial), R);
       });
-      return;
-    }
-    // Few long rows: the canonical pieces spread over the threads.
-    const int64_t pieces = (R + kPiece - 1) / kPiece;
-    std::vector<Acc> part((size_t)pieces);
-    for (int64_t o = 0; o < O; ++o) {
-      parallelFor(pieces, 1, [&](int64_t b, int64_t e) {
-        for (int64_t p = b; p < e; ++p)
-          part[(size_t)p] = reduceRow(mon, x + o * R, p * kPiece, std::min(R, (p + 1) * kPiece));
-      });
-      out[o] = mon.finish(combinePairwise(mon, part.data(), pieces), R);
+    } else {
+      // Few long rows: each row's pieces spread over the threads.
+      const auto pooled = [](int64_t n, const auto& body) {
+        parallelFor(n, 1, [&](int64_t b, int64_t e) {
+          for (int64_t p = b; p < e; ++p) body(p);
+        });
+      };
+      for (int64_t o = 0; o < O; ++o) out[o] = mon.finish(reduceRowCanonical(mon, x + o * R, R, pooled), R);
     }
     return;
   }
