@@ -5,17 +5,11 @@
 import fc from 'fast-check';
 import * as wt from '../lib';
 import { testDevices, isKernelDevice, randomArray, expectClose } from './helpers';
-import { T, values, expectCode, weights } from './ndref';
+import { T, values, expectCode, weights, weightedSum, expectGrad } from './ndref';
 
 const devices = testDevices();
 
-function loss(y: wt.Tensor): wt.Tensor {
-  return wt.sum(wt.mul(y, T(weights(y.size, 3), y.shape, y.device, y.dtype)));
-}
-function expectGrad(f: (...xs: wt.Tensor[]) => wt.Tensor, inputs: wt.Tensor[]): void {
-  const failures = wt.tidy(() => wt.testing.gradcheck(f, inputs));
-  expect(failures).toEqual([]);
-}
+const loss = (y: wt.Tensor): wt.Tensor => weightedSum(y, 3);
 /** Interleaved (re, im) → separate arrays. */
 function split(v: number[]): [number[], number[]] {
   const re: number[] = [];

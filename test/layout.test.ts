@@ -4,18 +4,11 @@
 import fc from 'fast-check';
 import * as wt from '../lib';
 import { testDevices, isKernelDevice, randomArray, expectClose } from './helpers';
-import { T, values, build, at, numel, unravel, expectCode, weights } from './ndref';
+import { T, values, build, at, numel, unravel, expectCode, weightedSum, expectGrad } from './ndref';
 
 const devices = testDevices();
 
-/** A weighted sum, so every element of y gets a distinct cotangent. */
-function loss(y: wt.Tensor): wt.Tensor {
-  return wt.sum(wt.mul(y, T(weights(y.size, 7), y.shape, y.device, y.dtype)));
-}
-function expectGrad(f: (...xs: wt.Tensor[]) => wt.Tensor, inputs: wt.Tensor[]): void {
-  const failures = wt.tidy(() => wt.testing.gradcheck(f, inputs));
-  expect(failures).toEqual([]);
-}
+const loss = (y: wt.Tensor): wt.Tensor => weightedSum(y, 7);
 
 describe.each(devices)('layout on %s', (device) => {
   const small = isKernelDevice(device);

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import * as wt from '../lib';
 import { testDevices, isKernelDevice, randomArray, expectClose, tol } from './helpers';
-import { T, values, expectCode, weights, numel, unravel, ravel } from './ndref';
+import { T, values, expectCode, numel, unravel, ravel, weightedSum, expectGrad } from './ndref';
 
 const devices = testDevices();
 
@@ -41,13 +41,7 @@ function refMatmul(a: ArrayLike<number>, as: number[], b: ArrayLike<number>, bs:
   return { data: out, shape };
 }
 
-function loss(y: wt.Tensor): wt.Tensor {
-  return wt.sum(wt.mul(y, T(weights(y.size, 5), y.shape, y.device, y.dtype)));
-}
-function expectGrad(f: (...xs: wt.Tensor[]) => wt.Tensor, inputs: wt.Tensor[]): void {
-  const failures = wt.tidy(() => wt.testing.gradcheck(f, inputs));
-  expect(failures).toEqual([]);
-}
+const loss = (y: wt.Tensor): wt.Tensor => weightedSum(y, 5);
 
 describe.each(devices)('matmul on %s', (device) => {
   const small = isKernelDevice(device);

@@ -81,3 +81,18 @@ export function weights(n: number, seed: number): Float64Array {
   }
   return out;
 }
+
+/** A weighted sum (weights from `seed`), so every element of y gets a distinct cotangent. */
+export function weightedSum(y: wt.Tensor, seed: number): wt.Tensor {
+  return wt.sum(wt.mul(y, T(weights(y.size, seed), y.shape, y.device, y.dtype)));
+}
+
+/** gradcheck of f at inputs (with its default tolerances unless given) finds no mismatch. */
+export function expectGrad(
+  f: (...xs: wt.Tensor[]) => wt.Tensor,
+  inputs: wt.Tensor[],
+  options?: { eps?: number; atol?: number; rtol?: number },
+): void {
+  const failures = wt.tidy(() => wt.testing.gradcheck(f, inputs, options));
+  expect(failures).toEqual([]);
+}
