@@ -1,6 +1,8 @@
 // Stream execution: error propagation from inputs to outputs, inline fast path, shutdown.
 #include "stream.h"
 
+#include "thread_priority.h"
+
 namespace wt {
 
 void Stream::execute(Task& t) {
@@ -55,6 +57,7 @@ void Stream::submit(Task t, bool small) {
 }
 
 void Stream::loop() {
+  lowerComputeThreadPriority();
   std::unique_lock<std::mutex> lk(m_);
   for (;;) {
     cv_.wait(lk, [&] { return stopping_ || (!queue_.empty() && !busy_); });

@@ -2,6 +2,8 @@
 // workers and by the caller alike, so concurrent callers never wait on each other's whole job.
 #include "thread_pool.h"
 
+#include "../core/thread_priority.h"
+
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -92,6 +94,7 @@ class Pool {
     }
   }
   void loop() {
+    lowerComputeThreadPriority();
     for (;;) {
       std::shared_ptr<Job> job;
       {
