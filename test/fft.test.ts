@@ -2,12 +2,16 @@
 // references written here (a compensated naive DFT; a recursive radix-2 FFT for long powers of
 // two), the issue's accuracy bounds, numpy's n / axis / norm semantics, gradcheck, bad input.
 import * as wt from '../lib';
-import { testDevices, isKernelDevice, randomArray, relRms } from './helpers';
+import { testDevices, randomArray, relRms } from './helpers';
 import { T, values, expectCode, weights, weightedSum, expectGrad } from './ndref';
 
 const devices = testDevices();
-// The issue's lengths, plus radix-11 plans (121, 2310) and a Bluestein length whose inner plan is 2^a·3^b (13).
-const LENGTHS = [1, 2, 3, 5, 7, 8, 12, 13, 15, 16, 17, 97, 100, 121, 127, 128, 243, 256, 625, 1000, 1024, 2048, 2310, 4096, 4099, 8192, 65536];
+// The issue's lengths, plus radix-11 plans (121, 2310), a Bluestein length whose inner plan is 2^a·3^b
+// (13), lengths the CUDA kernels run four-step with radix 3 and 11 (3072, 7700), and long lengths with
+// no split into two one-block factors, which the CUDA kernels run one global pass per radix (343750 in
+// float32, 235298 in float64).
+const LENGTHS = [1, 2, 3, 5, 7, 8, 12, 13, 15, 16, 17, 97, 100, 121, 127, 128, 243, 256, 625, 1000, 1024, 2048,
+  2310, 3072, 4096, 4099, 7700, 8192, 65536, 235298, 343750];
 const NORMS: wt.FftNorm[] = ['backward', 'ortho', 'forward'];
 
 // ---------------------------------------------------------------- float64 references
@@ -59,28 +63,38 @@ function naiveDft(x: Cx, rows: number, n: number, sign: number, bins = n): Cx {
   return y;
 }
 
-/** Recursive radix-2 DIT FFT in float64 with directly computed twiddles (n a power of two). */
-function radix2(x: Cx, rows: number, n: number, sign: number): Cx {
+/**
+ * Recursive mixed-radix decimation in time in float64 (any composite n): with p the smallest prime
+ * factor and m = n/p, X[k] = Σ_{r<p} e^{sign·2πi·rk/n}·DFT_m(x[r], x[r+p], …)[k mod m]; twiddles
+ * come straight from cos/sin of exact fractions, so the error grows like log n.
+ */
+function mixedRadix(x: Cx, rows: number, n: number, sign: number): Cx {
   const [c, s] = roots(n);
+  const smallestFactor = (len: number) => {
+    for (let p = 2; p * p <= len; p++) if (len % p === 0) return p;
+    return len;
+  };
+  // DFT of len values src[off + 2·stride·j] into dst[doff…]; stride counts complex values of the row.
   const rec = (src: Float64Array, off: number, stride: number, len: number, dst: Float64Array, doff: number) => {
     if (len === 1) {
       dst[doff] = src[off];
       dst[doff + 1] = src[off + 1];
       return;
     }
-    const h = len / 2;
-    rec(src, off, 2 * stride, h, dst, doff);
-    rec(src, off + 2 * stride, 2 * stride, h, dst, doff + 2 * h);
-    const step = n / len;
-    for (let k = 0; k < h; k++) {
-      const wr = c[k * step], wi = sign * s[k * step];
-      const er = dst[doff + 2 * k], ei = dst[doff + 2 * k + 1];
-      const or = dst[doff + 2 * (k + h)], oi = dst[doff + 2 * (k + h) + 1];
-      const tr = or * wr - oi * wi, ti = or * wi + oi * wr;
-      dst[doff + 2 * k] = er + tr;
-      dst[doff + 2 * k + 1] = ei + ti;
-      dst[doff + 2 * (k + h)] = er - tr;
-      dst[doff + 2 * (k + h) + 1] = ei - ti;
+    const p = smallestFactor(len), m = len / p, step = n / len;
+    const sub = new Float64Array(2 * len);
+    for (let r = 0; r < p; r++) rec(src, off + 2 * r * stride, p * stride, m, sub, 2 * r * m);
+    for (let k = 0; k < len; k++) {
+      let re = 0, im = 0;
+      for (let r = 0; r < p; r++) {
+        const idx = ((r * k) % len) * step;
+        const wr = c[idx], wi = sign * s[idx];
+        const vr = sub[2 * (r * m + (k % m))], vi = sub[2 * (r * m + (k % m)) + 1];
+        re += vr * wr - vi * wi;
+        im += vr * wi + vi * wr;
+      }
+      dst[doff + 2 * k] = re;
+      dst[doff + 2 * k + 1] = im;
     }
   };
   const y = new Float64Array(2 * rows * n);
@@ -90,8 +104,8 @@ function radix2(x: Cx, rows: number, n: number, sign: number): Cx {
 
 /** The forward (sign −1) or unscaled inverse (+1) DFT, first `bins` bins. */
 function dft(x: Cx, rows: number, n: number, sign: number, bins = n): Cx {
-  if (n >= 8192 && (n & (n - 1)) === 0) {
-    const full = radix2(x, rows, n, sign);
+  if (n > 4099) {
+    const full = mixedRadix(x, rows, n, sign);
     if (bins === n) return full;
     const y = new Float64Array(2 * rows * bins);
     for (let r = 0; r < rows; r++) y.set(full.subarray(2 * r * n, 2 * r * n + 2 * bins), 2 * r * bins);
@@ -143,9 +157,6 @@ function fftSupported(device: string): boolean {
 
 describe.each(devices)('fft on %s', (device) => {
   const supported = fftSupported(device);
-  const small = isKernelDevice(device);
-  // Kernel devices (simt runs the CUDA kernels in an emulator) keep 65536 at one row (rowsFor).
-  const lengths = small ? LENGTHS.filter((n) => n <= 8192 || n === 65536) : LENGTHS;
   const rand = (shape: number[], seed: number, dtype: wt.DType = 'float64') =>
     T(randomArray(shape.reduce((a, b) => a * b, 1), seed), shape, device, dtype);
 
@@ -173,7 +184,7 @@ describe.each(devices)('fft on %s', (device) => {
   }
 
   describe('accuracy against float64 references (relative RMS)', () => {
-    it.each(lengths)('n = %i: rfft, irfft, fft, ifft within the issue bounds', (n) => {
+    it.each(LENGTHS)('n = %i: rfft, irfft, fft, ifft within the issue bounds', (n) => {
       const rows = rowsFor(n);
       const bins = Math.floor(n / 2) + 1;
       const xr = f32Values(rows * n, n);

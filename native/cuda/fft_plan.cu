@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <mutex>
 #include <tuple>
@@ -65,6 +66,37 @@ cplx<T>* upload(DeviceContext& ctx, const std::vector<cplx<double>>& values) {
   return static_cast<cplx<T>*>(p);
 }
 
+// The four-step split n = n1 n2 of a Stockham length: both factors one-block lengths, the most
+// transforms per block in the weaker of the two steps (wider tiles coalesce better), then the most
+// balanced. Returns 0 when there is none.
+int64_t fourStepSplit(int64_t n, size_t complexBytes) {
+  int64_t best = 0;
+  int bestTile = 0;
+  for (int64_t n1 = 2; n1 <= kSharedFftMaxN && n1 < n; ++n1) {
+    if (n % n1 != 0) continue;
+    const int64_t n2 = n / n1;
+    const int tile = std::min(fourStepTile(n1, stockhamRadices(n1), complexBytes),
+                              fourStepTile(n2, stockhamRadices(n2), complexBytes));
+    const auto imbalance = [n](int64_t a) { return std::fabs(std::log(double(a) * double(a) / double(n))); };
+    if (tile > bestTile || (tile == bestTile && tile > 0 && imbalance(n1) < imbalance(best))) {
+      best = n1;
+      bestTile = tile;
+    }
+  }
+  return best;
+}
+
+template <class T>
+void buildFourStep(DeviceContext& ctx, DeviceFftPlan<T>& plan, int64_t n1) {
+  const int64_t n2 = plan.n / n1;
+  plan.columnPlan = deviceFftPlan<T>(ctx, n1);
+  plan.rowPlan = deviceFftPlan<T>(ctx, n2);
+  std::vector<cplx<double>> tw;
+  for (int64_t a = 0; a < n1; ++a) tw.push_back(fft::rootOfUnity(a, n1));
+  for (int64_t b = 0; b < n2; ++b) tw.push_back(fft::rootOfUnity(b, plan.n));
+  plan.stepTwiddles = upload<T>(ctx, tw);
+}
+
 template <class T>
 std::shared_ptr<const DeviceFftPlan<T>> buildPlan(DeviceContext& ctx, int64_t n) {
   auto plan = std::make_shared<DeviceFftPlan<T>>();
@@ -72,6 +104,12 @@ std::shared_ptr<const DeviceFftPlan<T>> buildPlan(DeviceContext& ctx, int64_t n)
   std::vector<int> radices = stockhamRadices(n);
   if (n == 1 || !radices.empty()) {
     plan->radices = radices;
+    if (!oneBlockWidth(n, radices, sizeof(cplx<T>), n)) {
+      if (const int64_t n1 = fourStepSplit(n, sizeof(cplx<T>))) {
+        buildFourStep(ctx, *plan, n1);
+        return plan;
+      }
+    }
     std::vector<cplx<double>> tw;
     int64_t ns = 1;
     for (int radix : radices) {
@@ -144,6 +182,27 @@ PlanCache<P>& planCache() {
 }
 
 }  // namespace
+
+int oneBlockWidth(int64_t n, const std::vector<int>& radices, size_t complexBytes, int64_t pitch) {
+  if (n > kSharedFftMaxN || size_t(pitch) * complexBytes > kSharedFftBytes || radices.size() > size_t(kMaxPasses))
+    return 0;
+  if (radices.empty()) return 1;
+  const int minRadix = *std::min_element(radices.begin(), radices.end());
+  const bool eleven = std::find(radices.begin(), radices.end(), 11) != radices.end();
+  const int64_t width = n / minRadix;
+  return width <= sharedThreadLimit(eleven, complexBytes == 16) ? int(width) : 0;
+}
+
+int fourStepTile(int64_t n, const std::vector<int>& radices, size_t complexBytes) {
+  const int width = oneBlockWidth(n, radices, complexBytes, n + 1);
+  if (!width) return 0;
+  const bool eleven = std::find(radices.begin(), radices.end(), 11) != radices.end();
+  int tile = 16;
+  while (tile > 1 && (width * tile > sharedThreadLimit(eleven, complexBytes == 16) ||
+                      size_t(tile) * size_t(n + 1) * complexBytes > kSharedFftBytes))
+    tile /= 2;
+  return tile;
+}
 
 template <class T>
 std::shared_ptr<const DeviceFftPlan<T>> deviceFftPlan(DeviceContext& ctx, int64_t n) {

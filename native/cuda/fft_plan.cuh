@@ -13,14 +13,40 @@
 namespace wt {
 namespace cuda {
 
-// A forward complex DFT of length n: mixed-radix Stockham (radices from {2,3,4,5,7,8,11}) or, when n
-// has another prime factor, Bluestein through an inner 2^a 3^b Stockham plan.
+// The one-block FFT kernel: a block holds whole rows in shared memory, one thread per butterfly of
+// the plan's smallest radix. 512 threads leave 128 registers a thread; radix 11, and double precision
+// (radix 7/8 in double), need up to 255 and are bounded at 256 threads.
+constexpr int kSharedFftMaxN = 4096;
+constexpr size_t kSharedFftBytes = 48 * 1024;
+constexpr int kSharedMaxThreads = 512;
+constexpr int kMaxPasses = 24;
+constexpr int sharedThreadLimit(bool eleven, bool isDouble) {
+  return eleven || isDouble ? kSharedMaxThreads / 2 : kSharedMaxThreads;
+}
+// Threads a block needs per row to run a Stockham plan of length n with these radices in shared
+// memory (`pitch` complex values a row), or 0 when one row does not fit one block.
+int oneBlockWidth(int64_t n, const std::vector<int>& radices, size_t complexBytes, int64_t pitch);
+// How many transforms of length n a four-step block runs side by side (rows padded to n + 1 values,
+// so reading down columns is free of bank conflicts): up to 16, 0 if not even one fits.
+int fourStepTile(int64_t n, const std::vector<int>& radices, size_t complexBytes);
+
+// A forward complex DFT of length n, one of:
+//  - mixed-radix Stockham (radices from {2,3,4,5,7,8,11}) in one block when it fits (oneBlockWidth);
+//  - four-step: n = n1 n2 with both one-block lengths; FFTs of length n1 down the columns of the
+//    row read as n1 x n2, a twiddle exp(-2 pi i j2 k1 / n), FFTs of length n2 along its rows;
+//  - Stockham in one global-memory pass per radix, for long lengths with no such split;
+//  - Bluestein through an inner 2^a 3^b plan when n has another prime factor.
 template <class T>
 struct DeviceFftPlan {
   int64_t n = 0;
   std::vector<int> radices;            // Stockham passes in execution order (empty for n = 1)
   std::vector<int64_t> twiddleOffset;  // pass p's block in `twiddles`: exp(-2 pi i r k/(ns R)), [k][r-1]
-  cplx<T>* twiddles = nullptr;         // device
+  cplx<T>* twiddles = nullptr;         // device; unused by four-step plans
+  // Four-step: columnPlan has length n1, rowPlan n2; stepTwiddles holds exp(-2 pi i a / n1), a < n1,
+  // then exp(-2 pi i b / n), b < n2, whose products give exp(-2 pi i q / n) for q = a n2 + b < n.
+  std::shared_ptr<const DeviceFftPlan<T>> columnPlan, rowPlan;
+  cplx<T>* stepTwiddles = nullptr;
+  bool isFourStep() const { return columnPlan != nullptr; }
   // Bluestein: X = chirp . IFFT_M(FFT_M(chirp . x) . spectrum)
   std::shared_ptr<const DeviceFftPlan<T>> inner;  // length M >= 2n - 1
   cplx<T>* chirp = nullptr;                       // device, exp(-pi i k^2 / n), k < n

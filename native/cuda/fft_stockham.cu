@@ -1,14 +1,17 @@
 // WT_OP_FFT / WT_OP_RFFT / WT_OP_IRFFT: Stockham autosort FFTs over contiguous rows, from the shared
 // butterflies of kernels/fft_butterfly.h and the real packing of kernels/fft_real.h.
-//  - n <= 4096 whose row fits 48 KiB: one kernel, one or several rows per block, each row read once
-//    into shared memory, every radix pass in registers between two barriers, written once.
-//  - longer n: one global-memory launch per radix pass, ping-ponging between two scratch buffers.
+//  - one-block lengths (n <= 4096, see oneBlockWidth): one kernel, one or several rows per block, each
+//    row read once into shared memory, every radix pass in registers between two barriers, written once.
+//  - longer n = n1 n2: four-step in two one-block launches over tiles of up to 16 transforms side by
+//    side, so reads down the columns and the transposed writes stay coalesced; one scratch round trip.
+//  - long lengths with no such split: one global-memory launch per radix pass.
 //  - real transforms: even n through an n/2-point complex FFT plus a post (R2C) or pre (C2R) twiddle
 //    kernel; odd n through an n-point complex FFT of the real input / Hermitian-extended spectrum.
 //  - other prime factors: Bluestein, chirp kernels around two inner 2^a 3^b FFTs.
 // Inverse transforms run the forward kernels on conjugated input and conjugate the result.
 #include <stdint.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "fft_plan.cuh"
@@ -22,18 +25,6 @@ namespace cuda {
 namespace {
 
 constexpr int kFftThreads = 256;
-constexpr int kMaxPasses = 24;
-// 128 registers a thread at 512 threads; plans with a radix-11 pass use a separate instantiation
-// bounded at 256 threads (255 registers), which radix 11 in double needs to stay out of local memory.
-constexpr int kSharedMaxThreads = 512;
-// Double precision is bounded at 256 threads for every plan: its radix-7/8 passes need more than 128.
-template <class T>
-constexpr int sharedThreadLimit(bool eleven) {
-  return eleven || sizeof(T) == 8 ? kSharedMaxThreads / 2 : kSharedMaxThreads;
-}
-constexpr int kSharedFftMaxN = 4096;
-constexpr size_t kSharedFftBytes = 48 * 1024;
-
 enum LoadMode { kLoadComplex = 0, kLoadReal = 1, kLoadHermitian = 2 };
 enum StoreMode { kStoreComplex = 0, kStoreReal = 1 };
 
@@ -116,18 +107,10 @@ __device__ __forceinline__ void sharedPass(cplx<T>* s, const cplx<T>* tw, int n,
   __syncthreads();
 }
 
-// Grid: x = groups of blockDim.y rows. Block: (n / smallest radix, rows per block); each y slice owns
-// one row of n complex values in dynamic shared memory.
+// Runs every pass of a one-block plan on the row at s (n values); all threads of the block call it.
 template <class T, bool kEleven>
-__global__ void __launch_bounds__(sharedThreadLimit<T>(kEleven)) fftSharedRows(FftIo<T> io, const cplx<T>* tw, PassList passes, int n,
-                                                     int64_t rows) {
-  WT_DYNAMIC_SMEM(cplx<T>, smem);
-  cplx<T>* s = smem + threadIdx.y * n;
-  const int64_t row = int64_t(blockIdx.x) * blockDim.y + threadIdx.y;
-  const bool active = row < rows;
-  if (active)
-    for (int j = threadIdx.x; j < n; j += blockDim.x) s[j] = loadAt(io, row, j, n);
-  __syncthreads();
+__device__ __forceinline__ void stockhamPasses(cplx<T>* s, const cplx<T>* tw, const PassList& passes, int n,
+                                               bool active) {
   int ns = 1;
   for (int p = 0; p < passes.count; ++p) {
     const int radix = passes.radix[p];
@@ -145,8 +128,64 @@ __global__ void __launch_bounds__(sharedThreadLimit<T>(kEleven)) fftSharedRows(F
     }
     ns *= radix;
   }
+}
+
+// Grid: x = groups of blockDim.y rows. Block: (n / smallest radix, rows per block); each y slice owns
+// one row of n complex values in dynamic shared memory.
+template <class T, bool kEleven>
+__global__ void __launch_bounds__(sharedThreadLimit(kEleven, sizeof(T) == 8))
+    fftSharedRows(FftIo<T> io, const cplx<T>* tw, PassList passes, int n, int64_t rows) {
+  WT_DYNAMIC_SMEM(cplx<T>, smem);
+  cplx<T>* s = smem + threadIdx.y * n;
+  const int64_t row = int64_t(blockIdx.x) * blockDim.y + threadIdx.y;
+  const bool active = row < rows;
+  if (active)
+    for (int j = threadIdx.x; j < n; j += blockDim.x) s[j] = loadAt(io, row, j, n);
+  __syncthreads();
+  stockhamPasses<T, kEleven>(s, tw, passes, n, active);
   if (active)
     for (int j = threadIdx.x; j < n; j += blockDim.x) storeAt(io, row, j, s[j]);
+}
+
+// One step of a four-step FFT of length n = n1 n2 over a tile of up to blockDim.y transforms per block.
+// Grid: x = rows x tiles. kColumns: the tile is columns j2 of the row read as n1 x n2 (through `io`);
+// each gets an n1-point FFT, Y[k1][j2] exp(-2 pi i j2 k1 / n) goes to scratch[k1][j2]. Otherwise: the
+// tile is rows k1 of scratch; each gets an n2-point FFT, Z[k1][k2] is X[k1 + n1 k2], written through
+// `io`. Columns are loaded and stored with the tile index fastest, so a warp touches runs of
+// blockDim.y neighbours in global memory; in shared memory each transform owns a row of length + 1.
+template <class T, bool kEleven, bool kColumns>
+__global__ void __launch_bounds__(sharedThreadLimit(kEleven, sizeof(T) == 8))
+    fftFourStep(FftIo<T> io, cplx<T>* scratch, const cplx<T>* tw, PassList passes, const cplx<T>* stepTw, int n1,
+                int n2, int64_t tiles) {
+  WT_DYNAMIC_SMEM(cplx<T>, smem);
+  const int tile = blockDim.y, length = kColumns ? n1 : n2, count = kColumns ? n2 : n1, pitch = length + 1;
+  const int64_t n = int64_t(n1) * n2;
+  const int64_t row = blockIdx.x / tiles;
+  const int first = int(blockIdx.x % tiles) * tile;
+  cplx<T>* rowScratch = scratch + row * n;
+  const int threads = blockDim.x * blockDim.y;
+  const int flat = threadIdx.y * blockDim.x + threadIdx.x;
+  for (int e = flat; e < tile * length; e += threads) {
+    const int t = kColumns ? e % tile : e / length, j = kColumns ? e / tile : e % length;
+    if (first + t < count)
+      smem[t * pitch + j] = kColumns ? loadAt(io, row, int64_t(j) * n2 + first + t, n)
+                                     : rowScratch[int64_t(first + t) * n2 + j];
+  }
+  __syncthreads();
+  stockhamPasses<T, kEleven>(smem + threadIdx.y * pitch, tw, passes, length, first + int(threadIdx.y) < count);
+  for (int e = flat; e < tile * length; e += threads) {
+    const int t = e % tile, k = e / tile;
+    if (first + t >= count) continue;
+    const cplx<T> v = smem[t * pitch + k];
+    if (kColumns) {
+      const int j2 = first + t;
+      const int64_t q = int64_t(j2) * k;  // < n; exp(-2 pi i q / n) = exp(-2 pi i a / n1) exp(-2 pi i b / n)
+      const cplx<T> w = fft::mulLanes(stepTw[q / n2], stepTw[n1 + q % n2]);
+      rowScratch[int64_t(k) * n2 + j2] = fft::mulLanes(v, w);
+    } else {
+      storeAt(io, row, first + t + int64_t(n1) * k, v);
+    }
+  }
 }
 
 // Grid: 1-D grid-stride over rows x n/R butterflies of one radix-R pass. The first pass reads through
@@ -266,12 +305,37 @@ bool hasEleven(const std::vector<int>& radices) {
 }
 
 template <class T>
-bool fitsShared(const DeviceFftPlan<T>& plan, int* width) {
-  if (plan.n > kSharedFftMaxN || plan.n * sizeof(cplx<T>) > kSharedFftBytes) return false;
-  int minRadix = plan.n;
-  for (int r : plan.radices) minRadix = r < minRadix ? r : minRadix;
-  *width = plan.radices.empty() ? 1 : int(plan.n / minRadix);
-  return *width <= sharedThreadLimit<T>(hasEleven(plan.radices)) && plan.radices.size() <= size_t(kMaxPasses);
+PassList passListOf(const DeviceFftPlan<T>& plan) {
+  PassList passes{};
+  passes.count = int(plan.radices.size());
+  for (int p = 0; p < passes.count; ++p) {
+    passes.radix[p] = plan.radices[p];
+    passes.twiddleOffset[p] = int(plan.twiddleOffset[p]);
+  }
+  return passes;
+}
+
+// Queues one step of a four-step plan: the column step (sub = columnPlan) reads through `io` and
+// writes scratch, the row step (sub = rowPlan) reads scratch and writes through `io`.
+template <class T, bool kColumns>
+void launchFourStep(DeviceContext& ctx, const DeviceFftPlan<T>& plan, int64_t rows, const FftIo<T>& io,
+                    cplx<T>* scratch) {
+  const DeviceFftPlan<T>& sub = kColumns ? *plan.columnPlan : *plan.rowPlan;
+  const int n1 = int(plan.columnPlan->n), n2 = int(plan.rowPlan->n), count = kColumns ? n2 : n1;
+  const int tile = std::min(fourStepTile(sub.n, sub.radices, sizeof(cplx<T>)), count);
+  const int width = oneBlockWidth(sub.n, sub.radices, sizeof(cplx<T>), sub.n + 1);
+  const int64_t tiles = (count + tile - 1) / tile;
+  const dim3 grid{unsigned(rows * tiles)}, block{unsigned(width), unsigned(tile)};
+  const size_t smem = size_t(tile) * size_t(sub.n + 1) * sizeof(cplx<T>);
+  const PassList passes = passListOf(sub);
+  if (hasEleven(sub.radices))
+    launch(kColumns ? "fftFourStep<columns, radix 11>" : "fftFourStep<rows, radix 11>", fftFourStep<T, true, kColumns>,
+           grid, block, smem, ctx.stream(), io, scratch, static_cast<const cplx<T>*>(sub.twiddles), passes,
+           static_cast<const cplx<T>*>(plan.stepTwiddles), n1, n2, tiles);
+  else
+    launch(kColumns ? "fftFourStep<columns>" : "fftFourStep<rows>", fftFourStep<T, false, kColumns>, grid, block,
+           smem, ctx.stream(), io, scratch, static_cast<const cplx<T>*>(sub.twiddles), passes,
+           static_cast<const cplx<T>*>(plan.stepTwiddles), n1, n2, tiles);
 }
 
 template <class T>
@@ -309,21 +373,20 @@ void complexTransform(DeviceContext& ctx, const DeviceFftPlan<T>& plan, int64_t 
            ctx.stream(), io, static_cast<const cplx<T>*>(a), static_cast<const cplx<T>*>(plan.chirp), n, M, rows);
     return;
   }
-  int width = 0;
-  if (fitsShared(plan, &width)) {
-    PassList passes{};
-    passes.count = int(plan.radices.size());
-    for (int p = 0; p < passes.count; ++p) {
-      passes.radix[p] = plan.radices[p];
-      passes.twiddleOffset[p] = int(plan.twiddleOffset[p]);
-    }
+  if (plan.isFourStep()) {
+    DeviceScratch scratch(ctx, size_t(rows * n) * sizeof(cplx<T>));
+    cplx<T>* y = static_cast<cplx<T>*>(scratch.get());
+    launchFourStep<T, true>(ctx, plan, rows, io, y);
+    launchFourStep<T, false>(ctx, plan, rows, io, y);
+    return;
+  }
+  if (const int width = oneBlockWidth(plan.n, plan.radices, sizeof(cplx<T>), plan.n)) {
     const size_t rowBytes = size_t(n) * sizeof(cplx<T>);
-    int64_t perBlock = kFftThreads / width;
-    if (perBlock < 1) perBlock = 1;
-    if (perBlock > int64_t(kSharedFftBytes / rowBytes)) perBlock = int64_t(kSharedFftBytes / rowBytes);
-    if (perBlock > rows) perBlock = rows;
+    int64_t perBlock = std::max(kFftThreads / width, 1);
+    perBlock = std::min({perBlock, int64_t(kSharedFftBytes / rowBytes), rows});
     const int64_t blocks = (rows + perBlock - 1) / perBlock;
     const dim3 grid{unsigned(blocks)}, block{unsigned(width), unsigned(perBlock)};
+    const PassList passes = passListOf(plan);
     const cplx<T>* tw = plan.twiddles;
     if (hasEleven(plan.radices))
       launch("fftSharedRows<radix 11>", fftSharedRows<T, true>, grid, block, size_t(perBlock) * rowBytes,
