@@ -6,7 +6,7 @@ import { testDevices, randomArray, relRms } from './helpers';
 import { T, values, expectCode, weights, weightedSum, expectGrad } from './ndref';
 
 const devices = testDevices();
-// The lengths, plus radix-11 plans (121, 2310), a Bluestein length whose inner plan is 2^a·3^b
+// The lengths, plus radix-11 plans (121, 2310), a Bluestein length with a short inner plan
 // (13), lengths the CUDA kernels run four-step with radix 3 and 11 (3072, 7700), and long lengths with
 // no split into two one-block factors, which the CUDA kernels run one global pass per radix (343750 in
 // float32, 235298 in float64).

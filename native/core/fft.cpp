@@ -13,7 +13,7 @@ namespace wt {
 namespace {
 
 // Longest transform accepted: plans and scratch index with int64 but size buffers of 2^30+ values,
-// and Bluestein needs a 2^a 3^b length >= 2n - 1 (see cpu/fft_plan.cpp).
+// and Bluestein needs a length >= 2n - 1 (bluesteinLength in kernels/fft_factor.h).
 constexpr int64_t kMaxLength = int64_t(1) << 30;
 
 enum class Kind { Complex, RealForward, RealInverse };

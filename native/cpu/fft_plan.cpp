@@ -59,7 +59,7 @@ std::shared_ptr<const ComplexPlan<T>> buildComplexPlan(int64_t n) {
   }
   if (n >= (int64_t(1) << 30))
     fail(WT_E_SHAPE, "fft: length ", n, " has a prime factor above 11 and is too long for Bluestein (< 2^30)");
-  const int64_t m = smooth23AtLeast(2 * n - 1);
+  const int64_t m = bluesteinLength(2 * n - 1);
   plan->bluesteinInner = complexPlan<T>(m);
   plan->chirp.reserve(n);
   for (int64_t k = 0; k < n; ++k) plan->chirp.push_back(rounded<T>(fft::bluesteinChirp(k, n)));

@@ -20,7 +20,7 @@ struct ComplexPlan {
   std::vector<cplx<T>> twiddles;       // pass p: exp(-2 pi i r k / (ns R)), [k][r-1], k < ns
   std::vector<int64_t> twiddleOffset;  // start of each pass's block in `twiddles`
   // Bluestein: X = chirp . IFFT_M(FFT_M(chirp . x) . chirpSpectrum)
-  std::shared_ptr<const ComplexPlan<T>> bluesteinInner;  // length M >= 2n - 1, 2^a 3^b
+  std::shared_ptr<const ComplexPlan<T>> bluesteinInner;  // length M >= 2n - 1, 7-smooth (bluesteinLength)
   std::vector<cplx<T>> chirp;                            // exp(-pi i k^2 / n), k < n
   std::vector<cplx<T>> chirpSpectrum;                    // FFT_M(conj chirp, wrapped) / M
   bool isBluestein() const { return bluesteinInner != nullptr; }

@@ -123,7 +123,7 @@ std::shared_ptr<const DeviceFftPlan<T>> buildPlan(DeviceContext& ctx, int64_t n)
   }
   if (n >= (int64_t(1) << 30))
     throw Failure(WT_E_SHAPE, "fft: length " + std::to_string(n) + " is too long for Bluestein (< 2^30)");
-  const int64_t m = smooth23AtLeast(2 * n - 1);
+  const int64_t m = bluesteinLength(2 * n - 1);
   plan->inner = deviceFftPlan<T>(ctx, m);
   std::vector<cplx<double>> chirp(n), b(m, cplx<double>{0, 0});
   for (int64_t k = 0; k < n; ++k) {

@@ -35,7 +35,7 @@ int fourStepTile(int64_t n, const std::vector<int>& radices, size_t complexBytes
 //  - four-step: n = n1 n2 with both one-block lengths; FFTs of length n1 down the columns of the
 //    row read as n1 x n2, a twiddle exp(-2 pi i j2 k1 / n), FFTs of length n2 along its rows;
 //  - Stockham in one global-memory pass per radix, for long lengths with no such split;
-//  - Bluestein through an inner 2^a 3^b plan when n has another prime factor.
+//  - Bluestein through an inner 2^a 3^b 5^c 7^d plan (bluesteinLength) when n has another prime factor.
 template <class T>
 struct DeviceFftPlan {
   int64_t n = 0;

@@ -7,7 +7,7 @@
 //  - long lengths with no such split: one global-memory launch per radix pass.
 //  - real transforms: even n through an n/2-point complex FFT plus a post (R2C) or pre (C2R) twiddle
 //    kernel; odd n through an n-point complex FFT of the real input / Hermitian-extended spectrum.
-//  - other prime factors: Bluestein, chirp kernels around two inner 2^a 3^b FFTs.
+//  - other prime factors: Bluestein, chirp kernels around two inner 2^a 3^b 5^c 7^d FFTs.
 // Inverse transforms run the forward kernels on conjugated input and conjugate the result.
 #include <stdint.h>
 
