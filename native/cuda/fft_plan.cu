@@ -188,17 +188,16 @@ int oneBlockWidth(int64_t n, const std::vector<int>& radices, size_t complexByte
     return 0;
   if (radices.empty()) return 1;
   const int minRadix = *std::min_element(radices.begin(), radices.end());
-  const bool eleven = std::find(radices.begin(), radices.end(), 11) != radices.end();
   const int64_t width = n / minRadix;
-  return width <= sharedThreadLimit(eleven, complexBytes == 16) ? int(width) : 0;
+  return width <= sharedThreadLimit(hasRadix11(radices), complexBytes == 16) ? int(width) : 0;
 }
 
 int fourStepTile(int64_t n, const std::vector<int>& radices, size_t complexBytes) {
   const int width = oneBlockWidth(n, radices, complexBytes, n + 1);
   if (!width) return 0;
-  const bool eleven = std::find(radices.begin(), radices.end(), 11) != radices.end();
+  const int threadLimit = sharedThreadLimit(hasRadix11(radices), complexBytes == 16);
   int tile = 16;
-  while (tile > 1 && (width * tile > sharedThreadLimit(eleven, complexBytes == 16) ||
+  while (tile > 1 && (width * tile > threadLimit ||
                       size_t(tile) * size_t(n + 1) * complexBytes > kSharedFftBytes))
     tile /= 2;
   return tile;

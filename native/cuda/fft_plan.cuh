@@ -4,6 +4,7 @@
 #pragma once
 #include <stdint.h>
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -22,6 +23,10 @@ constexpr int kSharedMaxThreads = 512;
 constexpr int kMaxPasses = 24;
 constexpr int sharedThreadLimit(bool eleven, bool isDouble) {
   return eleven || isDouble ? kSharedMaxThreads / 2 : kSharedMaxThreads;
+}
+// Plans with a radix-11 pass run a separate kernel instantiation bounded at 256 threads.
+inline bool hasRadix11(const std::vector<int>& radices) {
+  return std::find(radices.begin(), radices.end(), 11) != radices.end();
 }
 // Threads a block needs per row to run a Stockham plan of length n with these radices in shared
 // memory (`pitch` complex values a row), or 0 when one row does not fit one block.

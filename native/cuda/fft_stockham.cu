@@ -298,12 +298,6 @@ __global__ void __launch_bounds__(kFftThreads) c2rPre(const cplx<T>* x, cplx<T>*
   }
 }
 
-bool hasEleven(const std::vector<int>& radices) {
-  for (int r : radices)
-    if (r == 11) return true;
-  return false;
-}
-
 template <class T>
 PassList passListOf(const DeviceFftPlan<T>& plan) {
   PassList passes{};
@@ -328,7 +322,7 @@ void launchFourStep(DeviceContext& ctx, const DeviceFftPlan<T>& plan, int64_t ro
   const dim3 grid{unsigned(rows * tiles)}, block{unsigned(width), unsigned(tile)};
   const size_t smem = size_t(tile) * size_t(sub.n + 1) * sizeof(cplx<T>);
   const PassList passes = passListOf(sub);
-  if (hasEleven(sub.radices))
+  if (hasRadix11(sub.radices))
     launch(kColumns ? "fftFourStep<columns, radix 11>" : "fftFourStep<rows, radix 11>", fftFourStep<T, true, kColumns>,
            grid, block, smem, ctx.stream(), io, scratch, static_cast<const cplx<T>*>(sub.twiddles), passes,
            static_cast<const cplx<T>*>(plan.stepTwiddles), n1, n2, tiles);
@@ -388,7 +382,7 @@ void complexTransform(DeviceContext& ctx, const DeviceFftPlan<T>& plan, int64_t 
     const dim3 grid{unsigned(blocks)}, block{unsigned(width), unsigned(perBlock)};
     const PassList passes = passListOf(plan);
     const cplx<T>* tw = plan.twiddles;
-    if (hasEleven(plan.radices))
+    if (hasRadix11(plan.radices))
       launch("fftSharedRows<radix 11>", fftSharedRows<T, true>, grid, block, size_t(perBlock) * rowBytes,
              ctx.stream(), io, tw, passes, int(n), rows);
     else
