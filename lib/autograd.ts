@@ -8,6 +8,7 @@ import { native } from './native';
 import { Tensor } from './tensor';
 import { tidy, keep } from './engine';
 import { fail } from './errors';
+import { tensorArg, fnArg, optionsArg, intListArg, boolArg, expected } from './validate';
 
 /** What a gradient function receives besides the output cotangent. */
 export interface GradContext<A = unknown> {
@@ -26,7 +27,9 @@ const registry = new Map<string, GradFn<any>>();
 
 /** Registers the gradient of `op`; each differentiable op calls this next to its forward. */
 export function defineGradient<A>(op: string, fn: GradFn<A>): void {
-  if (registry.has(op)) fail('E_INTERNAL', `defineGradient: '${op}' is registered twice`);
+  if (typeof op !== 'string' || op.length === 0) expected('E_RANGE', 'defineGradient', 'op', 'an op name', op);
+  fnArg('defineGradient', 'fn', fn);
+  if (registry.has(op)) fail('E_RANGE', `defineGradient: '${op}' already has a gradient`);
   registry.set(op, fn as GradFn<any>);
 }
 
@@ -158,6 +161,19 @@ export interface GradOptions {
   hasAux?: boolean;
 }
 
+/** The checked argnums of grad/valueAndGrad(f, options), with f a function and options a plain object. */
+function transformArgs(op: string, f: unknown, options: unknown): number | number[] {
+  fnArg(op, 'f', f);
+  const o = optionsArg(op, 2, options, ['argnums', 'hasAux']);
+  if (o.hasAux !== undefined) boolArg(op, 'hasAux', o.hasAux);
+  if (o.argnums === undefined) return 0;
+  const list = intListArg(op, 'argnums', o.argnums);
+  list.forEach((i) => {
+    if (i < 0) fail('E_RANGE', `${op}: argument 'argnums' holds ${i}; expected argument indices >= 0`);
+  });
+  return Array.isArray(o.argnums) ? list : list[0];
+}
+
 type Grads<O extends GradOptions> = O['argnums'] extends number[] ? Tensor[] : Tensor;
 
 // The tape's own op: a fresh identity for a value that stays linked to the tape it came from.
@@ -173,8 +189,7 @@ function prepare(args: unknown[], argnums: number | number[]): { sources: Tensor
   const callArgs = args.slice();
   const sources: Tensor[] = [];
   for (const i of idx) {
-    const a = args[i];
-    if (!(a instanceof Tensor)) fail('E_DTYPE', `grad: argument ${i} must be a Tensor to differentiate it`);
+    const a = tensorArg('grad', `args[${i}]`, args[i]);
     if (a.dtype !== 'float32' && a.dtype !== 'float64')
       fail('E_DTYPE', `grad: argument ${i} must be float32 or float64; got ${a.dtype}`);
     // A fresh identity, as the same tensor may be passed twice. Inside an outer transform, the
@@ -210,7 +225,7 @@ function detached(t: Tensor): Tensor {
  * const [value, dw] = wt.valueAndGrad(f)(wt.tensor([1, 2, 3]));  // value 14, dw [2, 4, 6]
  */
 export function valueAndGrad<O extends GradOptions>(f: (...args: any[]) => any, options?: O) {
-  const argnums = options?.argnums ?? 0;
+  const argnums = transformArgs('valueAndGrad', f, options);
   return (...args: any[]): [any, Grads<O>] => {
     transformDepth++;
     try {
@@ -239,6 +254,7 @@ export function valueAndGrad<O extends GradOptions>(f: (...args: any[]) => any, 
  * with `hasAux`, `[grads, aux]`.
  */
 export function grad<O extends GradOptions>(f: (...args: any[]) => any, options?: O) {
+  transformArgs('grad', f, options);
   const vg = valueAndGrad(f, options);
   return (...args: any[]): any => {
     const [out, grads] = vg(...args);
@@ -264,6 +280,9 @@ export class Variable extends Tensor {
   }
   /** Replaces the value (same shape and dtype); the old data is freed. */
   assign(value: Tensor): void {
+    tensorArg('assign', 'value', value);
+    if (value.device !== this.device)
+      fail('E_DEVICE', `assign: argument 'value' is on ${value.device}; the variable is on ${this.device}`);
     if (value.dtype !== this.dtype || value.shape.join() !== this.shape.join())
       fail('E_SHAPE', `assign: expected shape [${this.shape}] ${this.dtype}; got [${value.shape}] ${value.dtype}`);
     native.dispose(this.handle);
@@ -273,16 +292,21 @@ export class Variable extends Tensor {
 
 /** Makes a Variable holding t's value. */
 export function variable(t: Tensor): Variable {
+  tensorArg('variable', 't', t);
   return new Variable(t);
 }
 
 /** Gradients of a scalar `loss` (computed from variables) w.r.t. `vars`. */
 export function gradients(loss: Tensor, vars: Tensor[]): Tensor[] {
+  tensorArg('gradients', 'loss', loss);
+  if (!Array.isArray(vars)) expected('E_DTYPE', 'gradients', 'vars', 'an array of tensors', vars);
+  vars.forEach((v, i) => tensorArg('gradients', `vars[${i}]`, v));
   const grads = backward(loss, vars, () => onesLikeGrad(loss));
   return transformDepth === 0 ? grads.map(detached) : grads;
 }
 
 /** The same values, cut off from gradient computation. */
 export function stopGradient(x: Tensor): Tensor {
+  tensorArg('stopGradient', 'x', x);
   return new Tensor(native.alias(x.handle));
 }

@@ -13,7 +13,7 @@ export {
   neg, abs, square, sqrt, exp, log, log1p, expm1, sigmoid, tanh, relu, softplus, sin, cos, sign,
   reciprocal, clamp, affine, where,
 } from './ops/elementwise';
-export { sum, mean, max, min, prod, logsumexp, norm, argmax, argmin, type ReduceOptions } from './ops/reduce';
+export { sum, mean, max, min, prod, logsumexp, norm, argmax, argmin, type ReduceOptions, type ArgReduceOptions } from './ops/reduce';
 export {
   reshape, expandDims, squeeze, flatten, transpose, permute, swapAxes, broadcastTo, slice, sliceAxes, flip,
   concat, stack, pad, roll, gather, scatterAdd, cast, to, contiguous, type SliceSpec,

@@ -6,6 +6,7 @@ import { tidy } from './engine';
 import { valueAndGrad } from './autograd';
 import { tensor } from './creation';
 import { fail } from './errors';
+import { fnArg, tensorArg, optionsArg, finiteArg, expected } from './validate';
 
 /** Options of {@link gradcheck}. */
 export interface GradcheckOptions {
@@ -31,11 +32,19 @@ export interface GradcheckFailure {
  * when it passes); throws if an input is not float64.
  */
 export function gradcheck(f: (...xs: Tensor[]) => Tensor, inputs: Tensor[], options?: GradcheckOptions): GradcheckFailure[] {
-  const eps = options?.eps ?? 1e-6;
-  const atol = options?.atol ?? 1e-5;
-  const rtol = options?.rtol ?? 1e-4;
+  fnArg('gradcheck', 'f', f);
+  if (!Array.isArray(inputs)) expected('E_DTYPE', 'gradcheck', 'inputs', 'an array of float64 tensors', inputs);
+  const o = optionsArg('gradcheck', 3, options, ['eps', 'atol', 'rtol']);
+  const tolerance = (name: 'eps' | 'atol' | 'rtol', dflt: number) => {
+    const v = o[name] === undefined ? dflt : finiteArg('gradcheck', name, o[name]);
+    if (v < 0 || (name === 'eps' && v === 0)) fail('E_RANGE', `gradcheck: argument '${name}' = ${v}; expected a number ${name === 'eps' ? '> 0' : '>= 0'}`);
+    return v;
+  };
+  const eps = tolerance('eps', 1e-6);
+  const atol = tolerance('atol', 1e-5);
+  const rtol = tolerance('rtol', 1e-4);
   for (const [i, x] of inputs.entries())
-    if (x.dtype !== 'float64') fail('E_DTYPE', `gradcheck: input ${i} must be float64; got ${x.dtype}`);
+    if (tensorArg('gradcheck', `inputs[${i}]`, x).dtype !== 'float64') fail('E_DTYPE', `gradcheck: input ${i} must be float64; got ${x.dtype}`);
   const argnums = inputs.map((_, i) => i);
   const analytic = tidy(() => {
     const [value, grads] = valueAndGrad(f, { argnums })(...inputs);

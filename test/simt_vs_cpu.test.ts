@@ -375,8 +375,8 @@ if (kernelDevices.length === 0) {
           // Sums of small integers are exact in any order, so even sum is bitwise here.
           same(`integer sum ${dtype}`, (dev) => wt.sum(make(x, shape, dtype, dev), { axis }));
           if (typeof axis === 'number') {
-            same(`argmax ${dtype}`, (dev) => wt.argmax(make(x, shape, dtype, dev), axis));
-            same(`argmin ${dtype}`, (dev) => wt.argmin(make(x, shape, dtype, dev), axis));
+            same(`argmax ${dtype}`, (dev) => wt.argmax(make(x, shape, dtype, dev), { axis }));
+            same(`argmin ${dtype}`, (dev) => wt.argmin(make(x, shape, dtype, dev), { axis }));
           }
         }
       });
@@ -391,8 +391,8 @@ if (kernelDevices.length === 0) {
         for (const dtype of FLOATS) {
           for (const [name, f] of [['max', wt.max], ['min', wt.min], ['sum', wt.sum], ['logsumexp', wt.logsumexp], ['norm', wt.norm]] as const)
             same(`${name} ${dtype} special`, (dev) => f(make(x, [4, 600], dtype, dev), { axis: 1 }));
-          same(`argmax ${dtype} special`, (dev) => wt.argmax(make(x, [4, 600], dtype, dev), 1));
-          same(`argmin ${dtype} special`, (dev) => wt.argmin(make(x, [4, 600], dtype, dev), 1));
+          same(`argmax ${dtype} special`, (dev) => wt.argmax(make(x, [4, 600], dtype, dev), { axis: 1 }));
+          same(`argmin ${dtype} special`, (dev) => wt.argmin(make(x, [4, 600], dtype, dev), { axis: 1 }));
         }
       });
 

@@ -6,34 +6,36 @@ import { native, UN, BIN } from '../native';
 import { Tensor } from '../tensor';
 import { record, defineGradient, setGradHelpers } from '../autograd';
 import { wrap, toTensor, unbroadcast, TensorLike } from './util';
+import { publicOp } from '../engine';
+import { notNaNArg, tensorArg } from '../validate';
 
 function binaryOp(name: string, code: number, a: TensorLike, b: TensorLike): Tensor {
-  const at = a instanceof Tensor ? a : toTensor(a, b instanceof Tensor ? b : undefined);
-  const bt = toTensor(b, at);
+  const at = toTensor(a, b instanceof Tensor ? b : undefined, name, 'a');
+  const bt = toTensor(b, at, name, 'b');
   return record(name, [at, bt], wrap(native.binary(code, at.handle, bt.handle)));
 }
 
 function unaryOp(name: string, code: number, x: TensorLike, p0 = 0, p1 = 0, attrs?: unknown): Tensor {
-  const xt = toTensor(x);
+  const xt = toTensor(x, undefined, name, 'x');
   return record(name, [xt], wrap(native.unary(code, xt.handle, p0, p1)), attrs);
 }
 
-/** a + b */
-export function add(a: TensorLike, b: TensorLike): Tensor {
+/** a + b (complex operands take a number as value + 0i) */
+export const add = publicOp('add', function add(a: TensorLike, b: TensorLike): Tensor {
   return binaryOp('add', BIN.ADD, a, b);
-}
+});
 defineGradient('add', (dy, { inputs: [a, b] }) => [unbroadcast(dy, a.shape), unbroadcast(dy, b.shape)]);
 
 /** a - b */
-export function sub(a: TensorLike, b: TensorLike): Tensor {
+export const sub = publicOp('sub', function sub(a: TensorLike, b: TensorLike): Tensor {
   return binaryOp('sub', BIN.SUB, a, b);
-}
+});
 defineGradient('sub', (dy, { inputs: [a, b] }) => [unbroadcast(dy, a.shape), unbroadcast(neg(dy), b.shape)]);
 
 /** a * b (complex: the complex product) */
-export function mul(a: TensorLike, b: TensorLike): Tensor {
+export const mul = publicOp('mul', function mul(a: TensorLike, b: TensorLike): Tensor {
   return binaryOp('mul', BIN.MUL, a, b);
-}
+});
 // Complex: dL/da = dy * conj(b) (PyTorch's convention), which reduces to dy * b for real b.
 defineGradient('mul', (dy, { inputs: [a, b] }) => [
   unbroadcast(mul(dy, conjIfComplex(b)), a.shape),
@@ -41,19 +43,19 @@ defineGradient('mul', (dy, { inputs: [a, b] }) => [
 ]);
 
 /** a / b */
-export function div(a: TensorLike, b: TensorLike): Tensor {
+export const div = publicOp('div', function div(a: TensorLike, b: TensorLike): Tensor {
   return binaryOp('div', BIN.DIV, a, b);
-}
+});
 defineGradient('div', (dy, { inputs: [a, b], output }) => {
   const ga = div(dy, conjIfComplex(b));
   return [unbroadcast(ga, a.shape), unbroadcast(neg(mul(ga, conjIfComplex(output))), b.shape)];
 });
 
 /** a ** b, elementwise (real) */
-export function pow(a: TensorLike, b: TensorLike): Tensor {
-  if (typeof b === 'number') return unaryOp('powScalar', UN.POW_SCALAR, a, b, 0, b);
+export const pow = publicOp('pow', function pow(a: TensorLike, b: TensorLike): Tensor {
+  if (typeof b === 'number' && !Number.isNaN(b)) return unaryOp('powScalar', UN.POW_SCALAR, a, b, 0, b);
   return binaryOp('pow', BIN.POW, a, b);
-}
+});
 defineGradient<number>('powScalar', (dy, { inputs: [x], attrs: p }) => [mul(dy, mul(pow(x, p - 1), p))]);
 // d/db a^b = a^b log a, taken as 0 where a = 0 and b > 0 (the limit), as PyTorch does.
 defineGradient('pow', (dy, { inputs: [a, b], output }) => [
@@ -62,9 +64,9 @@ defineGradient('pow', (dy, { inputs: [a, b], output }) => [
 ]);
 
 /** Elementwise maximum (NaN propagates). */
-export function maximum(a: TensorLike, b: TensorLike): Tensor {
+export const maximum = publicOp('maximum', function maximum(a: TensorLike, b: TensorLike): Tensor {
   return binaryOp('maximum', BIN.MAXIMUM, a, b);
-}
+});
 // Ties send the gradient to a, like numpy's choice of a.
 defineGradient('maximum', (dy, { inputs: [a, b] }) => {
   const m = greaterEqual(a, b);
@@ -72,9 +74,9 @@ defineGradient('maximum', (dy, { inputs: [a, b] }) => {
 });
 
 /** Elementwise minimum (NaN propagates). */
-export function minimum(a: TensorLike, b: TensorLike): Tensor {
+export const minimum = publicOp('minimum', function minimum(a: TensorLike, b: TensorLike): Tensor {
   return binaryOp('minimum', BIN.MINIMUM, a, b);
-}
+});
 defineGradient('minimum', (dy, { inputs: [a, b] }) => {
   const m = lessEqual(a, b);
   return [unbroadcast(mul(dy, m), a.shape), unbroadcast(mul(dy, sub(1, m)), b.shape)];
@@ -97,15 +99,15 @@ for (const op of ['equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterE
   defineGradient(op, () => [null, null]);
 
 /** -x */
-export function neg(x: TensorLike): Tensor {
+export const neg = publicOp('neg', function neg(x: TensorLike): Tensor {
   return unaryOp('neg', UN.NEG, x);
-}
+});
 defineGradient('neg', (dy) => [neg(dy)]);
 
 /** |x| (complex: the modulus, a real tensor) */
-export function abs(x: TensorLike): Tensor {
+export const abs = publicOp('abs', function abs(x: TensorLike): Tensor {
   return unaryOp('abs', UN.ABS, x);
-}
+});
 // Complex: d|z| = Re(conj(z)/|z| dz): the gradient is dy * z / |z| (0 at z = 0).
 defineGradient('abs', (dy, { inputs: [x], output }) => {
   if (x.dtype.startsWith('complex')) return [mul(complexFromReal(div(dy, where(equal(output, 0), onesLikeOf(output), output))), x)];
@@ -113,109 +115,114 @@ defineGradient('abs', (dy, { inputs: [x], output }) => {
 });
 
 /** x * x */
-export function square(x: TensorLike): Tensor {
+export const square = publicOp('square', function square(x: TensorLike): Tensor {
   return unaryOp('square', UN.SQUARE, x);
-}
+});
 defineGradient('square', (dy, { inputs: [x] }) => [mul(dy, mul(conjIfComplex(x), 2))]);
 
 /** √x */
-export function sqrt(x: TensorLike): Tensor {
+export const sqrt = publicOp('sqrt', function sqrt(x: TensorLike): Tensor {
   return unaryOp('sqrt', UN.SQRT, x);
-}
+});
 defineGradient('sqrt', (dy, { output }) => [div(dy, mul(output, 2))]);
 
 /** eˣ */
-export function exp(x: TensorLike): Tensor {
+export const exp = publicOp('exp', function exp(x: TensorLike): Tensor {
   return unaryOp('exp', UN.EXP, x);
-}
+});
 defineGradient('exp', (dy, { output }) => [mul(dy, output)]);
 
 /** natural log */
-export function log(x: TensorLike): Tensor {
+export const log = publicOp('log', function log(x: TensorLike): Tensor {
   return unaryOp('log', UN.LOG, x);
-}
+});
 defineGradient('log', (dy, { inputs: [x] }) => [div(dy, x)]);
 
 /** log(1 + x), accurate for small x */
-export function log1p(x: TensorLike): Tensor {
+export const log1p = publicOp('log1p', function log1p(x: TensorLike): Tensor {
   return unaryOp('log1p', UN.LOG1P, x);
-}
+});
 defineGradient('log1p', (dy, { inputs: [x] }) => [div(dy, add(x, 1))]);
 
 /** eˣ − 1, accurate for small x */
-export function expm1(x: TensorLike): Tensor {
+export const expm1 = publicOp('expm1', function expm1(x: TensorLike): Tensor {
   return unaryOp('expm1', UN.EXPM1, x);
-}
+});
 defineGradient('expm1', (dy, { output }) => [mul(dy, add(output, 1))]);
 
 /** 1 / (1 + e⁻ˣ), stable for large |x| */
-export function sigmoid(x: TensorLike): Tensor {
+export const sigmoid = publicOp('sigmoid', function sigmoid(x: TensorLike): Tensor {
   return unaryOp('sigmoid', UN.SIGMOID, x);
-}
+});
 defineGradient('sigmoid', (dy, { output }) => [mul(dy, mul(output, sub(1, output)))]);
 
 /** tanh x */
-export function tanh(x: TensorLike): Tensor {
+export const tanh = publicOp('tanh', function tanh(x: TensorLike): Tensor {
   return unaryOp('tanh', UN.TANH, x);
-}
+});
 defineGradient('tanh', (dy, { output }) => [mul(dy, sub(1, square(output)))]);
 
 /** max(x, 0) */
-export function relu(x: TensorLike): Tensor {
+export const relu = publicOp('relu', function relu(x: TensorLike): Tensor {
   return unaryOp('relu', UN.RELU, x);
-}
+});
 defineGradient('relu', (dy, { inputs: [x] }) => [mul(dy, greater(x, 0))]);
 
 /** log(1 + eˣ), stable for large |x| */
-export function softplus(x: TensorLike): Tensor {
+export const softplus = publicOp('softplus', function softplus(x: TensorLike): Tensor {
   return unaryOp('softplus', UN.SOFTPLUS, x);
-}
+});
 defineGradient('softplus', (dy, { inputs: [x] }) => [mul(dy, sigmoid(x))]);
 
 /** sin x */
-export function sin(x: TensorLike): Tensor {
+export const sin = publicOp('sin', function sin(x: TensorLike): Tensor {
   return unaryOp('sin', UN.SIN, x);
-}
+});
 defineGradient('sin', (dy, { inputs: [x] }) => [mul(dy, cos(x))]);
 
 /** cos x */
-export function cos(x: TensorLike): Tensor {
+export const cos = publicOp('cos', function cos(x: TensorLike): Tensor {
   return unaryOp('cos', UN.COS, x);
-}
+});
 defineGradient('cos', (dy, { inputs: [x] }) => [neg(mul(dy, sin(x)))]);
 
 /** −1, 0 or 1 (NaN stays NaN); no gradient */
-export function sign(x: TensorLike): Tensor {
+export const sign = publicOp('sign', function sign(x: TensorLike): Tensor {
   return unaryOp('sign', UN.SIGN, x);
-}
+});
 defineGradient('sign', () => [null]);
 
 /** 1 / x */
-export function reciprocal(x: TensorLike): Tensor {
+export const reciprocal = publicOp('reciprocal', function reciprocal(x: TensorLike): Tensor {
   return unaryOp('reciprocal', UN.RECIPROCAL, x);
-}
+});
 defineGradient('reciprocal', (dy, { output }) => [neg(mul(dy, square(output)))]);
 
 /** min(max(x, lo), hi) */
-export function clamp(x: TensorLike, lo: number, hi: number): Tensor {
+export const clamp = publicOp('clamp', function clamp(x: TensorLike, lo: number, hi: number): Tensor {
+  notNaNArg('clamp', 'lo', lo);
+  notNaNArg('clamp', 'hi', hi);
   return unaryOp('clamp', UN.CLAMP, x, lo, hi, [lo, hi]);
-}
+});
 defineGradient<[number, number]>('clamp', (dy, { inputs: [x], attrs: [lo, hi] }) => [
   mul(dy, mul(greaterEqual(x, lo), lessEqual(x, hi))),
 ]);
 
 /** x * scale + shift in one pass */
-export function affine(x: TensorLike, scale: number, shift: number): Tensor {
+export const affine = publicOp('affine', function affine(x: TensorLike, scale: number, shift: number): Tensor {
+  notNaNArg('affine', 'scale', scale);
+  notNaNArg('affine', 'shift', shift);
   return unaryOp('affine', UN.AFFINE, x, scale, shift, scale);
-}
+});
 defineGradient<number>('affine', (dy, { attrs: scale }) => [affine(dy, scale, 0)]);
 
 /** cond ? a : b, elementwise with broadcasting; cond is int32 or a's dtype (nonzero = true). */
-export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
-  const at = a instanceof Tensor ? a : toTensor(a, b instanceof Tensor ? b : undefined);
-  const bt = toTensor(b, at);
+export const where = publicOp('where', function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  tensorArg('where', 'cond', cond);
+  const at = toTensor(a, b instanceof Tensor ? b : undefined, 'where', 'a');
+  const bt = toTensor(b, at, 'where', 'b');
   return record('where', [cond, at, bt], wrap(native.where(cond.handle, at.handle, bt.handle)));
-}
+});
 defineGradient('where', (dy, { inputs: [c, a, b] }) => {
   const zero = zerosLikeOf(dy);
   return [null, unbroadcast(where(c, dy, zero), a.shape), unbroadcast(where(c, zero, dy), b.shape)];
