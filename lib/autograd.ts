@@ -285,8 +285,9 @@ export class Variable extends Tensor {
       fail('E_DEVICE', `assign: argument 'value' is on ${value.device}; the variable is on ${this.device}`);
     if (value.dtype !== this.dtype || value.shape.join() !== this.shape.join())
       fail('E_SHAPE', `assign: expected shape [${this.shape}] ${this.dtype}; got [${value.shape}] ${value.dtype}`);
-    native.dispose(this.handle);
+    const old = this.handle;
     this.handle = native.alias(value.handle);
+    native.dispose(old);
   }
 }
 

@@ -11,10 +11,12 @@ import { fnArg, describe } from './validate';
 /**
  * The native handle of a tensor, in a cell of its own: the finalizer holds the cell (never the
  * tensor), so it frees whatever handle the tensor holds when collected, also after
- * Variable.assign replaced it.
+ * Variable.assign replaced it, and releases the tape node recorded on it.
  */
 export interface HandleCell {
   handle: Handle;
+  /** The tape node recorded on the tensor, released with it (its saved tensors are aliases). */
+  node: { release(): void } | null;
 }
 
 /** The part of a Tensor the engine manages. */
@@ -26,7 +28,10 @@ export interface Owned {
 }
 
 const scopes: Owned[][] = [];
-const finalizer = new FinalizationRegistry<HandleCell>((cell) => native.dispose(cell.handle));
+const finalizer = new FinalizationRegistry<HandleCell>((cell) => {
+  native.dispose(cell.handle);
+  if (cell.node !== null) cell.node.release();
+});
 
 /** Called for every new tensor. */
 export function track(t: Owned): void {
@@ -105,7 +110,7 @@ export function tidy<T>(fn: () => T): T {
 
 /** Exempts a tensor from disposal by the enclosing tidy() scopes. Returns it. */
 export function keep<T extends Owned>(t: T): T {
-  if (!isOwned(t as object) || typeof t !== 'object') fail('E_DTYPE', `keep: argument 't' must be a Tensor; got ${describe(t)}`);
+  if (t === null || typeof t !== 'object' || !isOwned(t)) fail('E_DTYPE', `keep: argument 't' must be a Tensor; got ${describe(t)}`);
   if (t.isDisposed) fail('E_DISPOSED', "keep: argument 't' is a disposed tensor");
   if (!t.kept) {
     t.kept = true;

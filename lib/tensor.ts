@@ -18,8 +18,6 @@ export class Tensor {
   /** @internal the handle, in a cell the finalizer holds (see engine.ts) */
   readonly cell: HandleCell;
   /** @internal */ kept = false;
-  /** @internal the op that produced this tensor, while it takes part in a gradient computation */
-  node: GradNode | null = null;
   /** @internal set on the inputs of wt.grad / valueAndGrad and on variables */
   requiresGrad = false;
   private meta: [number[], DType, string] | null;
@@ -27,7 +25,7 @@ export class Tensor {
 
   /** @internal Tensors are made by ops and creation functions, not by `new`. */
   constructor(handle: Handle, meta: [number[], DType, string] | null = null) {
-    this.cell = { handle };
+    this.cell = { handle, node: null };
     this.meta = meta;
     track(this);
   }
@@ -40,37 +38,48 @@ export class Tensor {
   set handle(h: Handle) {
     this.cell.handle = h;
   }
+  /**
+   * @internal the op that produced this tensor, while it takes part in a gradient computation
+   * (kept in the cell, so the finalizer releases it with the handle)
+   */
+  get node(): GradNode | null {
+    return this.cell.node as GradNode | null;
+  }
+  /** @internal */
+  set node(n: GradNode | null) {
+    this.cell.node = n;
+  }
 
   /** Throws E_DISPOSED naming `op` when this tensor was disposed. */
-  private live(op: string): void {
+  #live(op: string): void {
     if (this.disposed) fail('E_DISPOSED', `${op}: this tensor was disposed`);
   }
 
-  private describe(op: string): [number[], DType, string] {
-    this.live(op);
+  #describe(op: string): [number[], DType, string] {
+    this.#live(op);
     if (this.meta === null) this.meta = native.describe(this.handle);
     return this.meta;
   }
 
   /** Sizes along each axis (row-major; the last axis is contiguous). */
   get shape(): number[] {
-    return this.describe('shape')[0].slice();
+    return this.#describe('shape')[0].slice();
   }
   /** Element type. */
   get dtype(): DType {
-    return this.describe('dtype')[1];
+    return this.#describe('dtype')[1];
   }
   /** Device holding the data: `cpu`, `cuda:N` or `simt`. */
   get device(): string {
-    return this.describe('device')[2];
+    return this.#describe('device')[2];
   }
   /** Number of axes. */
   get rank(): number {
-    return this.describe('rank')[0].length;
+    return this.#describe('rank')[0].length;
   }
   /** Number of elements. */
   get size(): number {
-    return this.describe('size')[0].reduce((a, b) => a * b, 1);
+    return this.#describe('size')[0].reduce((a, b) => a * b, 1);
   }
   /** True after dispose(). */
   get isDisposed(): boolean {
@@ -83,28 +92,28 @@ export class Tensor {
    * E_DISPOSED for a disposed tensor.
    */
   async data(): Promise<TypedArray> {
-    this.live('data');
+    this.#live('data');
     return native.read(this.handle);
   }
   /** Like {@link data}, blocking the thread until the data is ready. */
   dataSync(): TypedArray {
-    this.live('dataSync');
+    this.#live('dataSync');
     return native.readSync(this.handle);
   }
   /** The data as nested arrays (complex: [re, im] pairs as the innermost level). */
   async array(): Promise<NestedArray> {
-    this.live('array');
-    const [shape, dtype] = this.describe('array');
+    this.#live('array');
+    const [shape, dtype] = this.#describe('array');
     return nest(await native.read(this.handle), shape, dtype);
   }
   /** The data as nested arrays, synchronously. */
   arraySync(): NestedArray {
-    const [shape, dtype] = this.describe('arraySync');
+    const [shape, dtype] = this.#describe('arraySync');
     return nest(native.readSync(this.handle), shape, dtype);
   }
   /** The single value of a one-element real tensor. */
   item(): number {
-    const [shape, dtype] = this.describe('item');
+    const [shape, dtype] = this.#describe('item');
     if (shape.reduce((a, b) => a * b, 1) !== 1 || dtype.startsWith('complex'))
       fail('E_SHAPE', `item: expected a real tensor with one element; got shape [${shape}] ${dtype}`);
     return native.readSync(this.handle)[0];
@@ -135,7 +144,7 @@ export class Tensor {
    */
   toString(): string {
     if (this.disposed) return 'Tensor(disposed)';
-    const [shape, dtype, device] = this.describe('toString');
+    const [shape, dtype, device] = this.#describe('toString');
     const body = formatValues(native.readSync(this.handle), shape, dtype, 'Tensor('.length);
     return `Tensor(${body}, shape=[${shape.join(', ')}], dtype=${dtype}, device=${device})`;
   }

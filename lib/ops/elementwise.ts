@@ -84,17 +84,17 @@ defineGradient('minimum', (dy, { inputs: [a, b] }) => {
 
 // Comparisons return 1 or 0 in the inputs' dtype (usable as masks) and have no gradient.
 /** a == b as 1/0 */
-export const equal = (a: TensorLike, b: TensorLike) => binaryOp('equal', BIN.EQ, a, b);
+export const equal = publicOp('equal', (a: TensorLike, b: TensorLike): Tensor => binaryOp('equal', BIN.EQ, a, b));
 /** a != b as 1/0 */
-export const notEqual = (a: TensorLike, b: TensorLike) => binaryOp('notEqual', BIN.NE, a, b);
+export const notEqual = publicOp('notEqual', (a: TensorLike, b: TensorLike): Tensor => binaryOp('notEqual', BIN.NE, a, b));
 /** a < b as 1/0 */
-export const less = (a: TensorLike, b: TensorLike) => binaryOp('less', BIN.LT, a, b);
+export const less = publicOp('less', (a: TensorLike, b: TensorLike): Tensor => binaryOp('less', BIN.LT, a, b));
 /** a <= b as 1/0 */
-export const lessEqual = (a: TensorLike, b: TensorLike) => binaryOp('lessEqual', BIN.LE, a, b);
+export const lessEqual = publicOp('lessEqual', (a: TensorLike, b: TensorLike): Tensor => binaryOp('lessEqual', BIN.LE, a, b));
 /** a > b as 1/0 */
-export const greater = (a: TensorLike, b: TensorLike) => binaryOp('greater', BIN.GT, a, b);
+export const greater = publicOp('greater', (a: TensorLike, b: TensorLike): Tensor => binaryOp('greater', BIN.GT, a, b));
 /** a >= b as 1/0 */
-export const greaterEqual = (a: TensorLike, b: TensorLike) => binaryOp('greaterEqual', BIN.GE, a, b);
+export const greaterEqual = publicOp('greaterEqual', (a: TensorLike, b: TensorLike): Tensor => binaryOp('greaterEqual', BIN.GE, a, b));
 for (const op of ['equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual'])
   defineGradient(op, () => [null, null]);
 

@@ -23,7 +23,7 @@ import { wrap } from './util';
 import { describe, tensorArg, optionsArg, axisArg, oneOf, intArg, isInt, dtypeIn, isComplexDType } from '../validate';
 import { mul } from './elementwise';
 import { conj } from './complex';
-import { slice, pad, concat, cast } from './layout';
+import { slice, pad, concat, cast, roll, reshape, broadcastTo, expandDims } from './layout';
 
 /** Where the 1/n factor goes: numpy's `norm`. */
 export type FftNorm = 'backward' | 'ortho' | 'forward';
@@ -246,26 +246,34 @@ export const xcorr = publicOp('xcorr', function xcorr(a: Tensor, b: Tensor, opts
   if (ta < 1 || tb < 1) fail('E_SHAPE', `xcorr: signals must have at least one sample; got lengths ${ta} and ${tb}`);
   if (mode === 'circular' && ta !== tb)
     fail('E_SHAPE', `xcorr: mode 'circular' needs signals of one length; got ${ta} ('a') and ${tb} ('b')`);
-  // Linear: lags past the support −(Tb−1) … Ta−1 are zeros, filled in by a pad, so the work
-  // follows the signals, not maxLag. Circular: lags repeat with period T, so T − 1 is the most.
+  // The work follows the signals, not maxLag. Linear: lags past the support −(Tb−1) … Ta−1 are
+  // zeros, filled in by a pad. Circular: lags repeat with period T, filled in by tiling.
   const maxLag = o.maxLag === undefined
     ? (mode === 'linear' ? Math.max(ta, tb) - 1 : Math.floor(ta / 2))
-    : intArg('xcorr', 'maxLag', o.maxLag, 0, mode === 'linear' ? 2 ** 30 : ta - 1);
+    : intArg('xcorr', 'maxLag', o.maxLag, 0, 2 ** 30);
   const n = mode === 'circular' ? ta : smoothLengthAtLeast(ta + tb - 1);
   // Σ_t a[t+k]·b[t] has the spectrum A·conj(B); its inverse holds lag k at index k mod n.
   const circular = irfft(mul(rfft(a, { n }), conj(rfft(b, { n }))), { n });
-  const neg = mode === 'linear' ? Math.min(maxLag, tb - 1) : maxLag;
-  const pos = mode === 'linear' ? Math.min(maxLag, ta - 1) : maxLag;
   const rank = circular.rank;
-  const lastAxis = (start: number, size: number) => {
-    const begin = circular.shape.map(() => 0);
-    const sizes = circular.shape.map(() => -1);
+  const lastAxis = (t: Tensor, start: number, size: number) => {
+    const begin = t.shape.map(() => 0);
+    const sizes = t.shape.map(() => -1);
     begin[rank - 1] = start;
     sizes[rank - 1] = size;
-    return slice(circular, begin, sizes);
+    return slice(t, begin, sizes);
   };
+  if (mode === 'circular') {
+    // out[j] = c[(j − maxLag) mod T]: c rolled by maxLag, repeated along a broadcast axis.
+    const rolled = roll(circular, maxLag % ta, -1);
+    const reps = Math.ceil((2 * maxLag + 1) / ta);
+    const lead = rolled.shape.slice(0, -1);
+    const tiled = reps === 1 ? rolled : reshape(broadcastTo(expandDims(rolled, -2), [...lead, reps, ta]), [...lead, reps * ta]);
+    return reps * ta === 2 * maxLag + 1 ? tiled : lastAxis(tiled, 0, 2 * maxLag + 1);
+  }
   // Lags −neg … −1 sit at the end of the circular correlation, 0 … pos at its start.
-  const parts = neg > 0 ? [lastAxis(n - neg, neg), lastAxis(0, pos + 1)] : [lastAxis(0, pos + 1)];
+  const neg = Math.min(maxLag, tb - 1);
+  const pos = Math.min(maxLag, ta - 1);
+  const parts = neg > 0 ? [lastAxis(circular, n - neg, neg), lastAxis(circular, 0, pos + 1)] : [lastAxis(circular, 0, pos + 1)];
   const lags = parts.length === 1 ? parts[0] : concat(parts, rank - 1);
   if (neg === maxLag && pos === maxLag) return lags;
   return pad(lags, circular.shape.map((_, i) => (i === rank - 1 ? [maxLag - neg, maxLag - pos] : [0, 0])) as [number, number][]);
