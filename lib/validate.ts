@@ -85,7 +85,8 @@ export function tensorArg(op: string, arg: string, v: unknown): Tensor {
 /** v as a non-empty array of live Tensors of one dtype and device. */
 export function tensorListArg(op: string, arg: string, v: unknown): Tensor[] {
   if (!Array.isArray(v) || v.length === 0) expected('E_SHAPE', op, arg, 'a non-empty array of tensors', v);
-  const ts = v.map((x, i) => tensorArg(op, `${arg}[${i}]`, x));
+  const ts: Tensor[] = [];
+  for (let i = 0; i < v.length; i++) ts.push(tensorArg(op, `${arg}[${i}]`, v[i])); // holes included
   const d0 = ts[0].dtype;
   const dev0 = ts[0].device;
   ts.forEach((t, i) => {
@@ -184,7 +185,8 @@ export function axesArg(op: string, arg: string, v: unknown, rank: number): numb
   if (typeof v !== 'number' && !Array.isArray(v)) expected('E_RANGE', op, arg, 'an axis or an array of axes', v);
   const list = typeof v === 'number' ? [v] : (v as unknown[]);
   if (list.length > MAX_DIMS) fail('E_SHAPE', `${op}: argument '${arg}' has ${list.length} entries; a tensor has at most ${MAX_DIMS} axes`);
-  const out = list.map((a) => axisArg(op, arg, a, rank));
+  const out: number[] = [];
+  for (let i = 0; i < list.length; i++) out.push(axisArg(op, arg, list[i], rank));
   if (new Set(out).size !== out.length) fail('E_SHAPE', `${op}: argument '${arg}' repeats an axis: [${out.join(', ')}]`);
   return out;
 }

@@ -351,7 +351,7 @@ export const pad = publicOp('pad', function pad(x: Tensor, paddings: [number, nu
   const outShape: number[] = [];
   shape.forEach((n, i) => {
     const p = paddings[i] ?? [0, 0];
-    if (!Array.isArray(p) || p.length !== 2 || !p.every((v) => isInt(v) && v >= 0))
+    if (!Array.isArray(p) || p.length !== 2 || !isInt(p[0]) || !isInt(p[1]) || p[0] < 0 || p[1] < 0)
       fail('E_RANGE', `pad: argument 'paddings[${i}]' must be a pair [before, after] of integers >= 0; got ${describe(p)}`);
     before.push(p[0]);
     outShape.push(p[0] + n + p[1]);
