@@ -70,11 +70,6 @@ export function expected(code: ErrorCode, op: string, arg: string, what: string,
 
 // ---------------------------------------------------------------- tensors
 
-/** Whether v is a Tensor (disposed or not). */
-export function isTensor(v: unknown): v is Tensor {
-  return v instanceof Tensor;
-}
-
 /** v as a live Tensor: E_DTYPE if it is not a Tensor, E_DISPOSED if it was disposed. */
 export function tensorArg(op: string, arg: string, v: unknown): Tensor {
   if (!(v instanceof Tensor)) expected('E_DTYPE', op, arg, 'a Tensor', v);

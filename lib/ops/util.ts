@@ -7,7 +7,7 @@ import { native, Handle, RED } from '../native';
 import { Tensor, DType } from '../tensor';
 import { fail } from '../errors';
 import { getDevice } from '../device';
-import { describe, axisArg } from '../validate';
+import { describe } from '../validate';
 
 /**
  * A Tensor, or a number: a scalar of the other operand's dtype and device (a complex operand
@@ -62,9 +62,4 @@ export function unbroadcast(g: Tensor, shape: number[]): Tensor {
   for (let i = 0; i < gs.length; i++) if (i < lead || (shape[i - lead] === 1 && gs[i] !== 1)) axes.push(i);
   const summed = axes.length > 0 ? wrap(native.reduce(RED.SUM, g.handle, axes, true)) : g;
   return wrap(native.reshape(summed.handle, shape));
-}
-
-/** Normalises an axis argument (negative counts from the end). */
-export function normAxis(axis: number, rank: number, op: string, arg = 'axis'): number {
-  return axisArg(op, arg, axis, rank);
 }
