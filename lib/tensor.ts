@@ -5,9 +5,17 @@
 import { native, Handle, DTypeName } from './native';
 import { track, untrack } from './engine';
 import { fail } from './errors';
-import type { GradNode } from './autograd';
 
 export type DType = DTypeName;
+
+/**
+ * What a tensor holds of the tape node that produced it (autograd's GradNode implements it), so
+ * this module needs nothing from the tape. @internal
+ */
+export interface TapeNode {
+  /** Drops the reference this tensor held. */
+  release(): void;
+}
 export type TypedArray = Float32Array | Float64Array | Int32Array;
 
 /** Nested arrays of numbers, as accepted by {@link tensor}. */
@@ -17,7 +25,7 @@ export class Tensor {
   /** @internal */ handle: Handle;
   /** @internal */ kept = false;
   /** @internal the op that produced this tensor, while it takes part in a gradient computation */
-  node: GradNode | null = null;
+  node: TapeNode | null = null;
   /** @internal set on the inputs of wt.grad / valueAndGrad and on variables */
   requiresGrad = false;
   private meta: [number[], DType, string] | null;

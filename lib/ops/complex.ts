@@ -12,7 +12,7 @@ import { native, UN, BIN, Handle } from '../native';
 import { Tensor } from '../tensor';
 import { record, defineGradient, identity } from '../autograd';
 import { fail } from '../errors';
-import { wrap, toTensor, TensorLike } from './util';
+import { wrap, toTensor, unbroadcast, TensorLike } from './util';
 import { mul, div, neg, where, equal, conjIfComplex, complexFromReal, zerosLikeOf } from './elementwise';
 
 const isComplex = (t: Tensor) => t.dtype === 'complex64' || t.dtype === 'complex128';
@@ -50,18 +50,18 @@ export function real(x: Tensor): Tensor {
   checkTensor(x, 'real');
   checkNumeric(x, 'real');
   if (!isComplex(x)) return identity(x);
-  return record('real', [x], part(x, 0));
+  return record('real', [x], [part(x, 0)])[0];
 }
-defineGradient('real', (dy) => [complexFromReal(dy)]);
+defineGradient('real', { grad: (dy) => [complexFromReal(dy)] });
 
 /** The imaginary part (zeros for a real tensor). */
 export function imag(x: Tensor): Tensor {
   checkTensor(x, 'imag');
   checkNumeric(x, 'imag');
   if (!isComplex(x)) return zerosLikeOf(x);
-  return record('imag', [x], part(x, 1));
+  return record('imag', [x], [part(x, 1)])[0];
 }
-defineGradient('imag', (dy) => [complexOf(zerosLikeOf(dy), dy)]);
+defineGradient('imag', { grad: (dy) => [complexOf(zerosLikeOf(dy), dy)] });
 
 /**
  * re + i·im with broadcasting; both real of one dtype (float32 → complex64, float64 →
@@ -77,11 +77,14 @@ export function complex(re: TensorLike, im: TensorLike): Tensor {
   if (r.dtype !== i.dtype) fail('E_DTYPE', `complex: arguments 're' (${r.dtype}) and 'im' (${i.dtype}) must have the same dtype`);
   return complexOf(r, i);
 }
-// The gradient of 'complex' (real and imaginary parts of dy, unbroadcast) is registered in
-// elementwise.ts, next to complexFromReal, which uses the same op.
 function complexOf(r: Tensor, i: Tensor): Tensor {
-  return record('complex', [r, i], wrap(native.binary(BIN.COMPLEX, r.handle, i.handle)));
+  return record('complex', [r, i], [wrap(native.binary(BIN.COMPLEX, r.handle, i.handle))])[0];
 }
+// d/d(re), d/d(im) of complex(re, im) (also complexFromReal's op) from a complex cotangent: its
+// real and imaginary parts, summed over the axes along which re or im was broadcast.
+defineGradient('complex', {
+  grad: (dy, { inputs: [re, im] }) => [unbroadcast(real(dy), re.shape), unbroadcast(imag(dy), im.shape)],
+});
 
 /** The complex conjugate; a real tensor is returned as is. Gradient: conj(dy). */
 export function conj(x: Tensor): Tensor {
@@ -94,12 +97,15 @@ export function conj(x: Tensor): Tensor {
 export function abs2(x: Tensor): Tensor {
   checkTensor(x, 'abs2');
   checkNumeric(x, 'abs2');
-  return record('abs2', [x], wrap(native.unary(UN.ABS2, x.handle, 0, 0)));
+  return record('abs2', [x], [wrap(native.unary(UN.ABS2, x.handle, 0, 0))])[0];
 }
 // d|z|² = 2 Re(conj(z) dz): grad = 2·dy·z (real: 2·dy·x).
-defineGradient('abs2', (dy, { inputs: [x] }) => {
-  const g = mul(dy, 2);
-  return [isComplex(x) ? mul(complexFromReal(g), x) : mul(g, x)];
+defineGradient('abs2', {
+  inputsToSave: [0],
+  grad: (dy, { saved: [x] }) => {
+    const g = mul(dy, 2);
+    return [isComplex(x) ? mul(complexFromReal(g), x) : mul(g, x)];
+  },
 });
 
 /**
@@ -110,11 +116,14 @@ defineGradient('abs2', (dy, { inputs: [x] }) => {
 export function angle(x: Tensor): Tensor {
   checkTensor(x, 'angle');
   checkNumeric(x, 'angle');
-  return record('angle', [x], wrap(native.unary(UN.ANGLE, x.handle, 0, 0)));
+  return record('angle', [x], [wrap(native.unary(UN.ANGLE, x.handle, 0, 0))])[0];
 }
-defineGradient('angle', (dy, { inputs: [x] }) => {
-  if (!isComplex(x)) return [null];
-  const m = abs2(x);
-  const s = div(dy, where(equal(m, 0), 1, m));
-  return [complex(neg(mul(s, imag(x))), mul(s, real(x)))];
+defineGradient('angle', {
+  inputsToSave: [0],
+  grad: (dy, { saved: [x] }) => {
+    if (!isComplex(x)) return [null];
+    const m = abs2(x);
+    const s = div(dy, where(equal(m, 0), 1, m));
+    return [complex(neg(mul(s, imag(x))), mul(s, real(x)))];
+  },
 });

@@ -12,6 +12,7 @@ import { Tensor, DType } from '../tensor';
 import { record, defineGradient, identity } from '../autograd';
 import { fail } from '../errors';
 import { wrap, unbroadcast } from './util';
+import { real } from './complex';
 
 // ---------------------------------------------------------------- argument checks
 
@@ -100,9 +101,9 @@ function sliceIndices(n: number, start: number | null | undefined, stop: number 
 export function reshape(x: Tensor, shape: number[]): Tensor {
   checkTensor(x, 'reshape', 'x');
   const s = intList(shape, 'reshape', 'shape');
-  return record('reshape', [x], wrap(native.reshape(x.handle, s)));
+  return record('reshape', [x], [wrap(native.reshape(x.handle, s))])[0];
 }
-defineGradient('reshape', (dy, { inputs: [x] }) => [reshape(dy, x.shape)]);
+defineGradient('reshape', { grad: (dy, { inputs: [x] }) => [reshape(dy, x.shape)] });
 
 /** Inserts an axis of size 1 at `axis` (in [-(rank+1), rank]). */
 export function expandDims(x: Tensor, axis = 0): Tensor {
@@ -148,12 +149,14 @@ export function transpose(x: Tensor, axes?: number[]): Tensor {
     if (list.length !== rank) fail('E_SHAPE', `transpose: argument 'axes' has ${list.length} entries; expected ${rank} (one per axis of shape [${x.shape}])`);
     perm = axisList(list, rank, 'transpose', 'axes');
   }
-  return record('transpose', [x], wrap(native.permute(x.handle, perm)), perm);
+  return record('transpose', [x], [wrap(native.permute(x.handle, perm))], { attrs: perm })[0];
 }
-defineGradient<number[]>('transpose', (dy, { attrs: perm }) => {
-  const inv = new Array<number>(perm.length);
-  perm.forEach((p, i) => (inv[p] = i));
-  return [transpose(dy, inv)];
+defineGradient<number[]>('transpose', {
+  grad: (dy, { attrs: perm }) => {
+    const inv = new Array<number>(perm.length);
+    perm.forEach((p, i) => (inv[p] = i));
+    return [transpose(dy, inv)];
+  },
 });
 
 /** Same as {@link transpose} with explicit axes (PyTorch's name). */
@@ -179,9 +182,9 @@ export function swapAxes(x: Tensor, axis1: number, axis2: number): Tensor {
 export function broadcastTo(x: Tensor, shape: number[]): Tensor {
   checkTensor(x, 'broadcastTo', 'x');
   const s = shapeArg(shape, 'broadcastTo', 'shape');
-  return record('broadcastTo', [x], wrap(native.expand(x.handle, s)));
+  return record('broadcastTo', [x], [wrap(native.expand(x.handle, s))])[0];
 }
-defineGradient('broadcastTo', (dy, { inputs: [x] }) => [unbroadcast(dy, x.shape)]);
+defineGradient('broadcastTo', { grad: (dy, { inputs: [x] }) => [unbroadcast(dy, x.shape)] });
 
 // ---------------------------------------------------------------- slicing
 
@@ -192,11 +195,11 @@ interface SliceAttrs {
 }
 
 function stridedSlice(x: Tensor, a: SliceAttrs): Tensor {
-  return record<SliceAttrs>('slice', [x], wrap(native.slice(x.handle, a.start, a.stop, a.step)), a);
+  return record('slice', [x], [wrap(native.slice(x.handle, a.start, a.stop, a.step))], { attrs: a })[0];
 }
 // The gradient scatters dy back into zeros of the input's shape (an op whose own gradient is
 // the same slice, so higher orders work).
-defineGradient<SliceAttrs>('slice', (dy, { inputs: [x], attrs }) => [unslice(dy, x.shape, attrs)]);
+defineGradient<SliceAttrs>('slice', { grad: (dy, { inputs: [x], attrs }) => [unslice(dy, x.shape, attrs)] });
 
 function unslice(dy: Tensor, shape: number[], a: SliceAttrs): Tensor {
   const out = native.full(shape, dy.dtype, dy.device, 0, 0);
@@ -206,9 +209,9 @@ function unslice(dy: Tensor, shape: number[], a: SliceAttrs): Tensor {
     native.dispose(out);
     throw e;
   }
-  return record<SliceAttrs>('unslice', [dy], wrap(out), a);
+  return record('unslice', [dy], [wrap(out)], { attrs: a })[0];
 }
-defineGradient<SliceAttrs>('unslice', (dy, { attrs }) => [stridedSlice(dy, attrs)]);
+defineGradient<SliceAttrs>('unslice', { grad: (dy, { attrs }) => [stridedSlice(dy, attrs)] });
 
 /**
  * The block starting at `begin` with `size` elements per axis (tfjs's slice; a view). `size`
@@ -362,19 +365,21 @@ export function concat(xs: Tensor[], axis = 0): Tensor {
     native.dispose(out);
     throw e;
   }
-  return record<{ axis: number; sizes: number[] }>('concat', ts, wrap(out), { axis: a, sizes });
+  return record('concat', ts, [wrap(out)], { attrs: { axis: a, sizes } })[0];
 }
-defineGradient<{ axis: number; sizes: number[] }>('concat', (dy, { attrs: { axis, sizes } }) => {
-  const shape = dy.shape;
-  let offset = 0;
-  return sizes.map((n) => {
-    const begin = shape.map(() => 0);
-    const size = shape.map(() => -1);
-    begin[axis] = offset;
-    size[axis] = n;
-    offset += n;
-    return slice(dy, begin, size);
-  });
+defineGradient<{ axis: number; sizes: number[] }>('concat', {
+  grad: (dy, { attrs: { axis, sizes } }) => {
+    const shape = dy.shape;
+    let offset = 0;
+    return sizes.map((n) => {
+      const begin = shape.map(() => 0);
+      const size = shape.map(() => -1);
+      begin[axis] = offset;
+      size[axis] = n;
+      offset += n;
+      return slice(dy, begin, size);
+    });
+  },
 });
 
 /** Joins tensors of one shape along a new axis (in [-(rank+1), rank]). */
@@ -417,9 +422,9 @@ export function pad(x: Tensor, paddings: [number, number][], value = 0): Tensor 
     native.dispose(out);
     throw e;
   }
-  return record<number[]>('pad', [x], wrap(out), before);
+  return record('pad', [x], [wrap(out)], { attrs: before })[0];
 }
-defineGradient<number[]>('pad', (dy, { inputs: [x], attrs: before }) => [slice(dy, before, x.shape)]);
+defineGradient<number[]>('pad', { grad: (dy, { inputs: [x], attrs: before }) => [slice(dy, before, x.shape)] });
 
 /**
  * Rolls elements along `axis` by `shift` (numpy's roll): element i moves to (i + shift) mod n.
@@ -466,9 +471,9 @@ function roll1(x: Tensor, shift: number, axis: number): Tensor {
     native.dispose(out);
     throw e;
   }
-  return record<[number, number]>('roll', [x], wrap(out), [s, axis]);
+  return record('roll', [x], [wrap(out)], { attrs: [s, axis] })[0];
 }
-defineGradient<[number, number]>('roll', (dy, { attrs: [s, axis] }) => [roll(dy, -s, axis)]);
+defineGradient<[number, number]>('roll', { grad: (dy, { attrs: [s, axis] }) => [roll(dy, -s, axis)] });
 
 /**
  * Picks entries along `axis` (default 0): out[..., i, ...] = x[..., indices[i], ...], with the
@@ -482,12 +487,15 @@ export function gather(x: Tensor, indices: Tensor | number[], axis = 0): Tensor 
     if (idx.dtype !== 'int32') fail('E_DTYPE', `gather: argument 'indices' must be int32; got ${idx.dtype}`);
     if (x.rank === 0) fail('E_SHAPE', "gather: argument 'x' must have at least one axis");
     const a = normAxisArg(axis, x.rank, 'gather', 'axis');
-    return record<number>('gather', [x, idx], wrap(native.gather(x.handle, idx.handle, a)), a);
+    return record('gather', [x, idx], [wrap(native.gather(x.handle, idx.handle, a))], { attrs: a })[0];
   } finally {
     if (idx !== indices) idx.dispose();
   }
 }
-defineGradient<number>('gather', (dy, { inputs: [x, idx], attrs: axis }) => [scatterAdd(dy, idx, axis, x.shape[axis]), null]);
+defineGradient<number>('gather', {
+  inputsToSave: [1],
+  grad: (dy, { inputs: [x], saved: [idx], attrs: axis }) => [scatterAdd(dy, idx, axis, x.shape[axis]), null],
+});
 
 /**
  * The adjoint of {@link gather}: zeros with `size` entries along `axis`, into which the slices
@@ -502,12 +510,12 @@ export function scatterAdd(src: Tensor, indices: Tensor | number[], axis: number
     const rank = src.rank - idx.rank + 1;
     if (rank < 1) fail('E_SHAPE', `scatterAdd: 'src' [${src.shape}] has fewer axes than 'indices' [${idx.shape}]`);
     const a = normAxisArg(axis, rank, 'scatterAdd', 'axis');
-    return record<number>('scatterAdd', [src, idx], wrap(native.scatterAdd(src.handle, idx.handle, a, size)), a);
+    return record('scatterAdd', [src, idx], [wrap(native.scatterAdd(src.handle, idx.handle, a, size))], { attrs: a })[0];
   } finally {
     if (idx !== indices) idx.dispose();
   }
 }
-defineGradient<number>('scatterAdd', (dy, { inputs: [, idx], attrs: axis }) => [gather(dy, idx, axis), null]);
+defineGradient<number>('scatterAdd', { inputsToSave: [1], grad: (dy, { saved: [idx], attrs: axis }) => [gather(dy, idx, axis), null] });
 
 function indexTensor(indices: Tensor | number[], device: string, op: string): Tensor {
   if (indices instanceof Tensor) return checkTensor(indices, op, 'indices');
@@ -532,38 +540,31 @@ export function cast(x: Tensor, dtype: DType): Tensor {
   if (isComplex(x.dtype) && !isComplex(dtype))
     fail('E_DTYPE', `cast: cannot convert ${x.dtype} to ${dtype}; take real(), abs() or angle() first`);
   if (dtype === x.dtype) return identity(x);
-  return record('cast', [x], wrap(native.cast(x.handle, dtype)));
+  return record('cast', [x], [wrap(native.cast(x.handle, dtype))])[0];
 }
-defineGradient('cast', (dy, { inputs: [x] }) => {
-  if (x.dtype === 'int32' || dy.dtype === 'int32') return [null];
-  if (isComplex(dy.dtype) && !isComplex(x.dtype)) {
+defineGradient('cast', {
+  grad: (dy, { inputs: [x] }) => {
+    if (x.dtype === 'int32' || dy.dtype === 'int32') return [null];
     // real -> complex: only the real part of the cotangent reaches x.
-    const parts = native.viewAsReal(dy.handle);
-    const re = withHandle(parts, (p) => {
-      const shape = dy.shape;
-      return withHandle(native.slice(p, [...shape.map(() => 0), 0], [...shape, 1], [...shape.map(() => 1), 1]), (s) =>
-        native.reshape(s, shape),
-      );
-    });
-    return [cast(wrap(re), x.dtype)];
-  }
-  return [cast(dy, x.dtype)];
+    if (isComplex(dy.dtype) && !isComplex(x.dtype)) return [cast(real(dy), x.dtype)];
+    return [cast(dy, x.dtype)];
+  },
 });
 
 /** A copy of x on another device (the same tensor, aliased, when already there). */
 export function to(x: Tensor, device: string): Tensor {
   checkTensor(x, 'to', 'x');
   if (typeof device !== 'string') fail('E_DEVICE', `to: argument 'device' must be a device name such as 'cpu'; got ${typeof device}`);
-  return record('to', [x], wrap(native.to(x.handle, device)));
+  return record('to', [x], [wrap(native.to(x.handle, device))])[0];
 }
-defineGradient('to', (dy, { inputs: [x] }) => [to(dy, x.device)]);
+defineGradient('to', { grad: (dy, { inputs: [x] }) => [to(dy, x.device)] });
 
 /** x with a dense row-major layout (a copy only when x is a strided view). */
 export function contiguous(x: Tensor): Tensor {
   checkTensor(x, 'contiguous', 'x');
-  return record('contiguous', [x], wrap(native.contiguous(x.handle)));
+  return record('contiguous', [x], [wrap(native.contiguous(x.handle))])[0];
 }
-defineGradient('contiguous', (dy) => [dy]);
+defineGradient('contiguous', { grad: (dy) => [dy] });
 
 // ---------------------------------------------------------------- Tensor methods
 

@@ -7,6 +7,7 @@ import { native, Handle, RED } from '../native';
 import { Tensor, DType } from '../tensor';
 import { fail } from '../errors';
 import { getDevice } from '../device';
+import { record } from '../autograd';
 
 /** A Tensor, or a number (taken as a scalar of the other operand's dtype and device). */
 export type TensorLike = Tensor | number;
@@ -35,15 +36,18 @@ export function sameShape(a: number[], b: number[]): boolean {
   return true;
 }
 
-/** Sums g over the axes along which `shape` was broadcast to g's shape. */
+/**
+ * Sums g over the axes along which `shape` was broadcast to g's shape (recorded as 'sum' and
+ * 'reshape', so a gradient built from it can be differentiated again).
+ */
 export function unbroadcast(g: Tensor, shape: number[]): Tensor {
   const gs = g.shape;
   if (sameShape(gs, shape)) return g;
   const lead = gs.length - shape.length;
   const axes: number[] = [];
   for (let i = 0; i < gs.length; i++) if (i < lead || (shape[i - lead] === 1 && gs[i] !== 1)) axes.push(i);
-  const summed = axes.length > 0 ? wrap(native.reduce(RED.SUM, g.handle, axes, true)) : g;
-  return wrap(native.reshape(summed.handle, shape));
+  const summed = axes.length > 0 ? record('sum', [g], [wrap(native.reduce(RED.SUM, g.handle, axes, true))], { attrs: { axes, keepdims: true } })[0] : g;
+  return record('reshape', [summed], [wrap(native.reshape(summed.handle, shape))])[0];
 }
 
 /** Normalises an axis argument (negative counts from the end). */
