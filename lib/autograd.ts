@@ -364,6 +364,21 @@ function backward(y: Tensor, xs: Tensor[], linked: boolean): Tensor[] {
   });
 }
 
+/** Names of the ops recorded on the tape behind t (what a test's function really exercised). @internal */
+export function tapeOps(t: Tensor): Set<string> {
+  const ops = new Set<string>();
+  const seen = new Set<GradNode>();
+  const stack = [producer(t)];
+  for (let n = stack.pop(); n !== undefined; n = stack.pop()) {
+    if (n === null || seen.has(n)) continue;
+    seen.add(n);
+    ops.add(n.entry.op);
+    for (const e of n.inputs) stack.push(e.node);
+    for (const s of n.saved) stack.push(producer(s));
+  }
+  return ops;
+}
+
 // Hooks filled in by the ops modules (autograd sits below them).
 let addGrad: (a: Tensor, b: Tensor) => Tensor = () => fail('E_INTERNAL', 'autograd: ops not loaded');
 let zerosLikeGrad: (x: Tensor) => Tensor = () => fail('E_INTERNAL', 'autograd: ops not loaded');

@@ -134,7 +134,14 @@ defineGradient('abs', {
 export function square(x: TensorLike): Tensor {
   return unaryOp('square', UN.SQUARE, x);
 }
-defineGradient('square', { inputsToSave: [0], grad: (dy, { saved: [x] }) => [mul(dy, mul(conjIfComplex(x), 2))] });
+// 2·conj(x) as a sum: a number operand is taken as real, which a complex product refuses.
+defineGradient('square', {
+  inputsToSave: [0],
+  grad: (dy, { saved: [x] }) => {
+    const c = conjIfComplex(x);
+    return [mul(dy, add(c, c))];
+  },
+});
 
 /** √x */
 export function sqrt(x: TensorLike): Tensor {
