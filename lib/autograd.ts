@@ -52,12 +52,14 @@ export interface SaveSpec {
 
 /** The gradient of a one-output op: what it saves and the backward function. */
 export interface GradientSpec<A = unknown> extends SaveSpec {
+  /** One output (the default). */
+  outputs?: 1;
   grad: GradFn<A>;
 }
 
 /** The gradient of an op with several outputs. */
 export interface MultiOutputGradientSpec<A = unknown> extends SaveSpec {
-  /** Number of outputs the op records. */
+  /** Number of outputs the op records (2 or more; one output is a {@link GradientSpec}). */
   outputs: number;
   grad: MultiOutputGradFn<A>;
 }
@@ -88,12 +90,10 @@ function indexList(list: number[] | undefined, op: string, what: string, limit: 
  * @example
  * defineGradient('tanh', { outputsToSave: [0], grad: (dy, { saved: [y] }) => [mul(dy, sub(1, square(y)))] });
  */
-export function defineGradient<A>(op: string, spec: GradientSpec<A>): void;
-export function defineGradient<A>(op: string, spec: MultiOutputGradientSpec<A>): void;
 export function defineGradient<A>(op: string, spec: GradientSpec<A> | MultiOutputGradientSpec<A>): void {
   if (registry.has(op)) fail('E_INTERNAL', `defineGradient: '${op}' is registered twice`);
-  const multi = 'outputs' in spec;
-  const outputs = multi ? spec.outputs : 1;
+  const outputs = spec.outputs ?? 1;
+  const multi = outputs !== 1;
   if (!Number.isInteger(outputs) || outputs < 1) fail('E_INTERNAL', `defineGradient: '${op}' declares ${outputs} outputs`);
   const intermediates = spec.intermediatesToSave ?? 0;
   if (!Number.isInteger(intermediates) || intermediates < 0)
