@@ -41,8 +41,8 @@ export function hvp<O extends HvpOptions>(f: (...args: any[]) => Tensor, options
       const x = args[idx[k]];
       if (!(x instanceof Tensor)) fail('E_DTYPE', `hvp: primal ${idx[k]} must be a Tensor to differentiate it`);
       if (!(v instanceof Tensor)) fail('E_DTYPE', `hvp: tangent ${k} must be a Tensor; got ${typeof v}`);
-      if (v.dtype !== x.dtype || v.shape.join() !== x.shape.join())
-        fail('E_SHAPE', `hvp: tangent ${k} is [${v.shape}] ${v.dtype}; expected the primal's [${x.shape}] ${x.dtype}`);
+      if (v.dtype !== x.dtype) fail('E_DTYPE', `hvp: tangent ${k} is ${v.dtype}; expected the primal's dtype ${x.dtype}`);
+      if (v.shape.join() !== x.shape.join()) fail('E_SHAPE', `hvp: tangent ${k} has shape [${v.shape}]; expected the primal's [${x.shape}]`);
     });
     const gradF = grad(f, { argnums: idx });
     // ⟨∇f(x), v⟩ with v held constant; its gradient is H·v.
