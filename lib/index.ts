@@ -21,7 +21,12 @@ export {
 export { real, imag, complex, conj, abs2, angle } from './ops/complex';
 export { matmul } from './ops/linalg';
 export { rfft, irfft, fft, ifft, xcorr, type FftOptions, type FftNorm, type XcorrOptions } from './ops/fft';
-export { grad, valueAndGrad, variable, Variable, gradients, stopGradient, defineGradient, differentiableOps, type GradOptions, type GradFn, type GradContext } from './autograd';
+export {
+  grad, valueAndGrad, variable, Variable, gradients, stopGradient, defineGradient, differentiableOps,
+  type GradOptions, type GradFn, type MultiOutputGradFn, type GradContext, type GradientSpec, type MultiOutputGradientSpec,
+  type SaveSpec, type TensorInfo,
+} from './autograd';
+export { hvp, type HvpOptions } from './hvp';
 export { memory, type MemoryInfo } from './memory';
 export * as testing from './testing';
 export type { TensorLike } from './ops/util';

@@ -1,7 +1,7 @@
 /**
  * The typed surface of the native addon (`wavetape.node`), loaded once per environment.
  * Everything here is internal: the public API wraps it in {@link Tensor} and the ops.
- * @internal
+ * Internal: not part of the public API (the package index does not export it).
  */
 import * as path from 'path';
 import { WavetapeError } from './errors';

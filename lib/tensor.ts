@@ -6,9 +6,17 @@ import { inspect } from 'util';
 import { native, Handle, DTypeName } from './native';
 import { track, untrack, HandleCell } from './engine';
 import { fail } from './errors';
-import type { GradNode } from './autograd';
 
 export type DType = DTypeName;
+
+/**
+ * What a tensor holds of the tape node that produced it (autograd's GradNode implements it), so
+ * this module needs nothing from the tape. @internal
+ */
+export interface TapeNode {
+  /** Drops the reference this tensor held. */
+  release(): void;
+}
 export type TypedArray = Float32Array | Float64Array | Int32Array;
 
 /** Nested arrays of numbers, as accepted by {@link tensor}. */
@@ -42,11 +50,11 @@ export class Tensor {
    * @internal the op that produced this tensor, while it takes part in a gradient computation
    * (kept in the cell, so the finalizer releases it with the handle)
    */
-  get node(): GradNode | null {
-    return this.cell.node as GradNode | null;
+  get node(): TapeNode | null {
+    return this.cell.node;
   }
   /** @internal */
-  set node(n: GradNode | null) {
+  set node(n: TapeNode | null) {
     this.cell.node = n;
   }
 

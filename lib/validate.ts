@@ -5,7 +5,7 @@
  * Every check names the public function and the argument, says what was expected and what it
  * got (through {@link describe}, which formats any value without throwing). `null` and
  * `undefined` are the same everywhere: an absent optional argument or option.
- * @internal
+ * Internal: not part of the public API (the package index does not export it).
  */
 import { Tensor, DType } from './tensor';
 import { fail, ErrorCode } from './errors';

@@ -44,7 +44,7 @@ describe('defect 7: every bad input throws a WavetapeError', () => {
     ['add(1n, t)', () => wt.add(1n as unknown as number, t), 'E_DTYPE'],
     ['reshape(t, [Symbol()])', () => wt.reshape(t, [Symbol() as unknown as number]), 'E_SHAPE'],
     ['add(null-prototype object, t)', () => wt.add(Object.create(null), t), 'E_DTYPE'],
-    ['defineGradient("add", f)', () => wt.defineGradient('add', () => []), 'E_RANGE'],
+    ['defineGradient("add", f)', () => wt.defineGradient('add', { grad: () => [] }), 'E_RANGE'],
   ])('%s', (_name, fn, code) => {
     const e = thrown(fn);
     expect(e.code).toBe(code);
@@ -52,7 +52,7 @@ describe('defect 7: every bad input throws a WavetapeError', () => {
   });
 
   test("defineGradient of a registered op says it already has a gradient", () => {
-    expect(thrown(() => wt.defineGradient('add', () => [])).message).toBe("defineGradient: 'add' already has a gradient");
+    expect(thrown(() => wt.defineGradient('add', { grad: () => [] })).message).toBe("defineGradient: 'add' already has a gradient");
   });
 
   test('messages describe BigInt, Symbol, null-prototype and cyclic values without failing', () => {

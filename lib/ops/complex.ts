@@ -13,7 +13,7 @@ import { Tensor } from '../tensor';
 import { record, defineGradient, identity } from '../autograd';
 import { fail } from '../errors';
 import { publicOp } from '../engine';
-import { wrap, toTensor, TensorLike } from './util';
+import { wrap, toTensor, unbroadcast, TensorLike } from './util';
 import { tensorArg, dtypeIn, isComplexDType } from '../validate';
 import { mul, div, neg, where, equal, conjIfComplex, complexFromReal, zerosLikeOf } from './elementwise';
 
@@ -45,17 +45,17 @@ function part(x: Tensor, k: number): Tensor {
 export const real = publicOp('real', function real(x: Tensor): Tensor {
   checkNumeric(x, 'real');
   if (!isComplex(x)) return identity(x);
-  return record('real', [x], part(x, 0));
+  return record('real', [x], [part(x, 0)])[0];
 });
-defineGradient('real', (dy) => [complexFromReal(dy)]);
+defineGradient('real', { grad: (dy) => [complexFromReal(dy)] });
 
 /** The imaginary part (zeros for a real tensor). */
 export const imag = publicOp('imag', function imag(x: Tensor): Tensor {
   checkNumeric(x, 'imag');
   if (!isComplex(x)) return zerosLikeOf(x);
-  return record('imag', [x], part(x, 1));
+  return record('imag', [x], [part(x, 1)])[0];
 });
-defineGradient('imag', (dy) => [complexOf(zerosLikeOf(dy), dy)]);
+defineGradient('imag', { grad: (dy) => [complexOf(zerosLikeOf(dy), dy)] });
 
 /**
  * re + i·im with broadcasting; both real of one dtype (float32 → complex64, float64 →
@@ -71,11 +71,14 @@ export const complex = publicOp('complex', function complex(re: TensorLike, im: 
   if (r.dtype !== i.dtype) fail('E_DTYPE', `complex: arguments 're' (${r.dtype}) and 'im' (${i.dtype}) must have the same dtype`);
   return complexOf(r, i);
 });
-// The gradient of 'complex' (real and imaginary parts of dy, unbroadcast) is registered in
-// elementwise.ts, next to complexFromReal, which uses the same op.
 function complexOf(r: Tensor, i: Tensor): Tensor {
-  return record('complex', [r, i], wrap(native.binary(BIN.COMPLEX, r.handle, i.handle)));
+  return record('complex', [r, i], [wrap(native.binary(BIN.COMPLEX, r.handle, i.handle))])[0];
 }
+// d/d(re), d/d(im) of complex(re, im) (also complexFromReal's op) from a complex cotangent: its
+// real and imaginary parts, summed over the axes along which re or im was broadcast.
+defineGradient('complex', {
+  grad: (dy, { inputs: [re, im] }) => [unbroadcast(real(dy), re.shape), unbroadcast(imag(dy), im.shape)],
+});
 
 /** The complex conjugate; a real tensor is returned as is. Gradient: conj(dy). */
 export const conj = publicOp('conj', function conj(x: Tensor): Tensor {
@@ -86,12 +89,15 @@ export const conj = publicOp('conj', function conj(x: Tensor): Tensor {
 /** |x|², real (re² + im² for complex), without the square root of abs(). */
 export const abs2 = publicOp('abs2', function abs2(x: Tensor): Tensor {
   checkNumeric(x, 'abs2');
-  return record('abs2', [x], wrap(native.unary(UN.ABS2, x.handle, 0, 0)));
+  return record('abs2', [x], [wrap(native.unary(UN.ABS2, x.handle, 0, 0))])[0];
 });
 // d|z|² = 2 Re(conj(z) dz): grad = 2·dy·z (real: 2·dy·x).
-defineGradient('abs2', (dy, { inputs: [x] }) => {
-  const g = mul(dy, 2);
-  return [isComplex(x) ? mul(complexFromReal(g), x) : mul(g, x)];
+defineGradient('abs2', {
+  inputsToSave: [0],
+  grad: (dy, { saved: [x] }) => {
+    const g = mul(dy, 2);
+    return [isComplex(x) ? mul(complexFromReal(g), x) : mul(g, x)];
+  },
 });
 
 /**
@@ -101,11 +107,14 @@ defineGradient('abs2', (dy, { inputs: [x] }) => {
  */
 export const angle = publicOp('angle', function angle(x: Tensor): Tensor {
   checkNumeric(x, 'angle');
-  return record('angle', [x], wrap(native.unary(UN.ANGLE, x.handle, 0, 0)));
+  return record('angle', [x], [wrap(native.unary(UN.ANGLE, x.handle, 0, 0))])[0];
 });
-defineGradient('angle', (dy, { inputs: [x] }) => {
-  if (!isComplex(x)) return [null];
-  const m = abs2(x);
-  const s = div(dy, where(equal(m, 0), 1, m));
-  return [complex(neg(mul(s, imag(x))), mul(s, real(x)))];
+defineGradient('angle', {
+  inputsToSave: [0],
+  grad: (dy, { saved: [x] }) => {
+    if (!isComplex(x)) return [null];
+    const m = abs2(x);
+    const s = div(dy, where(equal(m, 0), 1, m));
+    return [complex(neg(mul(s, imag(x))), mul(s, real(x)))];
+  },
 });

@@ -107,35 +107,41 @@ function binWeights(like: Tensor, axis: number, bins: number, w: (k: number) => 
 // ---------------------------------------------------------------- the scaled primitives
 
 function complexTransform(x: Tensor, a: FftAttrs): Tensor {
-  return record<FftAttrs>('fft', [x], wrap(native.fft(x.handle, a.n, a.axis, a.inverse === true, a.scale)), a);
+  return record('fft', [x], [wrap(native.fft(x.handle, a.n, a.axis, a.inverse === true, a.scale))], { attrs: a })[0];
 }
-defineGradient<FftAttrs>('fft', (dy, { attrs: a }) => {
-  const g = complexTransform(dy, { ...a, inverse: !a.inverse, len: a.n });
-  return [resizeAxis(g, a.axis, a.len)];
+defineGradient<FftAttrs>('fft', {
+  grad: (dy, { attrs: a }) => {
+    const g = complexTransform(dy, { ...a, inverse: !a.inverse, len: a.n });
+    return [resizeAxis(g, a.axis, a.len)];
+  },
 });
 
 function realForward(x: Tensor, a: FftAttrs): Tensor {
-  return record<FftAttrs>('rfft', [x], wrap(native.rfft(x.handle, a.n, a.axis, a.scale)), a);
+  return record('rfft', [x], [wrap(native.rfft(x.handle, a.n, a.axis, a.scale))], { attrs: a })[0];
 }
 // dx = c·Re(Σ_k<bins dy_k e^{+2πijk/n}); C2R sums each interior bin twice (with its conjugate),
 // so halve them first. The imaginary parts of DC and Nyquist do not reach Re(·), as C2R ignores them.
-defineGradient<FftAttrs>('rfft', (dy, { attrs: a }) => {
-  const bins = Math.floor(a.n / 2) + 1;
-  const w = binWeights(dy, a.axis, bins, (k) => (k === 0 || 2 * k === a.n ? 1 : 0.5));
-  const g = realInverse(mul(dy, w), { n: a.n, axis: a.axis, scale: a.scale, len: bins });
-  return [resizeAxis(g, a.axis, a.len)];
+defineGradient<FftAttrs>('rfft', {
+  grad: (dy, { attrs: a }) => {
+    const bins = Math.floor(a.n / 2) + 1;
+    const w = binWeights(dy, a.axis, bins, (k) => (k === 0 || 2 * k === a.n ? 1 : 0.5));
+    const g = realInverse(mul(dy, w), { n: a.n, axis: a.axis, scale: a.scale, len: bins });
+    return [resizeAxis(g, a.axis, a.len)];
+  },
 });
 
 function realInverse(x: Tensor, a: FftAttrs): Tensor {
-  return record<FftAttrs>('irfft', [x], wrap(native.irfft(x.handle, a.n, a.axis, a.scale)), a);
+  return record('irfft', [x], [wrap(native.irfft(x.handle, a.n, a.axis, a.scale))], { attrs: a })[0];
 }
 // dX_k = c·w_k·R2C(dy)_k with w = 2 on the bins that stand for two conjugate bins, 1 on DC and
 // (even n) Nyquist; then back to the input's bin count.
-defineGradient<FftAttrs>('irfft', (dy, { attrs: a }) => {
-  const bins = Math.floor(a.n / 2) + 1;
-  const g = realForward(dy, { n: a.n, axis: a.axis, scale: a.scale, len: a.n });
-  const w = binWeights(g, a.axis, bins, (k) => (k === 0 || 2 * k === a.n ? 1 : 2));
-  return [resizeAxis(mul(g, w), a.axis, a.len)];
+defineGradient<FftAttrs>('irfft', {
+  grad: (dy, { attrs: a }) => {
+    const bins = Math.floor(a.n / 2) + 1;
+    const g = realForward(dy, { n: a.n, axis: a.axis, scale: a.scale, len: a.n });
+    const w = binWeights(g, a.axis, bins, (k) => (k === 0 || 2 * k === a.n ? 1 : 2));
+    return [resizeAxis(mul(g, w), a.axis, a.len)];
+  },
 });
 
 // ---------------------------------------------------------------- public transforms

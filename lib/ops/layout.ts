@@ -17,6 +17,7 @@ import {
   tensorArg, tensorListArg, intListArg, axisArg, axesArg, shapeArg, dtypeArg, intArg, deviceArg, isInt, notNaNArg, expected, describe,
   isComplexDType as isComplex,
 } from '../validate';
+import { real } from './complex';
 
 /** Runs fn with a raw handle and disposes it afterwards (intermediate views never reach JS). */
 function withHandle<T>(h: Handle, fn: (h: Handle) => T): T {
@@ -58,9 +59,9 @@ function sliceIndices(n: number, start: number | null | undefined, stop: number 
 export const reshape = publicOp('reshape', function reshape(x: Tensor, shape: number[]): Tensor {
   tensorArg('reshape', 'x', x);
   const s = intListArg('reshape', 'shape', shape);
-  return record('reshape', [x], wrap(native.reshape(x.handle, s)));
+  return record('reshape', [x], [wrap(native.reshape(x.handle, s))])[0];
 });
-defineGradient('reshape', (dy, { inputs: [x] }) => [reshape(dy, x.shape)]);
+defineGradient('reshape', { grad: (dy, { inputs: [x] }) => [reshape(dy, x.shape)] });
 
 /** Inserts an axis of size 1 at `axis` (in [-(rank+1), rank]). */
 export const expandDims = publicOp('expandDims', function expandDims(x: Tensor, axis?: number): Tensor {
@@ -106,12 +107,14 @@ export const transpose = publicOp('transpose', function transpose(x: Tensor, axe
     if (list.length !== rank) fail('E_SHAPE', `transpose: argument 'axes' has ${list.length} entries; expected ${rank} (one per axis of shape [${x.shape}])`);
     perm = axesArg('transpose', 'axes', list, rank);
   }
-  return record('transpose', [x], wrap(native.permute(x.handle, perm)), perm);
+  return record('transpose', [x], [wrap(native.permute(x.handle, perm))], { attrs: perm })[0];
 });
-defineGradient<number[]>('transpose', (dy, { attrs: perm }) => {
-  const inv = new Array<number>(perm.length);
-  perm.forEach((p, i) => (inv[p] = i));
-  return [transpose(dy, inv)];
+defineGradient<number[]>('transpose', {
+  grad: (dy, { attrs: perm }) => {
+    const inv = new Array<number>(perm.length);
+    perm.forEach((p, i) => (inv[p] = i));
+    return [transpose(dy, inv)];
+  },
 });
 
 /** Same as {@link transpose} with explicit axes (PyTorch's name). */
@@ -137,9 +140,9 @@ export const swapAxes = publicOp('swapAxes', function swapAxes(x: Tensor, axis1:
 export const broadcastTo = publicOp('broadcastTo', function broadcastTo(x: Tensor, shape: number[]): Tensor {
   tensorArg('broadcastTo', 'x', x);
   const s = shapeArg('broadcastTo', 'shape', shape);
-  return record('broadcastTo', [x], wrap(native.expand(x.handle, s)));
+  return record('broadcastTo', [x], [wrap(native.expand(x.handle, s))])[0];
 });
-defineGradient('broadcastTo', (dy, { inputs: [x] }) => [unbroadcast(dy, x.shape)]);
+defineGradient('broadcastTo', { grad: (dy, { inputs: [x] }) => [unbroadcast(dy, x.shape)] });
 
 // ---------------------------------------------------------------- slicing
 
@@ -150,11 +153,11 @@ interface SliceAttrs {
 }
 
 function stridedSlice(x: Tensor, a: SliceAttrs): Tensor {
-  return record<SliceAttrs>('slice', [x], wrap(native.slice(x.handle, a.start, a.stop, a.step)), a);
+  return record('slice', [x], [wrap(native.slice(x.handle, a.start, a.stop, a.step))], { attrs: a })[0];
 }
 // The gradient scatters dy back into zeros of the input's shape (an op whose own gradient is
 // the same slice, so higher orders work).
-defineGradient<SliceAttrs>('slice', (dy, { inputs: [x], attrs }) => [unslice(dy, x.shape, attrs)]);
+defineGradient<SliceAttrs>('slice', { grad: (dy, { inputs: [x], attrs }) => [unslice(dy, x.shape, attrs)] });
 
 function unslice(dy: Tensor, shape: number[], a: SliceAttrs): Tensor {
   const out = native.full(shape, dy.dtype, dy.device, 0, 0);
@@ -164,9 +167,9 @@ function unslice(dy: Tensor, shape: number[], a: SliceAttrs): Tensor {
     native.dispose(out);
     throw e;
   }
-  return record<SliceAttrs>('unslice', [dy], wrap(out), a);
+  return record('unslice', [dy], [wrap(out)], { attrs: a })[0];
 }
-defineGradient<SliceAttrs>('unslice', (dy, { attrs }) => [stridedSlice(dy, attrs)]);
+defineGradient<SliceAttrs>('unslice', { grad: (dy, { attrs }) => [stridedSlice(dy, attrs)] });
 
 /**
  * The block starting at `begin` with `size` elements per axis (tfjs's slice; a view). `size`
@@ -308,19 +311,21 @@ export const concat = publicOp('concat', function concat(xs: Tensor[], axis?: nu
     native.dispose(out);
     throw e;
   }
-  return record<{ axis: number; sizes: number[] }>('concat', ts, wrap(out), { axis: a, sizes });
+  return record('concat', ts, [wrap(out)], { attrs: { axis: a, sizes } })[0];
 });
-defineGradient<{ axis: number; sizes: number[] }>('concat', (dy, { attrs: { axis, sizes } }) => {
-  const shape = dy.shape;
-  let offset = 0;
-  return sizes.map((n) => {
-    const begin = shape.map(() => 0);
-    const size = shape.map(() => -1);
-    begin[axis] = offset;
-    size[axis] = n;
-    offset += n;
-    return slice(dy, begin, size);
-  });
+defineGradient<{ axis: number; sizes: number[] }>('concat', {
+  grad: (dy, { attrs: { axis, sizes } }) => {
+    const shape = dy.shape;
+    let offset = 0;
+    return sizes.map((n) => {
+      const begin = shape.map(() => 0);
+      const size = shape.map(() => -1);
+      begin[axis] = offset;
+      size[axis] = n;
+      offset += n;
+      return slice(dy, begin, size);
+    });
+  },
 });
 
 /** Joins tensors of one shape along a new axis (in [-(rank+1), rank]). */
@@ -363,9 +368,9 @@ export const pad = publicOp('pad', function pad(x: Tensor, paddings: [number, nu
     native.dispose(out);
     throw e;
   }
-  return record<number[]>('pad', [x], wrap(out), before);
+  return record('pad', [x], [wrap(out)], { attrs: before })[0];
 });
-defineGradient<number[]>('pad', (dy, { inputs: [x], attrs: before }) => [slice(dy, before, x.shape)]);
+defineGradient<number[]>('pad', { grad: (dy, { inputs: [x], attrs: before }) => [slice(dy, before, x.shape)] });
 
 /**
  * Rolls elements along `axis` by `shift` (numpy's roll): element i moves to (i + shift) mod n.
@@ -412,9 +417,9 @@ function roll1(x: Tensor, shift: number, axis: number): Tensor {
     native.dispose(out);
     throw e;
   }
-  return record<[number, number]>('roll', [x], wrap(out), [s, axis]);
+  return record('roll', [x], [wrap(out)], { attrs: [s, axis] })[0];
 }
-defineGradient<[number, number]>('roll', (dy, { attrs: [s, axis] }) => [roll(dy, -s, axis)]);
+defineGradient<[number, number]>('roll', { grad: (dy, { attrs: [s, axis] }) => [roll(dy, -s, axis)] });
 
 /**
  * Picks entries along `axis` (default 0): out[..., i, ...] = x[..., indices[i], ...], with the
@@ -428,12 +433,15 @@ export const gather = publicOp('gather', function gather(x: Tensor, indices: Ten
     if (idx.dtype !== 'int32') fail('E_DTYPE', `gather: argument 'indices' must be int32; got ${idx.dtype}`);
     if (x.rank === 0) fail('E_SHAPE', "gather: argument 'x' must have at least one axis");
     const a = axisArg('gather', 'axis', axis ?? 0, x.rank);
-    return record<number>('gather', [x, idx], wrap(native.gather(x.handle, idx.handle, a)), a);
+    return record('gather', [x, idx], [wrap(native.gather(x.handle, idx.handle, a))], { attrs: a })[0];
   } finally {
     if (idx !== indices) idx.dispose();
   }
 });
-defineGradient<number>('gather', (dy, { inputs: [x, idx], attrs: axis }) => [scatterAdd(dy, idx, axis, x.shape[axis]), null]);
+defineGradient<number>('gather', {
+  inputsToSave: [1],
+  grad: (dy, { inputs: [x], saved: [idx], attrs: axis }) => [scatterAdd(dy, idx, axis, x.shape[axis]), null],
+});
 
 /**
  * The adjoint of {@link gather}: zeros with `size` entries along `axis`, into which the slices
@@ -448,12 +456,12 @@ export const scatterAdd = publicOp('scatterAdd', function scatterAdd(src: Tensor
     const rank = src.rank - idx.rank + 1;
     if (rank < 1) fail('E_SHAPE', `scatterAdd: 'src' [${src.shape}] has fewer axes than 'indices' [${idx.shape}]`);
     const a = axisArg('scatterAdd', 'axis', axis, rank);
-    return record<number>('scatterAdd', [src, idx], wrap(native.scatterAdd(src.handle, idx.handle, a, size)), a);
+    return record('scatterAdd', [src, idx], [wrap(native.scatterAdd(src.handle, idx.handle, a, size))], { attrs: a })[0];
   } finally {
     if (idx !== indices) idx.dispose();
   }
 });
-defineGradient<number>('scatterAdd', (dy, { inputs: [, idx], attrs: axis }) => [gather(dy, idx, axis), null]);
+defineGradient<number>('scatterAdd', { inputsToSave: [1], grad: (dy, { saved: [idx], attrs: axis }) => [gather(dy, idx, axis), null] });
 
 function indexTensor(indices: Tensor | number[], device: string, op: string): Tensor {
   if (indices instanceof Tensor) return tensorArg(op, 'indices', indices);
@@ -481,38 +489,31 @@ export const cast = publicOp('cast', function cast(x: Tensor, dtype: DType): Ten
   if (isComplex(x.dtype) && !isComplex(dtype))
     fail('E_DTYPE', `cast: cannot convert ${x.dtype} to ${dtype}; take real(), abs() or angle() first`);
   if (dtype === x.dtype) return identity(x);
-  return record('cast', [x], wrap(native.cast(x.handle, dtype)));
+  return record('cast', [x], [wrap(native.cast(x.handle, dtype))])[0];
 });
-defineGradient('cast', (dy, { inputs: [x] }) => {
-  if (x.dtype === 'int32' || dy.dtype === 'int32') return [null];
-  if (isComplex(dy.dtype) && !isComplex(x.dtype)) {
+defineGradient('cast', {
+  grad: (dy, { inputs: [x] }) => {
+    if (x.dtype === 'int32' || dy.dtype === 'int32') return [null];
     // real -> complex: only the real part of the cotangent reaches x.
-    const parts = native.viewAsReal(dy.handle);
-    const re = withHandle(parts, (p) => {
-      const shape = dy.shape;
-      return withHandle(native.slice(p, [...shape.map(() => 0), 0], [...shape, 1], [...shape.map(() => 1), 1]), (s) =>
-        native.reshape(s, shape),
-      );
-    });
-    return [cast(wrap(re), x.dtype)];
-  }
-  return [cast(dy, x.dtype)];
+    if (isComplex(dy.dtype) && !isComplex(x.dtype)) return [cast(real(dy), x.dtype)];
+    return [cast(dy, x.dtype)];
+  },
 });
 
 /** A copy of x on another device (the same tensor, aliased, when already there). */
 export const to = publicOp('to', function to(x: Tensor, device: string): Tensor {
   tensorArg('to', 'x', x);
   deviceArg('to', 'device', device);
-  return record('to', [x], wrap(native.to(x.handle, device)));
+  return record('to', [x], [wrap(native.to(x.handle, device))])[0];
 });
-defineGradient('to', (dy, { inputs: [x] }) => [to(dy, x.device)]);
+defineGradient('to', { grad: (dy, { inputs: [x] }) => [to(dy, x.device)] });
 
 /** x with a dense row-major layout (a copy only when x is a strided view). */
 export const contiguous = publicOp('contiguous', function contiguous(x: Tensor): Tensor {
   tensorArg('contiguous', 'x', x);
-  return record('contiguous', [x], wrap(native.contiguous(x.handle)));
+  return record('contiguous', [x], [wrap(native.contiguous(x.handle))])[0];
 });
-defineGradient('contiguous', (dy) => [dy]);
+defineGradient('contiguous', { grad: (dy) => [dy] });
 
 // ---------------------------------------------------------------- Tensor methods
 

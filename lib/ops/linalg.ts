@@ -48,10 +48,13 @@ export const matmul = publicOp('matmul', function matmul(a: Tensor, b: Tensor): 
 });
 
 function matmul2(a: Tensor, b: Tensor): Tensor {
-  return record('matmul', [a, b], wrap(native.matmul(a.handle, b.handle)));
+  return record('matmul', [a, b], [wrap(native.matmul(a.handle, b.handle))])[0];
 }
 // dA = dY·Bᵀ and dB = Aᵀ·dY, summed over the batch axes each operand was broadcast along.
-defineGradient('matmul', (dy, { inputs: [a, b] }) => [
-  unbroadcast(matmul2(dy, swapAxes(b, -1, -2)), a.shape),
-  unbroadcast(matmul2(swapAxes(a, -1, -2), dy), b.shape),
-]);
+defineGradient('matmul', {
+  inputsToSave: [0, 1],
+  grad: (dy, { saved: [a, b] }) => [
+    unbroadcast(matmul2(dy, swapAxes(b, -1, -2)), a.shape),
+    unbroadcast(matmul2(swapAxes(a, -1, -2), dy), b.shape),
+  ],
+});

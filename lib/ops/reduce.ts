@@ -8,7 +8,8 @@ import { fail } from '../errors';
 import { wrap } from './util';
 import { publicOp } from '../engine';
 import { tensorArg, optionsArg, axesArg, axisArg, boolArg } from '../validate';
-import { mul, div, exp, sub, equal, where, conjIfComplex } from './elementwise';
+import { mul, div, exp, sub, equal, where } from './elementwise';
+import { reshape, broadcastTo } from './layout';
 
 /** Options of the reductions. */
 export interface ReduceOptions {
@@ -34,32 +35,33 @@ function reduceArgs(op: string, x: Tensor, opts: unknown): ReduceAttrs {
 
 function reduceOp(name: string, code: number, x: Tensor, opts?: ReduceOptions): Tensor {
   const { axes, keepdims } = reduceArgs(name, x, opts);
-  return record<ReduceAttrs>(name, [x], wrap(native.reduce(code, x.handle, axes, keepdims)), { axes, keepdims });
+  return record(name, [x], [wrap(native.reduce(code, x.handle, axes, keepdims))], { attrs: { axes, keepdims } })[0];
 }
 
-/** The reduced result re-expanded to x's rank (size 1 on reduced axes), ready to broadcast. */
-function keepShape(t: Tensor, x: Tensor, attrs: ReduceAttrs): Tensor {
+/**
+ * The reduced result re-expanded to x's rank (size 1 on reduced axes), ready to broadcast; a
+ * recorded reshape, so gradients built from it can be differentiated again.
+ */
+function keepShape(t: Tensor, x: { shape: number[] }, attrs: ReduceAttrs): Tensor {
   if (attrs.keepdims) return t;
-  const shape = x.shape.map((s, i) => (attrs.axes.includes(i) ? 1 : s));
-  return wrap(native.reshape(t.handle, shape));
-}
-function broadcastTo(t: Tensor, shape: number[]): Tensor {
-  return wrap(native.contiguous(wrap(native.expand(t.handle, shape)).handle));
+  return reshape(t, x.shape.map((s, i) => (attrs.axes.includes(i) ? 1 : s)));
 }
 
 /** Sum of elements (real or complex). */
 export const sum = publicOp('sum', function sum(x: Tensor, opts?: ReduceOptions): Tensor {
   return reduceOp('sum', RED.SUM, x, opts);
 });
-defineGradient<ReduceAttrs>('sum', (dy, { inputs: [x], attrs }) => [broadcastTo(keepShape(dy, x, attrs), x.shape)]);
+defineGradient<ReduceAttrs>('sum', { grad: (dy, { inputs: [x], attrs }) => [broadcastTo(keepShape(dy, x, attrs), x.shape)] });
 
 /** Mean of elements (real or complex). */
 export const mean = publicOp('mean', function mean(x: Tensor, opts?: ReduceOptions): Tensor {
   return reduceOp('mean', RED.MEAN, x, opts);
 });
-defineGradient<ReduceAttrs>('mean', (dy, { inputs: [x], attrs }) => {
-  const n = attrs.axes.reduce((acc, a) => acc * x.shape[a], 1);
-  return [broadcastTo(div(keepShape(dy, x, attrs), n), x.shape)];
+defineGradient<ReduceAttrs>('mean', {
+  grad: (dy, { inputs: [x], attrs }) => {
+    const n = attrs.axes.reduce((acc, a) => acc * x.shape[a], 1);
+    return [broadcastTo(div(keepShape(dy, x, attrs), n), x.shape)];
+  },
 });
 
 /** Maximum (NaN propagates). */
@@ -76,8 +78,8 @@ const extremumGrad = (dy: Tensor, x: Tensor, out: Tensor, attrs: ReduceAttrs) =>
   const count = reduceOp('sum', RED.SUM, hit, { axis: attrs.axes, keepdims: true });
   return [mul(div(hit, count), keepShape(dy, x, attrs))];
 };
-defineGradient<ReduceAttrs>('max', (dy, { inputs: [x], output, attrs }) => extremumGrad(dy, x, output, attrs));
-defineGradient<ReduceAttrs>('min', (dy, { inputs: [x], output, attrs }) => extremumGrad(dy, x, output, attrs));
+for (const op of ['max', 'min'])
+  defineGradient<ReduceAttrs>(op, { inputsToSave: [0], outputsToSave: [0], grad: (dy, { saved: [x, y], attrs }) => extremumGrad(dy, x, y, attrs) });
 
 /** Product of elements. */
 export const prod = publicOp('prod', function prod(x: Tensor, opts?: ReduceOptions): Tensor {
@@ -85,22 +87,28 @@ export const prod = publicOp('prod', function prod(x: Tensor, opts?: ReduceOptio
 });
 // d prod / d x_i = prod_{j != i} x_j, computed without dividing so zeros are handled: by the
 // product of the other elements where x_i = 0 and prod / x_i elsewhere.
-defineGradient<ReduceAttrs>('prod', (dy, { inputs: [x], output, attrs }) => {
-  const zero = equal(x, 0);
-  const safeX = where(zero, 1, x);
-  const prodNonzero = reduceOp('prod', RED.PROD, safeX, { axis: attrs.axes, keepdims: true });
-  const zeros = reduceOp('sum', RED.SUM, zero, { axis: attrs.axes, keepdims: true });
-  const others = where(zero, where(equal(zeros, 1), prodNonzero, 0), div(keepShape(output, x, attrs), safeX));
-  return [mul(others, keepShape(dy, x, attrs))];
+defineGradient<ReduceAttrs>('prod', {
+  inputsToSave: [0],
+  outputsToSave: [0],
+  grad: (dy, { saved: [x, output], attrs }) => {
+    const zero = equal(x, 0);
+    const safeX = where(zero, 1, x);
+    const prodNonzero = reduceOp('prod', RED.PROD, safeX, { axis: attrs.axes, keepdims: true });
+    const zeros = reduceOp('sum', RED.SUM, zero, { axis: attrs.axes, keepdims: true });
+    const others = where(zero, where(equal(zeros, 1), prodNonzero, 0), div(keepShape(output, x, attrs), safeX));
+    return [mul(others, keepShape(dy, x, attrs))];
+  },
 });
 
 /** log Σ exp(x), stable for large magnitudes. */
 export const logsumexp = publicOp('logsumexp', function logsumexp(x: Tensor, opts?: ReduceOptions): Tensor {
   return reduceOp('logsumexp', RED.LOGSUMEXP, x, opts);
 });
-defineGradient<ReduceAttrs>('logsumexp', (dy, { inputs: [x], output, attrs }) => [
-  mul(exp(sub(x, keepShape(output, x, attrs))), keepShape(dy, x, attrs)),
-]);
+defineGradient<ReduceAttrs>('logsumexp', {
+  inputsToSave: [0],
+  outputsToSave: [0],
+  grad: (dy, { saved: [x, y], attrs }) => [mul(exp(sub(x, keepShape(y, x, attrs))), keepShape(dy, x, attrs))],
+});
 
 /** Euclidean (L2) norm, without overflow for large elements. */
 export const norm = publicOp('norm', function norm(x: Tensor, opts?: ReduceOptions): Tensor {
@@ -108,10 +116,14 @@ export const norm = publicOp('norm', function norm(x: Tensor, opts?: ReduceOptio
   return reduceOp('norm', RED.NORM, x, opts);
 });
 // x / ||x||, with 0 where the norm is 0 (a subgradient).
-defineGradient<ReduceAttrs>('norm', (dy, { inputs: [x], output, attrs }) => {
-  const n = keepShape(output, x, attrs);
-  const safe = where(equal(n, 0), 1, n);
-  return [mul(div(conjIfComplex(x), safe), keepShape(dy, x, attrs))];
+defineGradient<ReduceAttrs>('norm', {
+  inputsToSave: [0],
+  outputsToSave: [0],
+  grad: (dy, { saved: [x, y], attrs }) => {
+    const n = keepShape(y, x, attrs);
+    const safe = where(equal(n, 0), 1, n);
+    return [mul(div(x, safe), keepShape(dy, x, attrs))];
+  },
 });
 
 /** Options of {@link argmax} and {@link argmin}. */

@@ -1,13 +1,14 @@
 /**
  * Conversions shared by the ops: handles to Tensors, numbers to scalar Tensors, and the
  * reduction of a broadcast gradient back to its input's shape.
- * @internal
+ * Internal: not part of the public API (the package index does not export it).
  */
 import { native, Handle, RED } from '../native';
 import { Tensor, DType } from '../tensor';
 import { fail } from '../errors';
 import { getDevice } from '../device';
 import { describe } from '../validate';
+import { record } from '../autograd';
 
 /**
  * A Tensor, or a number: a scalar of the other operand's dtype and device (a complex operand
@@ -53,13 +54,16 @@ export function sameShape(a: number[], b: number[]): boolean {
   return true;
 }
 
-/** Sums g over the axes along which `shape` was broadcast to g's shape. */
+/**
+ * Sums g over the axes along which `shape` was broadcast to g's shape (recorded as 'sum' and
+ * 'reshape', so a gradient built from it can be differentiated again).
+ */
 export function unbroadcast(g: Tensor, shape: number[]): Tensor {
   const gs = g.shape;
   if (sameShape(gs, shape)) return g;
   const lead = gs.length - shape.length;
   const axes: number[] = [];
   for (let i = 0; i < gs.length; i++) if (i < lead || (shape[i - lead] === 1 && gs[i] !== 1)) axes.push(i);
-  const summed = axes.length > 0 ? wrap(native.reduce(RED.SUM, g.handle, axes, true)) : g;
-  return wrap(native.reshape(summed.handle, shape));
+  const summed = axes.length > 0 ? record('sum', [g], [wrap(native.reduce(RED.SUM, g.handle, axes, true))], { attrs: { axes, keepdims: true } })[0] : g;
+  return record('reshape', [summed], [wrap(native.reshape(summed.handle, shape))])[0];
 }
