@@ -29,7 +29,11 @@ function fail(message) {
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'wavetape-consumer-'));
 try {
   // ---- pack: prepack puts the prebuilds in place, prepare compiles dist/ ----
-  const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', scratch], root));
+  // The lifecycle scripts print to the same stdout: the report is the JSON array printed last.
+  const packOut = run('npm', ['pack', '--json', '--pack-destination', scratch], root);
+  const starts = [...packOut.matchAll(/^\[$/gm)];
+  if (starts.length === 0) fail(`npm pack printed no JSON report:\n${packOut}`);
+  const packed = JSON.parse(packOut.slice(starts[starts.length - 1].index));
   const files = packed[0].files.map((f) => f.path);
   const tarball = path.join(scratch, packed[0].filename);
   const has = (p) => files.includes(p);
@@ -87,6 +91,13 @@ try {
   if (esm !== '10') fail(`the ESM entry computed sum(arange(5)) = ${esm}`);
   console.log(`check-package: --ignore-scripts install loads ${path.relative(app, loaded.addonPath)}; ` +
     `devices ${loaded.devices.join(', ')}; cuda: ${cuda.devices.length ? cuda.devices.join(', ') : cuda.reason}`);
+
+  // ---- building a plugin without cmake-js installed says what to install ----
+  const build = spawnSync(process.execPath, [path.join(installed, 'scripts', 'cmake-build.js'), 'wavetape_simt'],
+    { cwd: installed, encoding: 'utf8' });
+  if (build.status !== 1 || !build.stderr.includes('npm install --no-save cmake-js@8')) {
+    fail(`a plugin build without cmake-js gave status ${build.status}: ${build.stderr}`);
+  }
 
   // ---- a strict TypeScript consumer type-checks against the shipped typings ----
   fs.writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify({
