@@ -79,17 +79,44 @@ export const RNG = { UNIFORM: 0, NORMAL: 1, BERNOULLI: 2 } as const;
 
 const packageRoot = path.join(__dirname, '..');
 
-function load(): { binding: NativeBinding; file: string } {
-  // node-gyp-build picks a matching prebuild, else build/Release (PREBUILDS_ONLY=1: prebuilds only).
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const gypBuild = require('node-gyp-build') as { (dir: string): NativeBinding; resolve(dir: string): string };
-  const file = gypBuild.resolve(packageRoot);
-  return { binding: gypBuild(packageRoot), file };
+/**
+ * `p` with each `app.asar` segment read as `app.asar.unpacked`. Inside an Electron archive the
+ * JS sees the virtual `…/app.asar/…`, which native code (stat, dlopen) cannot; binaries unpacked
+ * with electron-builder's `asarUnpack` lie at the same place under `app.asar.unpacked`.
+ */
+function unpackedPath(p: string): string {
+  return p.split(path.sep).map((s) => (s === 'app.asar' ? 'app.asar.unpacked' : s)).join(path.sep);
 }
 
+function load(): { binding: NativeBinding; file: string } {
+  // node-gyp-build picks build/Release, else a matching prebuild (PREBUILDS_ONLY=1: prebuilds only).
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const gypBuild = require('node-gyp-build') as { (dir: string): NativeBinding; resolve(dir: string): string };
+  // In Electron, the unpacked copy first: its real path is what the plugin lookup needs.
+  const unpacked = unpackedPath(packageRoot);
+  const roots = unpacked === packageRoot ? [packageRoot] : [unpacked, packageRoot];
+  let lastError: unknown;
+  for (const root of roots) {
+    let file: string;
+    try {
+      file = gypBuild.resolve(root);
+    } catch (e) {
+      lastError = e;
+      continue;
+    }
+    return { binding: gypBuild(root), file };
+  }
+  throw lastError;
+}
+
+/**
+ * Where the addon looks for `libwavetape_<name>.so`, first match wins: WAVETAPE_PLUGIN_PATH, a
+ * local build (build-cmake/Release, as node-gyp-build prefers build/ to prebuilds/), then the
+ * addon's own directory (prebuilds/linux-x64/ in the package), each outside any Electron archive.
+ */
 function pluginDirs(addonFile: string): string[] {
   const fromEnv = (process.env.WAVETAPE_PLUGIN_PATH ?? '').split(path.delimiter).filter((d) => d.length > 0);
-  return [...fromEnv, path.dirname(addonFile), path.join(packageRoot, 'build-cmake', 'Release')];
+  return [...fromEnv, path.join(packageRoot, 'build-cmake', 'Release'), path.dirname(addonFile)].map(unpackedPath);
 }
 
 const loaded = load();
