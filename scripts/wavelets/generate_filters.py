@@ -27,10 +27,13 @@ reproduce pywt.dwt(..., mode='periodization'). It is never a run-time or test de
 
 The lifting factorisation: the analysis polyphase matrix of pywt's periodization filter bank
 (cA[n] = sum_j decLo[j] x[(2n + L/2 - j) mod N], likewise cD with decHi) is reduced by the
-Euclidean algorithm on its first row; at every division the quotient may cancel any split of
-leading and trailing coefficients, and a branch-and-bound search over these choices keeps the
-factorisation whose largest |step coefficient| is smallest. The chosen path is then replayed in
-80 digits. Semantics of the emitted steps: see lib/wavelets/lifting.ts and docs/wavelets.md.
+Euclidean algorithm on its low-pass row or (conjugated by the even/odd swap) its high-pass row;
+at every division the quotient may cancel any split of leading and trailing coefficients, and an
+exact branch-and-bound search over these choices keeps the factorisation with the smallest bound
+on the growth of intermediate values (criterion 'growth', the default; 'coef' = smallest largest
+|step coefficient| is the alternative, pass it as the first argument), ties to fewer steps. The
+chosen path is then replayed in 80 digits. Semantics of the emitted steps: lib/wavelets/types.ts
+and docs/wavelets.md. The log on stderr ends with the markdown table docs/wavelets.md quotes.
 
 Rerun (from the repository root; needs Debian's python3-mpmath, python3-pywt, python3-numpy):
   /usr/bin/python3 scripts/wavelets/generate_filters.py > lib/wavelets/filters.ts
@@ -491,7 +494,7 @@ def float32_round_trip(steps, scale, n=4096, trials=8):
 
 
 def check_against_pywt(name, bank, lifting):
-    w = pywt.Wavelet(name if name != 'haar' else 'haar')
+    w = pywt.Wavelet(name)
     for got, ref in zip(bank, w.filter_bank):
         assert len(got) == len(ref), f'{name}: length {len(got)} != pywt {len(ref)}'
     diff = max(max_diff(g, r) for g, r in zip(bank, w.filter_bank))
