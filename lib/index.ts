@@ -22,6 +22,6 @@ export { real, imag, complex, conj, abs2, angle } from './ops/complex';
 export { matmul } from './ops/linalg';
 export { rfft, irfft, fft, ifft, xcorr, type FftOptions, type FftNorm, type XcorrOptions } from './ops/fft';
 export { grad, valueAndGrad, variable, Variable, gradients, stopGradient, defineGradient, differentiableOps, type GradOptions, type GradFn, type GradContext } from './autograd';
-export { memory, type MemoryInfo } from './memory';
+export { memory, releaseCache, type MemoryInfo, type MemoryUsage } from './memory';
 export * as testing from './testing';
 export type { TensorLike } from './ops/util';
