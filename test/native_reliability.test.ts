@@ -150,10 +150,11 @@ test('4 MB tensors left to the garbage collector stay bounded without --expose-g
 });
 
 test('pending t.data() reads hold no libuv pool thread: fs.readFile stays near its idle latency', () => {
-  // 16 reads on a queue of 24 matmuls of 1024² (about 50 GFLOP: seconds on this machine's cpu).
-  const out = JSON.parse(runChild('pending_reads.js', ['16', '9', '1024', '24']));
+  // 16 reads of the last results of 32 matmuls of 512² (about 9 GFLOP: a second or more on a cpu).
+  const out = JSON.parse(runChild('pending_reads.js', ['16', '5', '512', '32']));
+  // With reads parked on the 4 pool threads, readFile waited for most of the queue (seconds); the
+  // slack absorbs scheduling noise of a loaded machine, measured in the same run as the baseline.
+  expect(out.busy).toBeLessThan(2 * out.idle + 50);
   // The busy measurement only counts if the reads were all still waiting while it ran.
   expect(out.pendingAtEnd).toBe(true);
-  // With reads parked on the 4 pool threads, readFile waited for the queue (hundreds of ms).
-  expect(out.busy).toBeLessThan(2 * out.idle + 25);
 });
