@@ -5,7 +5,7 @@ import { spawnSync } from 'child_process';
 import * as path from 'path';
 import * as wt from '../lib';
 import { native, BIN } from '../lib/native';
-import { testDevices } from './helpers';
+import { testDevices, isKernelDevice } from './helpers';
 
 const fixture = (name: string) => path.join(__dirname, 'fixtures', name);
 
@@ -147,6 +147,28 @@ test('4 MB tensors left to the garbage collector stay bounded without --expose-g
   // Without native bytes reported to V8 no collection comes, and 2,000 × 4 MB pile up.
   expect(out.done).toBe(2000);
   expect(out.peak).toBeLessThan(limit);
+});
+
+describe.each(testDevices())('reads completed by the stream on %s', (device) => {
+  test('reads queued behind work resolve with their data, or reject with the op\'s error', async () => {
+    const n = isKernelDevice(device) ? 64 : 256;
+    const a = wt.uniform([n, n], -1, 1, { seed: 3, device });
+    // Keeps the stream busy, so every read below is settled from the stream, not inline.
+    const busy = wt.matmul(a, a);
+    const x = wt.tensor([1, 2, 3, 4], [4], { device });
+    const shifted = Array.from({ length: 100 }, (_, i) => wt.add(x, i));
+    const reads = Promise.all(shifted.map((t) => t.data()));
+    // Queued after those reads: a plugin reports a kernel's failure at the stream's next sync.
+    const bad = wt.gather(x, [0, 4], 0);
+    const failure = bad.data().then(
+      () => 'resolved',
+      (e: wt.WavetapeError) => e.code,
+    );
+    const values = await reads;
+    values.forEach((v, i) => expect(Array.from(v)).toEqual([1 + i, 2 + i, 3 + i, 4 + i]));
+    expect(await failure).toBe('E_RANGE');
+    [a, busy, x, bad, ...shifted].forEach((t) => t.dispose());
+  });
 });
 
 test('pending t.data() reads hold no libuv pool thread: fs.readFile stays near its idle latency', () => {
