@@ -165,6 +165,8 @@ void completeRead(napi_env env, napi_value, void* context, void* item) {
     settleRead(Napi::Env(env), data, *pr);
   } catch (const Napi::Error& e) {
     e.ThrowAsJavaScriptException();
+  } catch (const std::exception& e) {  // no C++ exception crosses into Node
+    napi_throw_error(env, "E_INTERNAL", e.what());
   }
 }
 
