@@ -27,6 +27,6 @@ export {
   type SaveSpec, type TensorInfo,
 } from './autograd';
 export { hvp, type HvpOptions } from './hvp';
-export { memory, type MemoryInfo } from './memory';
+export { memory, releaseCache, type MemoryInfo, type MemoryUsage } from './memory';
 export * as testing from './testing';
 export type { TensorLike } from './ops/util';

@@ -6,7 +6,10 @@
 import * as path from 'path';
 import { WavetapeError } from './errors';
 
-/** A tensor as the binding sees it: a small integer handle into this environment's table. */
+/**
+ * A tensor as the binding sees it: an id into this environment's handle table, generation·2^22 +
+ * slot (an integer double below 2^53, so a disposed tensor's id is never issued again).
+ */
 export type Handle = number;
 export type DTypeName = 'float32' | 'float64' | 'complex64' | 'complex128' | 'int32';
 
@@ -28,7 +31,9 @@ export interface NativeBinding {
   init(opts: { errorClass: typeof WavetapeError; pluginDirs: string[]; simt: boolean }): void;
   devices(): string[];
   backends(): BackendInfo[];
-  memory(): Record<string, DeviceMemory>;
+  /** byDevice: this environment's live handles; process: every environment's (see lib/memory.ts). */
+  memory(): { byDevice: Record<string, DeviceMemory>; process: Record<string, DeviceMemory> };
+  releaseCache(): void;
   numThreads(): number;
   setNumThreads(n: number): void;
   read(h: Handle): Promise<Float32Array | Float64Array | Int32Array>;

@@ -420,7 +420,12 @@ Tensor reduce(Env& env, int code, const Tensor& x, std::vector<int64_t> axes, bo
       outShape.push_back(x.shape[i]);
     }
   }
-  if (arg && R == 0) fail(WT_E_SHAPE, name, ": cannot take ", name, " over an empty axis");
+  // numpy: max, min, argmax and argmin have no identity, so an empty reduced axis is an error
+  // even when the output itself is empty.
+  const bool noIdentity = arg || code == WT_RED_MAX || code == WT_RED_MIN;
+  if (noIdentity && R == 0)
+    fail(WT_E_SHAPE, name, ": argument 'x' ", shapeStr(x.shape), " has an empty reduced axis; ", name,
+         " of an empty axis is undefined");
   DType outT = arg ? WT_I32 : x.dtype;
   Tensor out = emptyTensor(x.device(), outT, outShape, name);
   if (out.numel() == 0) return out;

@@ -1,6 +1,7 @@
 // The CPU device: host memory from the allocator, ops dispatched to native/cpu kernels.
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 #include <map>
 #include <mutex>
 
@@ -41,11 +42,16 @@ class BlockCache {
     cached_ += rounded;
     return true;
   }
-  void clear() {
+  void clear() { trim(0); }
+  // Frees the largest idle blocks first until at most keep bytes stay cached.
+  void trim(size_t keep) {
     std::lock_guard<std::mutex> lock(mu_);
-    for (auto& [size, p] : free_) std::free(p);
-    free_.clear();
-    cached_ = 0;
+    while (cached_ > keep && !free_.empty()) {
+      auto last = std::prev(free_.end());
+      std::free(last->second);
+      cached_ -= last->first;
+      free_.erase(last);
+    }
   }
   size_t cached() const {
     std::lock_guard<std::mutex> lock(mu_);
@@ -77,6 +83,8 @@ class CpuDevice final : public Device {
     if (!cache_.give(p, BlockCache::roundUp(bytes))) std::free(p);
   }
   void cacheInfo(uint64_t* cachedBytes) const override { *cachedBytes = cache_.cached(); }
+  void releaseCache() override { cache_.clear(); }
+  void trimCache(uint64_t keepBytes) override { cache_.trim((size_t)keepBytes); }
   void copyFromHost(void* dst, const void* src, size_t bytes) override { std::memcpy(dst, src, bytes); }
   void copyToHost(void* dst, const void* src, size_t bytes) override { std::memcpy(dst, src, bytes); }
   void synchronize() override {}

@@ -80,12 +80,15 @@ void reduceTyped(const M& mon, const wt_op& op) {
   const T* x = static_cast<const T*>(op.in[0].data);
   TO* out = static_cast<TO*>(op.out[0].data);
   using Acc = typename M::Acc;
+  // An empty R (numpy: sum 0, prod 1, mean NaN) still writes every output; grains are sized by
+  // at least one row so the division below never sees zero.
+  const int64_t rows = std::max<int64_t>(R, 1);
   if (I == 1) {
     if (O >= numThreads() || R < 2 * kPiece) {
       const auto serial = [](int64_t n, const auto& body) {
         for (int64_t p = 0; p < n; ++p) body(p);
       };
-      parallelFor(O, (1 << 15) / (R + 1) + 1, [&](int64_t b, int64_t e) {
+      parallelFor(O, (1 << 15) / (rows + 1) + 1, [&](int64_t b, int64_t e) {
         for (int64_t o = b; o < e; ++o) out[o] = mon.finish(reduceRowCanonical(mon, x + o * R, R, serial), R);
       });
     } else {
@@ -102,7 +105,7 @@ void reduceTyped(const M& mon, const wt_op& op) {
   // Inner axis kept: walk R outermost so each step reads a contiguous run of I values.
   constexpr int64_t kTile = 256;
   const int64_t tiles = (I + kTile - 1) / kTile;
-  parallelFor(O * tiles, (1 << 15) / (R * kTile) + 1, [&](int64_t b, int64_t e) {
+  parallelFor(O * tiles, (1 << 15) / (rows * kTile) + 1, [&](int64_t b, int64_t e) {
     Acc acc[kTile];
     for (int64_t w = b; w < e; ++w) {
       const int64_t o = w / tiles, i0 = (w % tiles) * kTile;

@@ -2,6 +2,7 @@
 // conversion of C++ failures into JS WavetapeErrors (no exception ever crosses into Node).
 #include <new>
 
+#include "../core/device.h"
 #include "../core/error.h"
 #include "entries.h"
 
@@ -19,6 +20,7 @@ const Entry kEntries[] = {
     {"devices", listDevices},
     {"backends", listBackends},
     {"memory", memory},
+    {"releaseCache", releaseCache},
     {"numThreads", numThreads},
     {"setNumThreads", setNumThreads},
     {"read", read},
@@ -90,6 +92,7 @@ void cleanup(void* arg) {
   auto* inst = static_cast<Instance*>(arg);
   inst->data.env.shutdown();
   inst->data.handles.clear();
+  trimCachesToLive();  // an exited worker's idle blocks are not kept for the others
 }
 
 }  // namespace
@@ -101,6 +104,10 @@ Napi::Object initModule(Napi::Env env, Napi::Object exports) {
     inst->bound.push_back({&inst->data, &e});
     exports.Set(e.name, Napi::Function::New(env, trampoline, e.name, &inst->bound.back()));
   }
+  inst->data.handles.bind(env);
+  // Created before the cleanup hook is added: hooks run in reverse order, so ours shuts the
+  // streams down (no read can complete after) before Node closes this function.
+  initReads(env, inst->data);
   // Streams are drained in the cleanup hook, before the environment's objects are torn down;
   // the instance itself is freed with the environment's instance data.
   napi_add_env_cleanup_hook(env, cleanup, inst);

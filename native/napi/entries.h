@@ -12,6 +12,7 @@ Napi::Value init(const Args& a);
 Napi::Value listDevices(const Args& a);
 Napi::Value listBackends(const Args& a);
 Napi::Value memory(const Args& a);
+Napi::Value releaseCache(const Args& a);
 Napi::Value numThreads(const Args& a);
 Napi::Value setNumThreads(const Args& a);
 Napi::Value read(const Args& a);
@@ -19,6 +20,8 @@ Napi::Value readSync(const Args& a);
 Napi::Value dispose(const Args& a);
 Napi::Value describe(const Args& a);
 Napi::Value sync(const Args& a);
+// Creates the environment's read completion function (before the cleanup hook is added).
+void initReads(Napi::Env env, AddonData& data);
 // tensor_ops.cc
 Napi::Value fromData(const Args& a);
 Napi::Value full(const Args& a);
