@@ -53,8 +53,8 @@ const EMPTY_CASES: [string, Expected][] = [
   ['wt.min(wt.zeros([0, 4], { device: D }), { axis: 0 })', throws('E_SHAPE', 'min')],
   ['wt.max(wt.zeros([0, 0], { device: D }), { axis: 0 })', throws('E_SHAPE', 'max')],
   ['wt.max(wt.zeros([0], { device: D }))', throws('E_SHAPE', 'max')],
-  ['wt.argmax(wt.zeros([0, 4], { device: D }), 0)', throws('E_SHAPE', 'argmax')],
-  ['wt.argmin(wt.zeros([4, 0], { device: D }), 1)', throws('E_SHAPE', 'argmin')],
+  ['wt.argmax(wt.zeros([0, 4], { device: D }), { axis: 0 })', throws('E_SHAPE', 'argmax')],
+  ['wt.argmin(wt.zeros([4, 0], { device: D }), { axis: 1 })', throws('E_SHAPE', 'argmin')],
   ['wt.max(wt.zeros([4, 0], { device: D }), { axis: 0 })', of([0])],
   // The gradient of an xcorr of an empty batch (it reduced an empty axis on the way back).
   ['wt.grad((a) => wt.sum(wt.xcorr(a, wt.ones([0, 8], { device: D }), { maxLag: 3 })))(wt.ones([0, 8], { device: D }))', of([0, 8])],
