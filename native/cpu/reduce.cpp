@@ -119,7 +119,8 @@ void reduceTyped(const M& mon, const wt_op& op) {
 }
 
 template <class T, class M>
-void dispatchOut(const M& mon, const wt_op& op, int32_t code) {
+void dispatchOut(const M& mon, const wt_op& op) {
+  const int32_t code = op.params.reduce.code;
   if (code == WT_RED_ARGMAX || code == WT_RED_ARGMIN) reduceTyped<M, T, int32_t>(mon, op);
   else reduceTyped<M, T, T>(mon, op);
 }
@@ -129,8 +130,8 @@ void dispatchOut(const M& mon, const wt_op& op, int32_t code) {
 void reduce(const wt_op& op, const wt_reduce_params& p) {
   const int32_t d = op.in[0].dtype;
   bool ok = false;
-  if (d == WT_F32) ok = red::visitReal<float>(p.code, [&](auto m) { dispatchOut<float>(m, op, p.code); });
-  else if (d == WT_F64) ok = red::visitReal<double>(p.code, [&](auto m) { dispatchOut<double>(m, op, p.code); });
+  if (d == WT_F32) ok = red::visitReal<float>(p.code, [&](auto m) { dispatchOut<float>(m, op); });
+  else if (d == WT_F64) ok = red::visitReal<double>(p.code, [&](auto m) { dispatchOut<double>(m, op); });
   else if (d == WT_C64) ok = red::visitComplex<float>(p.code, [&](auto m) { reduceTyped<decltype(m), cplx<float>, cplx<float>>(m, op); });
   else if (d == WT_C128) ok = red::visitComplex<double>(p.code, [&](auto m) { reduceTyped<decltype(m), cplx<double>, cplx<double>>(m, op); });
   if (!ok) fail(WT_E_DTYPE, "cpu: reduction ", p.code, " does not support dtype ", d);
