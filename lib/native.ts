@@ -69,7 +69,7 @@ export interface NativeBinding {
   irfft(x: Handle, n: number, axis: number, scale: number): Handle;
 }
 
-/** Codes shared with native/core/plugin_abi.h (wt_unary, wt_binary, wt_reduce, wt_random). */
+/** Codes shared with native/abi/plugin_abi.h (wt_unary, wt_binary, wt_reduce, wt_random). */
 export const UN = {
   NEG: 0, ABS: 1, SQUARE: 2, SQRT: 3, EXP: 4, LOG: 5, LOG1P: 6, EXPM1: 7, SIGMOID: 8, TANH: 9,
   RELU: 10, SOFTPLUS: 11, SIN: 12, COS: 13, SIGN: 14, RECIPROCAL: 15, POW_SCALAR: 16, CLAMP: 17,

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "plugin_abi.h"
+#include "../abi/plugin_abi.h"
 
 namespace wt {
 
@@ -46,6 +46,10 @@ class Device {
 // All devices: cpu first, then plugin devices in load order.
 std::vector<Device*> devices();
 Device* cpuDevice();
+// Threads of the CPU backend's compute pool, calling thread included (wt.numThreads()). Declared
+// here so the binding never reaches into a backend; the CPU backend defines them.
+int computeThreads();
+void setComputeThreads(int n);
 // nullptr when no device has that name.
 Device* findDevice(const std::string& name);
 

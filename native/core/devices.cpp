@@ -111,8 +111,8 @@ BackendInfo loadOne(Registry& reg, const std::string& name, const std::vector<st
     return info;
   }
   if (p->abi_version != WT_ABI_VERSION) {
-    info.reason = "plugin ABI version " + std::to_string(p->abi_version) + ", addon expects " +
-                  std::to_string(WT_ABI_VERSION);
+    info.reason = "built for plugin ABI version " + std::to_string(p->abi_version) + "; this addon needs version " +
+                  std::to_string(WT_ABI_VERSION) + " (rebuild the plugin from the same wavetape sources)";
     return info;
   }
   char why[512] = {0};

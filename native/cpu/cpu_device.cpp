@@ -9,6 +9,7 @@
 #include "../core/dtype.h"
 #include "../core/error.h"
 #include "kernels.h"
+#include "thread_pool.h"
 
 namespace wt {
 namespace {
@@ -91,20 +92,10 @@ class CpuDevice final : public Device {
   int64_t inlineElements() const override { return 32768; }
   void run(const wt_op& op) override {
     switch (op.kind) {
-      case WT_OP_COPY: return cpu::copy(op);
-      case WT_OP_FILL: return cpu::fill(op);
-      case WT_OP_IOTA: return cpu::iota(op);
-      case WT_OP_UNARY: return cpu::unary(op);
-      case WT_OP_BINARY: return cpu::binary(op);
-      case WT_OP_WHERE: return cpu::where(op);
-      case WT_OP_REDUCE: return cpu::reduce(op);
-      case WT_OP_MATMUL: return cpu::matmul(op);
-      case WT_OP_GATHER: return cpu::gather(op);
-      case WT_OP_SCATTER_ADD: return cpu::scatterAdd(op);
-      case WT_OP_RANDOM: return cpu::random(op);
-      case WT_OP_FFT: return cpu::fft(op);
-      case WT_OP_RFFT: return cpu::rfft(op);
-      case WT_OP_IRFFT: return cpu::irfft(op);
+#define WT_OP(KIND, id, name, entry, P) \
+  case WT_OP_##KIND:                         \
+    return cpu::entry(op, op.params.entry);
+#include "../abi/ops.def"
       default: fail(WT_E_INTERNAL, "cpu: unknown op kind ", op.kind);
     }
   }
@@ -116,5 +107,8 @@ class CpuDevice final : public Device {
 }  // namespace
 
 Device* makeCpuDevice() { return new CpuDevice(); }
+
+int computeThreads() { return cpu::numThreads(); }
+void setComputeThreads(int n) { cpu::setNumThreads(n); }
 
 }  // namespace wt

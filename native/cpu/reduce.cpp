@@ -123,20 +123,21 @@ void reduceTyped(const M& mon, const wt_op& op) {
 
 template <class T, class M>
 void dispatchOut(const M& mon, const wt_op& op) {
-  if (op.code == WT_RED_ARGMAX || op.code == WT_RED_ARGMIN) reduceTyped<M, T, int32_t>(mon, op);
+  const int32_t code = op.params.reduce.code;
+  if (code == WT_RED_ARGMAX || code == WT_RED_ARGMIN) reduceTyped<M, T, int32_t>(mon, op);
   else reduceTyped<M, T, T>(mon, op);
 }
 
 }  // namespace
 
-void reduce(const wt_op& op) {
+void reduce(const wt_op& op, const wt_reduce_params& p) {
   const int32_t d = op.in[0].dtype;
   bool ok = false;
-  if (d == WT_F32) ok = red::visitReal<float>(op.code, [&](auto m) { dispatchOut<float>(m, op); });
-  else if (d == WT_F64) ok = red::visitReal<double>(op.code, [&](auto m) { dispatchOut<double>(m, op); });
-  else if (d == WT_C64) ok = red::visitComplex<float>(op.code, [&](auto m) { reduceTyped<decltype(m), cplx<float>, cplx<float>>(m, op); });
-  else if (d == WT_C128) ok = red::visitComplex<double>(op.code, [&](auto m) { reduceTyped<decltype(m), cplx<double>, cplx<double>>(m, op); });
-  if (!ok) fail(WT_E_DTYPE, "cpu: reduction ", op.code, " does not support dtype ", d);
+  if (d == WT_F32) ok = red::visitReal<float>(p.code, [&](auto m) { dispatchOut<float>(m, op); });
+  else if (d == WT_F64) ok = red::visitReal<double>(p.code, [&](auto m) { dispatchOut<double>(m, op); });
+  else if (d == WT_C64) ok = red::visitComplex<float>(p.code, [&](auto m) { reduceTyped<decltype(m), cplx<float>, cplx<float>>(m, op); });
+  else if (d == WT_C128) ok = red::visitComplex<double>(p.code, [&](auto m) { reduceTyped<decltype(m), cplx<double>, cplx<double>>(m, op); });
+  if (!ok) fail(WT_E_DTYPE, "cpu: reduction ", p.code, " does not support dtype ", d);
 }
 
 }  // namespace cpu

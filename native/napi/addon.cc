@@ -1,4 +1,4 @@
-// Module registration: the one table of binding entries, per-environment state, and the
+// Module registration: the table of binding entries (from entries.def), per-environment state, and the
 // conversion of C++ failures into JS WavetapeErrors (no exception ever crosses into Node).
 #include <new>
 
@@ -16,43 +16,8 @@ struct Entry {
 };
 
 const Entry kEntries[] = {
-    {"init", init},
-    {"devices", listDevices},
-    {"backends", listBackends},
-    {"memory", memory},
-    {"releaseCache", releaseCache},
-    {"numThreads", numThreads},
-    {"setNumThreads", setNumThreads},
-    {"read", read},
-    {"readSync", readSync},
-    {"dispose", dispose},
-    {"describe", describe},
-    {"sync", sync},
-    {"fromData", fromData},
-    {"full", full},
-    {"iota", iota},
-    {"random", random},
-    {"alias", alias},
-    {"reshape", reshape},
-    {"permute", permute},
-    {"slice", slice},
-    {"expand", expand},
-    {"viewAsReal", viewAsReal},
-    {"viewAsComplex", viewAsComplex},
-    {"contiguous", contiguous},
-    {"cast", cast},
-    {"copyInto", copyInto},
-    {"unary", unary},
-    {"binary", binary},
-    {"where", where},
-    {"reduce", reduce},
-    {"matmul", matmul},
-    {"gather", gather},
-    {"scatterAdd", scatterAdd},
-    {"to", to},
-    {"fft", fft},
-    {"rfft", rfft},
-    {"irfft", irfft},
+#define WT_ENTRY(name, function) {#name, function},
+#include "entries.def"
 };
 
 struct Bound {

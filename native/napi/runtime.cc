@@ -6,7 +6,6 @@
 #include <mutex>
 
 #include "../core/ops.h"
-#include "../cpu/thread_pool.h"
 #include "entries.h"
 
 namespace wt {
@@ -90,12 +89,12 @@ Napi::Value releaseCache(const Args& a) {
   return a.info.Env().Undefined();
 }
 
-Napi::Value numThreads(const Args& a) { return Napi::Number::New(a.info.Env(), cpu::numThreads()); }
+Napi::Value numThreads(const Args& a) { return Napi::Number::New(a.info.Env(), computeThreads()); }
 
 Napi::Value setNumThreads(const Args& a) {
   int64_t n = a.integer(0, "n");
   if (n < 1 || n > 256) fail(WT_E_RANGE, a.op, ": argument 'n' = ", n, "; expected 1..256");
-  cpu::setNumThreads((int)n);
+  setComputeThreads((int)n);
   return a.info.Env().Undefined();
 }
 
