@@ -52,6 +52,9 @@ std::string shapeStr(const Shape& s) {
 int64_t Tensor::numel() const { return numelOf(shape); }
 
 bool Tensor::isContiguous() const {
+  // An empty tensor has no element to misplace, whatever its strides (numpy: C-contiguous).
+  for (int64_t n : shape)
+    if (n == 0) return true;
   int64_t acc = 1;
   for (size_t i = shape.size(); i-- > 0;) {
     if (shape[i] != 1 && strides[i] != acc) return false;
