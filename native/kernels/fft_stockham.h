@@ -56,7 +56,7 @@ struct StockhamPass {
 // Multiplies inputs 1..R-1 of butterfly k by the pass's twiddles.
 template <int R, class I, class V, class T>
 WT_HD void applyTwiddles(const StockhamPass<R, I>& pass, cplx<V>* x, const cplx<T>* tw, I k) {
-#if defined(__CUDACC__)
+#if defined(__CUDA_ARCH__)
 #pragma unroll
 #endif
   for (int r = 1; r < R; ++r) x[r] = mulTwiddle(x[r], tw[pass.twiddle(k, r)]);
