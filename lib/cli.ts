@@ -3,7 +3,7 @@
  * The `wavetape` command line: `wavetape bench [--filter RE] [--device D] [--threads N[,M]]
  * [--seconds S] [--json]`. Prints a table of medians (and GB/s, GFLOP/s, ratios against each
  * case's baseline measured in the same run) on stdout; `--json` prints the results as JSON.
- * @internal
+ * Internal: not part of the public API (the package index does not export it).
  */
 import * as fs from 'fs';
 import * as os from 'os';

@@ -3,6 +3,7 @@
  */
 import { native, BackendInfo } from './native';
 import { fail } from './errors';
+import { deviceArg, intArg, describe } from './validate';
 
 /** Names of the available devices: `cpu`, then `cuda:N` per GPU, then `simt` when loaded. */
 export function devices(): string[] {
@@ -33,8 +34,9 @@ export function getDevice(): string {
 
 /** Sets the default device for new tensors. */
 export function setDevice(device: string): void {
+  deviceArg('setDevice', 'device', device);
   const all = native.devices();
-  if (!all.includes(device)) fail('E_DEVICE', `setDevice: '${device}' is not an available device; available: ${all.join(', ')}`);
+  if (!all.includes(device)) fail('E_DEVICE', `setDevice: argument 'device' is ${describe(device)}, not an available device; available: ${all.join(', ')}`);
   current = device;
 }
 
@@ -45,7 +47,7 @@ export function numThreads(): number {
 
 /** Sets the CPU backend's thread count (1..256). */
 export function setNumThreads(n: number): void {
-  native.setNumThreads(n);
+  native.setNumThreads(intArg('setNumThreads', 'n', n, 1, 256));
 }
 
 /** Blocks until every queued op of this environment has run. */

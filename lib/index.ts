@@ -13,7 +13,7 @@ export {
   neg, abs, square, sqrt, exp, log, log1p, expm1, sigmoid, tanh, relu, softplus, sin, cos, sign,
   reciprocal, clamp, affine, where,
 } from './ops/elementwise';
-export { sum, mean, max, min, prod, logsumexp, norm, argmax, argmin, type ReduceOptions } from './ops/reduce';
+export { sum, mean, max, min, prod, logsumexp, norm, argmax, argmin, type ReduceOptions, type ArgReduceOptions } from './ops/reduce';
 export {
   reshape, expandDims, squeeze, flatten, transpose, permute, swapAxes, broadcastTo, slice, sliceAxes, flip,
   concat, stack, pad, roll, gather, scatterAdd, cast, to, contiguous, type SliceSpec,
@@ -21,7 +21,12 @@ export {
 export { real, imag, complex, conj, abs2, angle } from './ops/complex';
 export { matmul } from './ops/linalg';
 export { rfft, irfft, fft, ifft, xcorr, type FftOptions, type FftNorm, type XcorrOptions } from './ops/fft';
-export { grad, valueAndGrad, variable, Variable, gradients, stopGradient, defineGradient, differentiableOps, type GradOptions, type GradFn, type GradContext } from './autograd';
-export { memory, type MemoryInfo } from './memory';
+export {
+  grad, valueAndGrad, variable, Variable, gradients, stopGradient, defineGradient, differentiableOps,
+  type GradOptions, type GradFn, type MultiOutputGradFn, type GradContext, type GradientSpec, type MultiOutputGradientSpec,
+  type SaveSpec, type TensorInfo,
+} from './autograd';
+export { hvp, type HvpOptions } from './hvp';
+export { memory, releaseCache, type MemoryInfo, type MemoryUsage } from './memory';
 export * as testing from './testing';
 export type { TensorLike } from './ops/util';

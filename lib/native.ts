@@ -1,12 +1,15 @@
 /**
  * The typed surface of the native addon (`wavetape.node`), loaded once per environment.
  * Everything here is internal: the public API wraps it in {@link Tensor} and the ops.
- * @internal
+ * Internal: not part of the public API (the package index does not export it).
  */
 import * as path from 'path';
 import { WavetapeError } from './errors';
 
-/** A tensor as the binding sees it: a small integer handle into this environment's table. */
+/**
+ * A tensor as the binding sees it: an id into this environment's handle table, generation·2^22 +
+ * slot (an integer double below 2^53, so a disposed tensor's id is never issued again).
+ */
 export type Handle = number;
 export type DTypeName = 'float32' | 'float64' | 'complex64' | 'complex128' | 'int32';
 
@@ -28,7 +31,9 @@ export interface NativeBinding {
   init(opts: { errorClass: typeof WavetapeError; pluginDirs: string[]; simt: boolean }): void;
   devices(): string[];
   backends(): BackendInfo[];
-  memory(): Record<string, DeviceMemory>;
+  /** byDevice: this environment's live handles; process: every environment's (see lib/memory.ts). */
+  memory(): { byDevice: Record<string, DeviceMemory>; process: Record<string, DeviceMemory> };
+  releaseCache(): void;
   numThreads(): number;
   setNumThreads(n: number): void;
   read(h: Handle): Promise<Float32Array | Float64Array | Int32Array>;
@@ -64,7 +69,7 @@ export interface NativeBinding {
   irfft(x: Handle, n: number, axis: number, scale: number): Handle;
 }
 
-/** Codes shared with native/core/plugin_abi.h (wt_unary, wt_binary, wt_reduce, wt_random). */
+/** Codes shared with native/abi/plugin_abi.h (wt_unary, wt_binary, wt_reduce, wt_random). */
 export const UN = {
   NEG: 0, ABS: 1, SQUARE: 2, SQRT: 3, EXP: 4, LOG: 5, LOG1P: 6, EXPM1: 7, SIGMOID: 8, TANH: 9,
   RELU: 10, SOFTPLUS: 11, SIN: 12, COS: 13, SIGN: 14, RECIPROCAL: 15, POW_SCALAR: 16, CLAMP: 17,
@@ -79,17 +84,44 @@ export const RNG = { UNIFORM: 0, NORMAL: 1, BERNOULLI: 2 } as const;
 
 const packageRoot = path.join(__dirname, '..');
 
-function load(): { binding: NativeBinding; file: string } {
-  // node-gyp-build picks a matching prebuild, else build/Release (PREBUILDS_ONLY=1: prebuilds only).
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const gypBuild = require('node-gyp-build') as { (dir: string): NativeBinding; resolve(dir: string): string };
-  const file = gypBuild.resolve(packageRoot);
-  return { binding: gypBuild(packageRoot), file };
+/**
+ * `p` with each `app.asar` segment read as `app.asar.unpacked`. Inside an Electron archive the
+ * JS sees the virtual `…/app.asar/…`, which native code (stat, dlopen) cannot; binaries unpacked
+ * with electron-builder's `asarUnpack` lie at the same place under `app.asar.unpacked`.
+ */
+function unpackedPath(p: string): string {
+  return p.split(path.sep).map((s) => (s === 'app.asar' ? 'app.asar.unpacked' : s)).join(path.sep);
 }
 
+function load(): { binding: NativeBinding; file: string } {
+  // node-gyp-build picks build/Release, else a matching prebuild (PREBUILDS_ONLY=1: prebuilds only).
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const gypBuild = require('node-gyp-build') as { (dir: string): NativeBinding; resolve(dir: string): string };
+  // In Electron, the unpacked copy first: its real path is what the plugin lookup needs.
+  const unpacked = unpackedPath(packageRoot);
+  const roots = unpacked === packageRoot ? [packageRoot] : [unpacked, packageRoot];
+  let lastError: unknown;
+  for (const root of roots) {
+    let file: string;
+    try {
+      file = gypBuild.resolve(root);
+    } catch (e) {
+      lastError = e;
+      continue;
+    }
+    return { binding: gypBuild(root), file };
+  }
+  throw lastError;
+}
+
+/**
+ * Where the addon looks for `libwavetape_<name>.so`, first match wins: WAVETAPE_PLUGIN_PATH, a
+ * local build (build-cmake/Release, as node-gyp-build prefers build/ to prebuilds/), then the
+ * addon's own directory (prebuilds/linux-x64/ in the package), each outside any Electron archive.
+ */
 function pluginDirs(addonFile: string): string[] {
   const fromEnv = (process.env.WAVETAPE_PLUGIN_PATH ?? '').split(path.delimiter).filter((d) => d.length > 0);
-  return [...fromEnv, path.dirname(addonFile), path.join(packageRoot, 'build-cmake', 'Release')];
+  return [...fromEnv, path.join(packageRoot, 'build-cmake', 'Release'), path.dirname(addonFile)].map(unpackedPath);
 }
 
 const loaded = load();

@@ -1,11 +1,14 @@
 /**
- * Testing helpers: gradcheck compares the tape's gradients with float64 central differences.
+ * Testing helpers: gradcheck compares the tape's gradients with float64 central differences, and
+ * gradgradcheck its Hessian-vector products with central differences of its first gradient.
  */
 import { Tensor } from './tensor';
 import { tidy } from './engine';
-import { valueAndGrad } from './autograd';
+import { valueAndGrad, grad } from './autograd';
+import { hvp } from './hvp';
 import { tensor } from './creation';
 import { fail } from './errors';
+import { fnArg, tensorArg, optionsArg, finiteArg, intArg, expected } from './validate';
 
 /** Options of {@link gradcheck}. */
 export interface GradcheckOptions {
@@ -31,11 +34,19 @@ export interface GradcheckFailure {
  * when it passes); throws if an input is not float64.
  */
 export function gradcheck(f: (...xs: Tensor[]) => Tensor, inputs: Tensor[], options?: GradcheckOptions): GradcheckFailure[] {
-  const eps = options?.eps ?? 1e-6;
-  const atol = options?.atol ?? 1e-5;
-  const rtol = options?.rtol ?? 1e-4;
+  fnArg('gradcheck', 'f', f);
+  if (!Array.isArray(inputs)) expected('E_DTYPE', 'gradcheck', 'inputs', 'an array of float64 tensors', inputs);
+  const o = optionsArg('gradcheck', 3, options, ['eps', 'atol', 'rtol']);
+  const tolerance = (name: 'eps' | 'atol' | 'rtol', dflt: number) => {
+    const v = o[name] === undefined ? dflt : finiteArg('gradcheck', name, o[name]);
+    if (v < 0 || (name === 'eps' && v === 0)) fail('E_RANGE', `gradcheck: argument '${name}' = ${v}; expected a number ${name === 'eps' ? '> 0' : '>= 0'}`);
+    return v;
+  };
+  const eps = tolerance('eps', 1e-6);
+  const atol = tolerance('atol', 1e-5);
+  const rtol = tolerance('rtol', 1e-4);
   for (const [i, x] of inputs.entries())
-    if (x.dtype !== 'float64') fail('E_DTYPE', `gradcheck: input ${i} must be float64; got ${x.dtype}`);
+    if (tensorArg('gradcheck', `inputs[${i}]`, x).dtype !== 'float64') fail('E_DTYPE', `gradcheck: input ${i} must be float64; got ${x.dtype}`);
   const argnums = inputs.map((_, i) => i);
   const analytic = tidy(() => {
     const [value, grads] = valueAndGrad(f, { argnums })(...inputs);
@@ -61,5 +72,77 @@ export function gradcheck(f: (...xs: Tensor[]) => Tensor, inputs: Tensor[], opti
       if (!(Math.abs(a - numeric) <= atol + rtol * Math.abs(numeric))) failures.push({ input: i, index: k, analytic: a, numeric });
     }
   });
+  return failures;
+}
+
+/** Options of {@link gradgradcheck}. */
+export interface GradgradcheckOptions extends GradcheckOptions {
+  /** Seed of the random directions v (default 1). */
+  seed?: number;
+}
+
+/** One mismatch found by gradgradcheck: element `index` of (H·v) for input `input`. */
+export interface GradgradcheckFailure extends GradcheckFailure {
+  /** Which of the random directions (0 or 1). */
+  direction: number;
+}
+
+/** mulberry32: the directions depend on the seed only, never on wavetape's own RNG. */
+function uniform(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Checks the second-order gradients of scalar `f` at `inputs` (float64 tensors): along two
+ * seeded random directions v (entries uniform in [-1, 1), one block per input), the tape's
+ * Hessian-vector product H·v — the gradient of ⟨∇f, v⟩ by double backward, {@link hvp} — against
+ * central differences of the tape's first gradient, (∇f(x + εv) − ∇f(x − εv)) / 2ε, with
+ * |analytic − numeric| ≤ atol + rtol·|numeric| for every element. A backward that is not taped
+ * (a detached saved tensor, a native call outside the tape) shows up as a mismatch. The first
+ * gradient itself is taken as correct: check it with {@link gradcheck}. Returns the mismatches
+ * (empty when it passes); throws if an input is not float64, and E_RANGE where an op refuses a
+ * second backward.
+ */
+export function gradgradcheck(f: (...xs: Tensor[]) => Tensor, inputs: Tensor[], options?: GradgradcheckOptions): GradgradcheckFailure[] {
+  fnArg('gradgradcheck', 'f', f);
+  if (!Array.isArray(inputs)) expected('E_DTYPE', 'gradgradcheck', 'inputs', 'an array of float64 tensors', inputs);
+  const o = optionsArg('gradgradcheck', 3, options, ['eps', 'atol', 'rtol', 'seed']);
+  const tolerance = (name: 'eps' | 'atol' | 'rtol', dflt: number) => {
+    const v = o[name] === undefined ? dflt : finiteArg('gradgradcheck', name, o[name]);
+    if (v < 0 || (name === 'eps' && v === 0)) fail('E_RANGE', `gradgradcheck: argument '${name}' = ${v}; expected a number ${name === 'eps' ? '> 0' : '>= 0'}`);
+    return v;
+  };
+  const eps = tolerance('eps', 1e-6);
+  const atol = tolerance('atol', 1e-5);
+  const rtol = tolerance('rtol', 1e-4);
+  const seed = o.seed === undefined ? 1 : intArg('gradgradcheck', 'seed', o.seed, 0, 2 ** 32 - 1);
+  for (const [i, x] of inputs.entries())
+    if (tensorArg('gradgradcheck', `inputs[${i}]`, x).dtype !== 'float64') fail('E_DTYPE', `gradgradcheck: input ${i} must be float64; got ${x.dtype}`);
+  const argnums = inputs.map((_, i) => i);
+  const next = uniform(seed);
+  const base = inputs.map((x) => Float64Array.from(x.dataSync()));
+  const at = (values: Float64Array[]) => values.map((v, i) => tensor(v, inputs[i].shape, { dtype: 'float64', device: inputs[i].device }));
+  const gradientAt = (values: Float64Array[]) =>
+    tidy(() => (grad(f, { argnums })(...at(values)) as Tensor[]).map((g) => Float64Array.from(g.dataSync())));
+  const failures: GradgradcheckFailure[] = [];
+  for (let direction = 0; direction < 2; direction++) {
+    const v = base.map((b) => Float64Array.from(b, () => 2 * next() - 1));
+    const analytic = tidy(() => (hvp(f, { argnums })(inputs, at(v)) as Tensor[]).map((h) => Float64Array.from(h.dataSync())));
+    const plus = gradientAt(base.map((b, i) => b.map((x, k) => x + eps * v[i][k])));
+    const minus = gradientAt(base.map((b, i) => b.map((x, k) => x - eps * v[i][k])));
+    analytic.forEach((a, i) => {
+      for (let k = 0; k < a.length; k++) {
+        const numeric = (plus[i][k] - minus[i][k]) / (2 * eps);
+        if (!(Math.abs(a[k] - numeric) <= atol + rtol * Math.abs(numeric))) failures.push({ direction, input: i, index: k, analytic: a[k], numeric });
+      }
+    });
+  }
   return failures;
 }

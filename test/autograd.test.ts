@@ -1,8 +1,51 @@
 // The tape: grad/valueAndGrad argument handling, hasAux, variables with gradients(),
-// stopGradient, reuse of one tensor on several paths, and a small network's gradients against
-// central differences computed here.
+// stopGradient, reuse of one tensor on several paths, a small network's gradients against
+// central differences computed here, a node with two outputs and a declared saved list (built
+// here through the internal record API), what nodes keep alive, and an op that refuses a
+// second backward.
 import * as wt from '../lib';
+import { record } from '../lib/autograd';
 import { expectClose, randomArray, testDevices } from './helpers';
+
+// A test-only op with two outputs: a = Σ sin(x)·w and b = exp(x). Its gradient saves x and w
+// (inputs), b (output) and cos(x) (an intermediate computed on the tape, so a second backward
+// through it is right), and takes a cotangent for each output, or null where one got none.
+wt.defineGradient('testSinDotAndExp', {
+  outputs: 2,
+  inputsToSave: [0, 1],
+  outputsToSave: [1],
+  intermediatesToSave: 1,
+  grad: ([da, db], { saved: [x, w, b, c] }) => {
+    let gx: wt.Tensor | null = null;
+    let gw: wt.Tensor | null = null;
+    if (da !== null) {
+      gx = wt.mul(da, wt.mul(c, w));
+      gw = wt.mul(da, wt.sin(x));
+    }
+    if (db !== null) gx = gx === null ? wt.mul(db, b) : wt.add(gx, wt.mul(db, b));
+    return [gx, gw];
+  },
+});
+function sinDotAndExp(x: wt.Tensor, w: wt.Tensor): [wt.Tensor, wt.Tensor] {
+  return wt.tidy(() => {
+    // The values come from detached inputs, so only this node (not its parts) is on the tape.
+    const xv = wt.stopGradient(x);
+    const wv = wt.stopGradient(w);
+    const a = wt.sum(wt.mul(wt.sin(xv), wv));
+    const b = wt.exp(xv);
+    return record('testSinDotAndExp', [x, w], [a, b], { saved: [wt.cos(x)] });
+  });
+}
+
+// A test-only op whose gradient declares itself not differentiable: x³ with gradient 3x²·dy.
+wt.defineGradient('testCubeOnce', {
+  inputsToSave: [0],
+  onceDifferentiable: true,
+  grad: (dy, { saved: [x] }) => [wt.mul(dy, wt.mul(wt.square(x), 3))],
+});
+function cubeOnce(x: wt.Tensor): wt.Tensor {
+  return record('testCubeOnce', [x], [wt.tidy(() => wt.mul(wt.square(wt.stopGradient(x)), wt.stopGradient(x)))])[0];
+}
 
 describe.each(testDevices())('autograd on %s', (device) => {
   const t64 = (data: number[] | Float64Array, shape?: number[]) => wt.tensor(data, shape, { dtype: 'float64', device });
@@ -128,6 +171,102 @@ describe.each(testDevices())('autograd on %s', (device) => {
     expect(() => f(3 as unknown as wt.Tensor)).toThrow(expect.objectContaining({ code: 'E_DTYPE' }));
     wt.tidy(() => {
       expect(() => f(wt.tensor([1, 2], undefined, { dtype: 'int32', device }))).toThrow(expect.objectContaining({ code: 'E_DTYPE' }));
+    });
+  });
+
+  describe('a node with two outputs', () => {
+    const x0 = randomArray(5, 11);
+    const w0 = randomArray(5, 12);
+    const r0 = randomArray(5, 13);
+    const ref = (x: number[], w: number[]) => ({
+      a: x.reduce((acc, xi, i) => acc + Math.sin(xi) * w[i], 0),
+      b: x.map(Math.exp),
+    });
+
+    test('values, and gradients accumulated from both outputs match central differences', () => {
+      wt.tidy(() => {
+        const x = t64(x0);
+        const w = t64(w0);
+        const r = t64(r0);
+        const [a, b] = sinDotAndExp(x, w);
+        const want = ref(Array.from(x0), Array.from(w0));
+        expectClose([a.item()], [want.a], 1e-14, 1e-14);
+        expectClose(b.dataSync(), want.b, 0, 1e-15);
+        const both = (xt: wt.Tensor, wt_: wt.Tensor) => {
+          const [av, bv] = sinDotAndExp(xt, wt_);
+          return wt.add(wt.square(av), wt.sum(wt.mul(bv, r)));
+        };
+        // Analytic: d/dx = 2a·cos(x)·w + r·exp(x), d/dw = 2a·sin(x).
+        const [gx, gw] = wt.grad(both, { argnums: [0, 1] })(x, w);
+        expectClose(gx.dataSync(), Array.from(x0, (xi, i) => 2 * want.a * Math.cos(xi) * w0[i] + r0[i] * Math.exp(xi)), 1e-13, 1e-13);
+        expectClose(gw.dataSync(), Array.from(x0, (xi) => 2 * want.a * Math.sin(xi)), 1e-13, 1e-13);
+        expect(wt.testing.gradcheck(both, [x, w])).toEqual([]);
+        // One output without a cotangent (null for the other), either way round.
+        expect(wt.testing.gradcheck((xt, wt_) => sinDotAndExp(xt, wt_)[0], [x, w])).toEqual([]);
+        expect(wt.testing.gradcheck((xt, wt_) => wt.sum(wt.mul(sinDotAndExp(xt, wt_)[1], r)), [x, w])).toEqual([]);
+      });
+    });
+
+    test('its backward is differentiable: gradgradcheck passes', () => {
+      wt.tidy(() => {
+        const r = t64(r0);
+        const f = (xt: wt.Tensor, wt_: wt.Tensor) => {
+          const [av, bv] = sinDotAndExp(xt, wt_);
+          return wt.add(wt.mul(av, av), wt.sum(wt.mul(wt.square(bv), r)));
+        };
+        expect(wt.testing.gradgradcheck(f, [t64(x0), t64(w0)])).toEqual([]);
+      });
+    });
+
+    test('the saved list lives as long as the node and is freed with its last output', () => {
+      const v = wt.variable(t64(x0));
+      const w = t64(w0);
+      const before = wt.memory().tensors;
+      const [a, b] = sinDotAndExp(v, w);
+      // a and b, the saved aliases of x, w, b and cos(x), and the cos node's saved x.
+      expect(wt.memory().tensors - before).toBe(7);
+      a.dispose();
+      expect(wt.memory().tensors - before).toBe(6);
+      b.dispose();
+      expect(wt.memory().tensors).toBe(before);
+      [v, w].forEach((t) => t.dispose());
+    });
+  });
+
+  test('a node keeps alive only what its gradient declares', () => {
+    const v = wt.variable(t64([0.5, -1]));
+    const c = t64([2, 3]);
+    const before = wt.memory().tensors;
+    const sum = wt.add(v, c); // saves nothing: shapes only
+    expect(wt.memory().tensors - before).toBe(1);
+    const y = wt.tanh(v); // saves its output, not its input
+    expect(wt.memory().tensors - before).toBe(3);
+    const p = wt.mul(v, c); // saves both inputs
+    expect(wt.memory().tensors - before).toBe(6);
+    [sum, y, p].forEach((t) => t.dispose());
+    expect(wt.memory().tensors).toBe(before);
+    [v, c].forEach((t) => t.dispose());
+  });
+
+  test('an op whose backward is not differentiable gives first-order gradients and refuses a second backward', () => {
+    wt.tidy(() => {
+      const x = t64([0.5, -2]);
+      const f = (t: wt.Tensor) => wt.sum(cubeOnce(t));
+      expectClose(wt.grad(f)(x).dataSync(), [0.75, 12], 1e-15);
+      const gradOfGrad = () => wt.grad((t: wt.Tensor) => wt.sum(wt.grad(f)(t)))(x);
+      expect(gradOfGrad).toThrow(expect.objectContaining({ code: 'E_RANGE', message: expect.stringContaining('testCubeOnce') }));
+      expect(() => wt.hvp(f)(x, t64([1, 1]))).toThrow(expect.objectContaining({ code: 'E_RANGE' }));
+      // Nested, but not differentiated through the refusing backward: allowed.
+      const g = wt.grad((t: wt.Tensor) => wt.add(wt.sum(wt.square(t)), wt.sum(wt.stopGradient(wt.grad(f)(t)))))(x);
+      expectClose(g.dataSync(), [1, -4], 1e-15);
+    });
+  });
+
+  test('record refuses a node whose outputs do not match its gradient', () => {
+    wt.tidy(() => {
+      const v = wt.variable(t64([1]));
+      expect(() => record('testSinDotAndExp', [v, v], [wt.ones([1])], { saved: [v] })).toThrow(expect.objectContaining({ code: 'E_INTERNAL' }));
+      v.dispose();
     });
   });
 

@@ -1,5 +1,5 @@
-// Memory accounting, tidy/keep, leaks over many training steps, and the event loop staying
-// responsive while a long op runs on the stream.
+// Memory accounting (per environment, views counted once), tidy/keep, and leaks over many
+// training steps.
 import * as wt from '../lib';
 import { testDevices } from './helpers';
 
@@ -21,6 +21,22 @@ describe.each(testDevices())('memory on %s', (device) => {
     kept.dispose();
     expect(wt.memory().tensors).toBe(before.tensors);
     expect(wt.memory().bytes).toBe(before.bytes);
+  });
+
+  test("memory() counts a storage shared by views once, within the process's totals", () => {
+    const before = wt.memory();
+    const a = wt.zeros([10], { dtype: 'float64', device });
+    const v = wt.reshape(a, [2, 5]);
+    const during = wt.memory();
+    expect(during.byDevice[device].tensors - before.byDevice[device].tensors).toBe(2);
+    expect(during.byDevice[device].bytes - before.byDevice[device].bytes).toBe(80);
+    expect(during.process.byDevice[device].tensors).toBeGreaterThanOrEqual(during.byDevice[device].tensors);
+    expect(during.process.byDevice[device].bytes).toBeGreaterThanOrEqual(during.byDevice[device].bytes);
+    a.dispose();
+    // The view keeps the storage alive.
+    expect(wt.memory().byDevice[device].bytes - before.byDevice[device].bytes).toBe(80);
+    v.dispose();
+    expect(wt.memory().byDevice[device]).toEqual(expect.objectContaining({ tensors: before.byDevice[device].tensors, bytes: before.byDevice[device].bytes }));
   });
 
   test('tidy returns nested results and disposes everything else', () => {

@@ -72,10 +72,10 @@ describe.each(testDevices())('reductions on %s', (device) => {
           ).values.map((flat) => Math.floor(flat / shape.slice(axis + 1).reduce((a, b) => a * b, 1)) % shape[axis]);
         wt.tidy(() => {
           const t = wt.tensor(x, shape, { dtype, device });
-          const am = wt.argmax(t, axis);
+          const am = wt.argmax(t, { axis });
           expect(am.dtype).toBe('int32');
           expect(Array.from(am.dataSync())).toEqual(argRef((a, b) => a > b));
-          expect(Array.from(wt.argmin(t, axis).dataSync())).toEqual(argRef((a, b) => a < b));
+          expect(Array.from(wt.argmin(t, { axis }).dataSync())).toEqual(argRef((a, b) => a < b));
         });
       }
     });

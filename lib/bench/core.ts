@@ -1,7 +1,7 @@
 /**
  * Core bench cases: per-op overhead, streaming elementwise and reduction bandwidth, and the
  * host-copy baseline they are compared with, all in one run.
- * @internal
+ * Internal: not part of the public API (the package index does not export it).
  */
 import { BenchCase } from './types';
 import { Tensor } from '../tensor';

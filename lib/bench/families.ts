@@ -1,7 +1,7 @@
 /**
  * The kernel families' bench cases, each a function of (device, thread counts). A family adds
  * itself here when its bench file lands.
- * @internal
+ * Internal: not part of the public API (the package index does not export it).
  */
 import { BenchCase } from './types';
 import { fftBenchCases } from './fft';

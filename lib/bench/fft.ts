@@ -2,7 +2,7 @@
  * FFT bench cases: batched float32 rfft at the issue's batch×n sizes (powers of two, a prime and
  * a 3·5·7 length), per thread count, and the peers a Node user would otherwise pick (fft.js,
  * tfjs-core's CPU backend) on the same data, when installed. GFLOP/s by 2.5·n·log2(n) per row.
- * @internal
+ * Internal: not part of the public API (the package index does not export it).
  */
 import { BenchCase } from './types';
 import { Tensor } from '../tensor';

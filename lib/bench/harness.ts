@@ -1,7 +1,7 @@
 /**
  * Runs bench cases: warm-up, then timed samples until a time budget or sample count is reached;
  * reports the median. Short runs are batched so a sample is never shorter than ~5 ms of work.
- * @internal
+ * Internal: not part of the public API (the package index does not export it).
  */
 import { BenchCase, BenchResult } from './types';
 import { numThreads, setNumThreads } from '../device';

@@ -1,7 +1,7 @@
 /**
  * A self-contained HTML page with an SVG bar chart of bench results: one bar per case, its
  * throughput (GFLOP/s, else GB/s, else operations per second), grouped by family.
- * @internal
+ * Internal: not part of the public API (the package index does not export it).
  */
 import { BenchResult } from './types';
 

@@ -1,6 +1,6 @@
 /**
  * The shape of a benchmark case, shared by every kernel family's bench file.
- * @internal
+ * Internal: not part of the public API (the package index does not export it).
  */
 
 /** One measured case. `setup` builds inputs once; `run` is timed; `teardown` frees. */

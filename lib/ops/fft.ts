@@ -18,10 +18,12 @@ import { native } from '../native';
 import { Tensor } from '../tensor';
 import { record, defineGradient } from '../autograd';
 import { fail } from '../errors';
-import { wrap, normAxis } from './util';
+import { publicOp } from '../engine';
+import { wrap } from './util';
+import { describe, tensorArg, optionsArg, axisArg, oneOf, intArg, isInt, dtypeIn, isComplexDType } from '../validate';
 import { mul } from './elementwise';
 import { conj } from './complex';
-import { slice, pad, gather, cast } from './layout';
+import { slice, pad, concat, cast, roll, reshape, broadcastTo, expandDims } from './layout';
 
 /** Where the 1/n factor goes: numpy's `norm`. */
 export type FftNorm = 'backward' | 'ortho' | 'forward';
@@ -50,25 +52,12 @@ interface FftAttrs {
   inverse?: boolean;
 }
 
-const isComplex = (t: Tensor) => t.dtype === 'complex64' || t.dtype === 'complex128';
-
-function checkTensor(x: unknown, op: string, arg = 'x'): Tensor {
-  if (!(x instanceof Tensor)) fail('E_DTYPE', `${op}: argument '${arg}' must be a Tensor; got ${typeof x}`);
-  if (x.isDisposed) fail('E_DISPOSED', `${op}: argument '${arg}' is a disposed tensor`);
-  return x;
-}
+const isComplex = (t: Tensor) => isComplexDType(t.dtype);
 
 function checkLength(n: unknown, op: string, arg = 'n'): number {
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 2 ** 30)
-    fail('E_RANGE', `${op}: argument '${arg}' = ${String(n)}; expected an integer transform length in [1, 2^30]`);
+  if (!isInt(n) || n < 1 || n > 2 ** 30)
+    fail('E_RANGE', `${op}: argument '${arg}' = ${describe(n)}; expected an integer transform length in [1, 2^30]`);
   return n;
-}
-
-function checkNorm(norm: unknown, op: string): FftNorm {
-  if (norm === undefined) return 'backward';
-  if (norm !== 'backward' && norm !== 'ortho' && norm !== 'forward')
-    fail('E_RANGE', `${op}: argument 'norm' = ${JSON.stringify(norm)}; expected 'backward', 'ortho' or 'forward'`);
-  return norm;
 }
 
 /** The factor a transform of length n applies under `norm`, forward or inverse. */
@@ -77,15 +66,18 @@ function scaleOf(norm: FftNorm, n: number, forward: boolean): number {
   return (norm === 'forward') === forward ? 1 / n : 1;
 }
 
-/** Axis (normalised) and transform length from the options; `defaultN` maps the axis length. */
-function resolve(x: Tensor, op: string, arg: string, opts: FftOptions | undefined, defaultN: (len: number) => number) {
+/** Axis (normalised), transform length and norm from the options; `defaultN` maps the axis length. */
+function resolve(x: Tensor, op: string, arg: string, opts: unknown, defaultN: (len: number, axis: number) => number) {
+  tensorArg(op, arg, x);
+  const o = optionsArg(op, 2, opts, ['n', 'axis', 'norm']);
   if (x.rank === 0) fail('E_SHAPE', `${op}: argument '${arg}' must have at least one axis; got a scalar`);
-  const axis = normAxis(opts?.axis ?? -1, x.rank, op);
+  const axis = axisArg(op, 'axis', o.axis ?? -1, x.rank);
   const len = x.shape[axis];
-  if (opts?.n === undefined && len === 0)
+  if (o.n === undefined && len === 0)
     fail('E_SHAPE', `${op}: argument '${arg}' has length 0 along axis ${axis}; pass n >= 1 to zero-pad it`);
-  const n = opts?.n === undefined ? defaultN(len) : checkLength(opts.n, op);
-  return { axis, len, n, norm: checkNorm(opts?.norm, op) };
+  const n = o.n === undefined ? defaultN(len, axis) : checkLength(o.n, op);
+  const norm: FftNorm = o.norm === undefined ? 'backward' : oneOf(op, 'norm', o.norm, ['backward', 'ortho', 'forward'] as const);
+  return { axis, len, n, norm };
 }
 
 /** x cropped or zero-padded to `len` entries along `axis` (recorded: slice and pad have gradients). */
@@ -115,35 +107,41 @@ function binWeights(like: Tensor, axis: number, bins: number, w: (k: number) => 
 // ---------------------------------------------------------------- the scaled primitives
 
 function complexTransform(x: Tensor, a: FftAttrs): Tensor {
-  return record<FftAttrs>('fft', [x], wrap(native.fft(x.handle, a.n, a.axis, a.inverse === true, a.scale)), a);
+  return record('fft', [x], [wrap(native.fft(x.handle, a.n, a.axis, a.inverse === true, a.scale))], { attrs: a })[0];
 }
-defineGradient<FftAttrs>('fft', (dy, { attrs: a }) => {
-  const g = complexTransform(dy, { ...a, inverse: !a.inverse, len: a.n });
-  return [resizeAxis(g, a.axis, a.len)];
+defineGradient<FftAttrs>('fft', {
+  grad: (dy, { attrs: a }) => {
+    const g = complexTransform(dy, { ...a, inverse: !a.inverse, len: a.n });
+    return [resizeAxis(g, a.axis, a.len)];
+  },
 });
 
 function realForward(x: Tensor, a: FftAttrs): Tensor {
-  return record<FftAttrs>('rfft', [x], wrap(native.rfft(x.handle, a.n, a.axis, a.scale)), a);
+  return record('rfft', [x], [wrap(native.rfft(x.handle, a.n, a.axis, a.scale))], { attrs: a })[0];
 }
 // dx = c·Re(Σ_k<bins dy_k e^{+2πijk/n}); C2R sums each interior bin twice (with its conjugate),
 // so halve them first. The imaginary parts of DC and Nyquist do not reach Re(·), as C2R ignores them.
-defineGradient<FftAttrs>('rfft', (dy, { attrs: a }) => {
-  const bins = Math.floor(a.n / 2) + 1;
-  const w = binWeights(dy, a.axis, bins, (k) => (k === 0 || 2 * k === a.n ? 1 : 0.5));
-  const g = realInverse(mul(dy, w), { n: a.n, axis: a.axis, scale: a.scale, len: bins });
-  return [resizeAxis(g, a.axis, a.len)];
+defineGradient<FftAttrs>('rfft', {
+  grad: (dy, { attrs: a }) => {
+    const bins = Math.floor(a.n / 2) + 1;
+    const w = binWeights(dy, a.axis, bins, (k) => (k === 0 || 2 * k === a.n ? 1 : 0.5));
+    const g = realInverse(mul(dy, w), { n: a.n, axis: a.axis, scale: a.scale, len: bins });
+    return [resizeAxis(g, a.axis, a.len)];
+  },
 });
 
 function realInverse(x: Tensor, a: FftAttrs): Tensor {
-  return record<FftAttrs>('irfft', [x], wrap(native.irfft(x.handle, a.n, a.axis, a.scale)), a);
+  return record('irfft', [x], [wrap(native.irfft(x.handle, a.n, a.axis, a.scale))], { attrs: a })[0];
 }
 // dX_k = c·w_k·R2C(dy)_k with w = 2 on the bins that stand for two conjugate bins, 1 on DC and
 // (even n) Nyquist; then back to the input's bin count.
-defineGradient<FftAttrs>('irfft', (dy, { attrs: a }) => {
-  const bins = Math.floor(a.n / 2) + 1;
-  const g = realForward(dy, { n: a.n, axis: a.axis, scale: a.scale, len: a.n });
-  const w = binWeights(g, a.axis, bins, (k) => (k === 0 || 2 * k === a.n ? 1 : 2));
-  return [resizeAxis(mul(g, w), a.axis, a.len)];
+defineGradient<FftAttrs>('irfft', {
+  grad: (dy, { attrs: a }) => {
+    const bins = Math.floor(a.n / 2) + 1;
+    const g = realForward(dy, { n: a.n, axis: a.axis, scale: a.scale, len: a.n });
+    const w = binWeights(g, a.axis, bins, (k) => (k === 0 || 2 * k === a.n ? 1 : 2));
+    return [resizeAxis(mul(g, w), a.axis, a.len)];
+  },
 });
 
 // ---------------------------------------------------------------- public transforms
@@ -157,11 +155,10 @@ defineGradient<FftAttrs>('irfft', (dy, { attrs: a }) => {
  * const X = wt.rfft(signal);                        // [..., n/2+1] complex
  * const P = wt.abs2(X);                             // power spectrum
  */
-export function rfft(x: Tensor, opts?: FftOptions): Tensor {
-  checkTensor(x, 'rfft');
+export const rfft = publicOp('rfft', function rfft(x: Tensor, opts?: FftOptions): Tensor {
   const { axis, len, n, norm } = resolve(x, 'rfft', 'x', opts, (l) => l);
   return realForward(x, { n, axis, len, scale: scaleOf(norm, n, true) });
-}
+});
 
 /**
  * The inverse of {@link rfft}: n real samples from the n/2+1 bins along `axis` (X cropped or
@@ -169,15 +166,14 @@ export function rfft(x: Tensor, opts?: FftOptions): Tensor {
  * The imaginary parts of bin 0 and (even n) bin n/2 are ignored, as in numpy. Default
  * n = 2·(bins − 1): pass n for odd lengths.
  */
-export function irfft(X: Tensor, opts?: FftOptions): Tensor {
-  checkTensor(X, 'irfft', 'X');
-  const { axis, len, n, norm } = resolve(X, 'irfft', 'X', opts, (bins) => {
+export const irfft = publicOp('irfft', function irfft(X: Tensor, opts?: FftOptions): Tensor {
+  const { axis, len, n, norm } = resolve(X, 'irfft', 'X', opts, (bins, ax) => {
     if (bins < 2)
-      fail('E_SHAPE', `irfft: argument 'X' has ${bins} bin(s) along axis ${opts?.axis ?? -1}; the default n = 2·(bins − 1) needs at least 2 (or pass n)`);
+      fail('E_SHAPE', `irfft: argument 'X' has ${bins} bin(s) along axis ${ax}; the default n = 2·(bins − 1) needs at least 2 (or pass n)`);
     return 2 * (bins - 1);
   });
   return realInverse(X, { n, axis, len, scale: scaleOf(norm, n, false) });
-}
+});
 
 function complexInput(x: Tensor, op: string): Tensor {
   if (isComplex(x)) return x;
@@ -190,18 +186,16 @@ function complexInput(x: Tensor, op: string): Tensor {
  * The complex DFT along `axis`, X[k] = Σ_j x[j]·e^{−2πi·jk/n}. Real input is taken as complex
  * with zero imaginary part (as numpy does).
  */
-export function fft(x: Tensor, opts?: FftOptions): Tensor {
-  checkTensor(x, 'fft');
+export const fft = publicOp('fft', function fft(x: Tensor, opts?: FftOptions): Tensor {
   const { axis, len, n, norm } = resolve(x, 'fft', 'x', opts, (l) => l);
   return complexTransform(complexInput(x, 'fft'), { n, axis, len, scale: scaleOf(norm, n, true), inverse: false });
-}
+});
 
 /** The inverse complex DFT along `axis`, x[j] = (1/n)·Σ_k X[k]·e^{+2πi·jk/n} (norm 'backward'). */
-export function ifft(X: Tensor, opts?: FftOptions): Tensor {
-  checkTensor(X, 'ifft', 'X');
+export const ifft = publicOp('ifft', function ifft(X: Tensor, opts?: FftOptions): Tensor {
   const { axis, len, n, norm } = resolve(X, 'ifft', 'X', opts, (l) => l);
   return complexTransform(complexInput(X, 'ifft'), { n, axis, len, scale: scaleOf(norm, n, false), inverse: true });
-}
+});
 
 // ---------------------------------------------------------------- cross-correlation
 
@@ -209,7 +203,9 @@ export function ifft(X: Tensor, opts?: FftOptions): Tensor {
 export interface XcorrOptions {
   /**
    * Lags −maxLag … maxLag are returned (2·maxLag + 1 values). Default: max(Ta, Tb) − 1 for
-   * 'linear', floor(T/2) for 'circular'.
+   * 'linear', floor(T/2) for 'circular'. 'linear' takes any maxLag up to 2^30 (lags past the
+   * signals are zeros and cost no transform work); 'circular' at most T − 1 (lags repeat with
+   * period T).
    */
   maxLag?: number;
   /**
@@ -242,31 +238,49 @@ function smoothLengthAtLeast(m: number): number {
  * @example
  * const c = wt.xcorr(a, b, { maxLag: 50 });          // [..., 101], lag −50 at index 0
  */
-export function xcorr(a: Tensor, b: Tensor, opts?: XcorrOptions): Tensor {
-  checkTensor(a, 'xcorr', 'a');
-  checkTensor(b, 'xcorr', 'b');
+export const xcorr = publicOp('xcorr', function xcorr(a: Tensor, b: Tensor, opts?: XcorrOptions): Tensor {
   for (const [t, name] of [[a, 'a'], [b, 'b']] as const) {
-    if (t.dtype !== 'float32' && t.dtype !== 'float64') fail('E_DTYPE', `xcorr: argument '${name}' must be float32 or float64; got ${t.dtype}`);
+    tensorArg('xcorr', name, t);
+    dtypeIn('xcorr', name, t, ['float32', 'float64']);
     if (t.rank === 0) fail('E_SHAPE', `xcorr: argument '${name}' must have at least one axis; got a scalar`);
   }
   if (a.dtype !== b.dtype) fail('E_DTYPE', `xcorr: arguments 'a' (${a.dtype}) and 'b' (${b.dtype}) must have the same dtype`);
-  const mode = opts?.mode ?? 'linear';
-  if (mode !== 'linear' && mode !== 'circular')
-    fail('E_RANGE', `xcorr: argument 'mode' = ${JSON.stringify(mode)}; expected 'linear' or 'circular'`);
+  const o = optionsArg('xcorr', 3, opts, ['maxLag', 'mode']);
+  const mode = o.mode === undefined ? 'linear' : oneOf('xcorr', 'mode', o.mode, ['linear', 'circular'] as const);
   const ta = a.shape[a.rank - 1];
   const tb = b.shape[b.rank - 1];
   if (ta < 1 || tb < 1) fail('E_SHAPE', `xcorr: signals must have at least one sample; got lengths ${ta} and ${tb}`);
   if (mode === 'circular' && ta !== tb)
     fail('E_SHAPE', `xcorr: mode 'circular' needs signals of one length; got ${ta} ('a') and ${tb} ('b')`);
-  const maxLag = opts?.maxLag ?? (mode === 'linear' ? Math.max(ta, tb) - 1 : Math.floor(ta / 2));
-  if (typeof maxLag !== 'number' || !Number.isInteger(maxLag) || maxLag < 0 || maxLag > 2 ** 29)
-    fail('E_RANGE', `xcorr: argument 'maxLag' = ${String(maxLag)}; expected an integer >= 0`);
-  // Circular: the length-T DFT. Linear: a length with no wrap-around between any returned lag and
-  // the support −(Tb−1) … Ta−1 of the correlation.
-  const n = mode === 'circular' ? ta : smoothLengthAtLeast(Math.max(ta + tb - 1, maxLag + ta, maxLag + tb));
-  // Σ_t a[t+k]·b[t] has the spectrum A·conj(B).
-  const spectrum = mul(rfft(a, { n }), conj(rfft(b, { n })));
-  const circular = irfft(spectrum, { n });
-  const lags = Array.from({ length: 2 * maxLag + 1 }, (_, i) => (((i - maxLag) % n) + n) % n);
-  return gather(circular, lags, -1);
-}
+  // The work follows the signals, not maxLag. Linear: lags past the support −(Tb−1) … Ta−1 are
+  // zeros, filled in by a pad. Circular: lags repeat with period T, filled in by tiling.
+  const maxLag = o.maxLag === undefined
+    ? (mode === 'linear' ? Math.max(ta, tb) - 1 : Math.floor(ta / 2))
+    : intArg('xcorr', 'maxLag', o.maxLag, 0, 2 ** 30);
+  const n = mode === 'circular' ? ta : smoothLengthAtLeast(ta + tb - 1);
+  // Σ_t a[t+k]·b[t] has the spectrum A·conj(B); its inverse holds lag k at index k mod n.
+  const circular = irfft(mul(rfft(a, { n }), conj(rfft(b, { n }))), { n });
+  const rank = circular.rank;
+  const lastAxis = (t: Tensor, start: number, size: number) => {
+    const begin = t.shape.map(() => 0);
+    const sizes = t.shape.map(() => -1);
+    begin[rank - 1] = start;
+    sizes[rank - 1] = size;
+    return slice(t, begin, sizes);
+  };
+  if (mode === 'circular') {
+    // out[j] = c[(j − maxLag) mod T]: c rolled by maxLag, repeated along a broadcast axis.
+    const rolled = roll(circular, maxLag % ta, -1);
+    const reps = Math.ceil((2 * maxLag + 1) / ta);
+    const lead = rolled.shape.slice(0, -1);
+    const tiled = reps === 1 ? rolled : reshape(broadcastTo(expandDims(rolled, -2), [...lead, reps, ta]), [...lead, reps * ta]);
+    return reps * ta === 2 * maxLag + 1 ? tiled : lastAxis(tiled, 0, 2 * maxLag + 1);
+  }
+  // Lags −neg … −1 sit at the end of the circular correlation, 0 … pos at its start.
+  const neg = Math.min(maxLag, tb - 1);
+  const pos = Math.min(maxLag, ta - 1);
+  const parts = neg > 0 ? [lastAxis(circular, n - neg, neg), lastAxis(circular, 0, pos + 1)] : [lastAxis(circular, 0, pos + 1)];
+  const lags = parts.length === 1 ? parts[0] : concat(parts, rank - 1);
+  if (neg === maxLag && pos === maxLag) return lags;
+  return pad(lags, circular.shape.map((_, i) => (i === rank - 1 ? [maxLag - neg, maxLag - pos] : [0, 0])) as [number, number][]);
+});

@@ -11,54 +11,13 @@ import { native, Handle, DTypeName } from '../native';
 import { Tensor, DType } from '../tensor';
 import { record, defineGradient, identity } from '../autograd';
 import { fail } from '../errors';
+import { publicOp } from '../engine';
 import { wrap, unbroadcast } from './util';
-
-// ---------------------------------------------------------------- argument checks
-
-function checkTensor(x: unknown, op: string, arg: string): Tensor {
-  if (!(x instanceof Tensor)) fail('E_DTYPE', `${op}: argument '${arg}' must be a Tensor; got ${typeof x}`);
-  if (x.isDisposed) fail('E_DISPOSED', `${op}: argument '${arg}' is a disposed tensor`);
-  return x;
-}
-
-function isInt(v: unknown): v is number {
-  return typeof v === 'number' && Number.isInteger(v);
-}
-
-function intList(v: unknown, op: string, arg: string): number[] {
-  const list = typeof v === 'number' ? [v] : v;
-  if (!Array.isArray(list)) fail('E_SHAPE', `${op}: argument '${arg}' must be an integer or an array of integers`);
-  list.forEach((e, i) => {
-    if (!isInt(e)) fail('E_SHAPE', `${op}: argument '${arg}' must hold integers; entry ${i} is ${String(e)}`);
-  });
-  return list as number[];
-}
-
-/** Normalised, distinct axes (E_RANGE out of range, E_SHAPE repeated). */
-function axisList(v: unknown, rank: number, op: string, arg = 'axis'): number[] {
-  const out = intList(v, op, arg).map((a) => normAxisArg(a, rank, op, arg));
-  const seen = new Set<number>();
-  for (const a of out) {
-    if (seen.has(a)) fail('E_SHAPE', `${op}: argument '${arg}' repeats axis ${a}`);
-    seen.add(a);
-  }
-  return out;
-}
-
-function normAxisArg(axis: number, rank: number, op: string, arg: string): number {
-  if (!isInt(axis) || axis < -rank || axis >= rank)
-    fail('E_RANGE', `${op}: argument '${arg}' = ${axis} is out of range for a ${rank}-d tensor; expected an integer in [${-rank}, ${rank - 1}]`);
-  return axis < 0 ? axis + rank : axis;
-}
-
-function shapeArg(v: unknown, op: string, arg: string): number[] {
-  const s = intList(v, op, arg);
-  for (const d of s) if (d < 0) fail('E_SHAPE', `${op}: argument '${arg}' [${s}] has a negative size`);
-  return s;
-}
-
-const DTYPES: readonly DTypeName[] = ['float32', 'float64', 'complex64', 'complex128', 'int32'];
-const isComplex = (d: DType) => d === 'complex64' || d === 'complex128';
+import {
+  tensorArg, tensorListArg, intListArg, axisArg, axesArg, shapeArg, dtypeArg, intArg, deviceArg, isInt, notNaNArg, expected, describe,
+  isComplexDType as isComplex,
+} from '../validate';
+import { real } from './complex';
 
 /** Runs fn with a raw handle and disposes it afterwards (intermediate views never reach JS). */
 function withHandle<T>(h: Handle, fn: (h: Handle) => T): T {
@@ -97,91 +56,93 @@ function sliceIndices(n: number, start: number | null | undefined, stop: number 
  * The same elements in a new shape (one entry may be -1, inferred). A view when x is
  * contiguous, else a copy.
  */
-export function reshape(x: Tensor, shape: number[]): Tensor {
-  checkTensor(x, 'reshape', 'x');
-  const s = intList(shape, 'reshape', 'shape');
-  return record('reshape', [x], wrap(native.reshape(x.handle, s)));
-}
-defineGradient('reshape', (dy, { inputs: [x] }) => [reshape(dy, x.shape)]);
+export const reshape = publicOp('reshape', function reshape(x: Tensor, shape: number[]): Tensor {
+  tensorArg('reshape', 'x', x);
+  const s = intListArg('reshape', 'shape', shape);
+  return record('reshape', [x], [wrap(native.reshape(x.handle, s))])[0];
+});
+defineGradient('reshape', { grad: (dy, { inputs: [x] }) => [reshape(dy, x.shape)] });
 
 /** Inserts an axis of size 1 at `axis` (in [-(rank+1), rank]). */
-export function expandDims(x: Tensor, axis = 0): Tensor {
-  checkTensor(x, 'expandDims', 'x');
+export const expandDims = publicOp('expandDims', function expandDims(x: Tensor, axis?: number): Tensor {
+  tensorArg('expandDims', 'x', x);
   const shape = x.shape;
-  const a = normAxisArg(axis, shape.length + 1, 'expandDims', 'axis');
+  const a = axisArg('expandDims', 'axis', axis ?? 0, shape.length + 1);
   shape.splice(a, 0, 1);
   return reshape(x, shape);
-}
+});
 
 /** Removes axes of size 1: the given ones (each must have size 1) or all of them. */
-export function squeeze(x: Tensor, axis?: number | number[]): Tensor {
-  checkTensor(x, 'squeeze', 'x');
+export const squeeze = publicOp('squeeze', function squeeze(x: Tensor, axis?: number | number[]): Tensor {
+  tensorArg('squeeze', 'x', x);
   const shape = x.shape;
   let drop: number[];
-  if (axis === undefined) {
+  if (axis == null) {
     drop = shape.map((_, i) => i).filter((i) => shape[i] === 1);
   } else {
-    drop = axisList(axis, shape.length, 'squeeze', 'axis');
+    drop = axesArg('squeeze', 'axis', axis, shape.length);
     for (const a of drop)
       if (shape[a] !== 1) fail('E_SHAPE', `squeeze: argument 'axis' names axis ${a} of size ${shape[a]}; only size-1 axes can be squeezed`);
   }
   return reshape(x, shape.filter((_, i) => !drop.includes(i)));
-}
+});
 
 /** Flattens to one dimension. */
-export function flatten(x: Tensor): Tensor {
-  checkTensor(x, 'flatten', 'x');
+export const flatten = publicOp('flatten', function flatten(x: Tensor): Tensor {
+  tensorArg('flatten', 'x', x);
   return reshape(x, [x.size]);
-}
+});
 
 /**
  * Permutes the axes (a view): `axes[i]` is the input axis that becomes output axis i; by
  * default the axes are reversed (a matrix transpose for 2-d).
  */
-export function transpose(x: Tensor, axes?: number[]): Tensor {
-  checkTensor(x, 'transpose', 'x');
+export const transpose = publicOp('transpose', function transpose(x: Tensor, axes?: number[]): Tensor {
+  tensorArg('transpose', 'x', x);
   const rank = x.rank;
   let perm: number[];
-  if (axes === undefined) perm = [...Array(rank).keys()].reverse();
+  if (axes == null) perm = [...Array(rank).keys()].reverse();
   else {
-    const list = intList(axes, 'transpose', 'axes');
+    const list = intListArg('transpose', 'axes', axes);
     if (list.length !== rank) fail('E_SHAPE', `transpose: argument 'axes' has ${list.length} entries; expected ${rank} (one per axis of shape [${x.shape}])`);
-    perm = axisList(list, rank, 'transpose', 'axes');
+    perm = axesArg('transpose', 'axes', list, rank);
   }
-  return record('transpose', [x], wrap(native.permute(x.handle, perm)), perm);
-}
-defineGradient<number[]>('transpose', (dy, { attrs: perm }) => {
-  const inv = new Array<number>(perm.length);
-  perm.forEach((p, i) => (inv[p] = i));
-  return [transpose(dy, inv)];
+  return record('transpose', [x], [wrap(native.permute(x.handle, perm))], { attrs: perm })[0];
+});
+defineGradient<number[]>('transpose', {
+  grad: (dy, { attrs: perm }) => {
+    const inv = new Array<number>(perm.length);
+    perm.forEach((p, i) => (inv[p] = i));
+    return [transpose(dy, inv)];
+  },
 });
 
 /** Same as {@link transpose} with explicit axes (PyTorch's name). */
-export function permute(x: Tensor, axes: number[]): Tensor {
-  checkTensor(x, 'permute', 'x');
-  if (axes === undefined) fail('E_SHAPE', "permute: argument 'axes' is required");
+export const permute = publicOp('permute', function permute(x: Tensor, axes: number[]): Tensor {
+  tensorArg('permute', 'x', x);
+  if (axes == null) fail('E_SHAPE', "permute: argument 'axes' is required");
   return transpose(x, axes);
-}
+});
 
 /** Swaps two axes (a view). */
-export function swapAxes(x: Tensor, axis1: number, axis2: number): Tensor {
-  checkTensor(x, 'swapAxes', 'x');
+export const swapAxes = publicOp('swapAxes', function swapAxes(x: Tensor, axis1: number, axis2: number): Tensor {
+  tensorArg('swapAxes', 'x', x);
   const rank = x.rank;
-  const a = normAxisArg(axis1, rank, 'swapAxes', 'axis1');
-  const b = normAxisArg(axis2, rank, 'swapAxes', 'axis2');
+  const a = axisArg('swapAxes', 'axis1', axis1, rank);
+  const b = axisArg('swapAxes', 'axis2', axis2, rank);
   const perm = [...Array(rank).keys()];
   perm[a] = b;
   perm[b] = a;
   return transpose(x, perm);
-}
+});
 
 /** x broadcast to `shape` with numpy's rules (a view with stride 0 along broadcast axes). */
-export function broadcastTo(x: Tensor, shape: number[]): Tensor {
-  checkTensor(x, 'broadcastTo', 'x');
-  const s = shapeArg(shape, 'broadcastTo', 'shape');
-  return record('broadcastTo', [x], wrap(native.expand(x.handle, s)));
-}
-defineGradient('broadcastTo', (dy, { inputs: [x] }) => [unbroadcast(dy, x.shape)]);
+export const broadcastTo = publicOp('broadcastTo', function broadcastTo(x: Tensor, shape: number[]): Tensor {
+  tensorArg('broadcastTo', 'x', x);
+  const s = shapeArg('broadcastTo', 'shape', shape);
+  return record('broadcastTo', [x], [wrap(native.expand(x.handle, s))])[0];
+});
+defineGradient('broadcastTo', { grad: (dy, { inputs: [x] }) => [unbroadcast(dy, x.shape)] });
 
 // ---------------------------------------------------------------- slicing
 
@@ -192,11 +153,11 @@ interface SliceAttrs {
 }
 
 function stridedSlice(x: Tensor, a: SliceAttrs): Tensor {
-  return record<SliceAttrs>('slice', [x], wrap(native.slice(x.handle, a.start, a.stop, a.step)), a);
+  return record('slice', [x], [wrap(native.slice(x.handle, a.start, a.stop, a.step))], { attrs: a })[0];
 }
 // The gradient scatters dy back into zeros of the input's shape (an op whose own gradient is
 // the same slice, so higher orders work).
-defineGradient<SliceAttrs>('slice', (dy, { inputs: [x], attrs }) => [unslice(dy, x.shape, attrs)]);
+defineGradient<SliceAttrs>('slice', { grad: (dy, { inputs: [x], attrs }) => [unslice(dy, x.shape, attrs)] });
 
 function unslice(dy: Tensor, shape: number[], a: SliceAttrs): Tensor {
   const out = native.full(shape, dy.dtype, dy.device, 0, 0);
@@ -206,21 +167,21 @@ function unslice(dy: Tensor, shape: number[], a: SliceAttrs): Tensor {
     native.dispose(out);
     throw e;
   }
-  return record<SliceAttrs>('unslice', [dy], wrap(out), a);
+  return record('unslice', [dy], [wrap(out)], { attrs: a })[0];
 }
-defineGradient<SliceAttrs>('unslice', (dy, { attrs }) => [stridedSlice(dy, attrs)]);
+defineGradient<SliceAttrs>('unslice', { grad: (dy, { attrs }) => [stridedSlice(dy, attrs)] });
 
 /**
  * The block starting at `begin` with `size` elements per axis (tfjs's slice; a view). `size`
  * entries of -1 (or a missing `size`) run to the end of the axis; `begin` entries may be
  * negative (counted from the end). Shorter lists leave the remaining axes whole.
  */
-export function slice(x: Tensor, begin: number | number[], size?: number | number[]): Tensor {
-  checkTensor(x, 'slice', 'x');
+export const slice = publicOp('slice', function slice(x: Tensor, begin: number | number[], size?: number | number[]): Tensor {
+  tensorArg('slice', 'x', x);
   const shape = x.shape;
   const rank = shape.length;
-  const b = intList(begin, 'slice', 'begin');
-  const s = size === undefined ? [] : intList(size, 'slice', 'size');
+  const b = intListArg('slice', 'begin', begin);
+  const s = size == null ? [] : intListArg('slice', 'size', size);
   if (b.length > rank) fail('E_SHAPE', `slice: argument 'begin' has ${b.length} entries; the tensor has ${rank} axes`);
   if (s.length > rank) fail('E_SHAPE', `slice: argument 'size' has ${s.length} entries; the tensor has ${rank} axes`);
   const start: number[] = [];
@@ -238,7 +199,7 @@ export function slice(x: Tensor, begin: number | number[], size?: number | numbe
     stop.push(en);
   }
   return stridedSlice(x, { start, stop, step: shape.map(() => 1) });
-}
+});
 
 /** One axis of a {@link sliceAxes} spec: an index (the axis is dropped), a range, or null (all). */
 export type SliceSpec =
@@ -254,8 +215,8 @@ export type SliceSpec =
  * negative start/stop count from the end, out-of-range bounds clamp, negative steps walk
  * backwards. An integer index must be in range (E_RANGE) and drops its axis.
  */
-export function sliceAxes(x: Tensor, specs: SliceSpec[]): Tensor {
-  checkTensor(x, 'sliceAxes', 'x');
+export const sliceAxes = publicOp('sliceAxes', function sliceAxes(x: Tensor, specs: SliceSpec[]): Tensor {
+  tensorArg('sliceAxes', 'x', x);
   if (!Array.isArray(specs)) fail('E_SHAPE', "sliceAxes: argument 'specs' must be an array with one entry per axis");
   const shape = x.shape;
   const rank = shape.length;
@@ -298,13 +259,13 @@ export function sliceAxes(x: Tensor, specs: SliceSpec[]): Tensor {
   if (keep.length === rank) return view;
   const vs = view.shape;
   return reshape(view, keep.map((i) => vs[i]));
-}
+});
 
 /** Reverses the order of elements along `axis` (default: all axes); a view. */
-export function flip(x: Tensor, axis?: number | number[]): Tensor {
-  checkTensor(x, 'flip', 'x');
+export const flip = publicOp('flip', function flip(x: Tensor, axis?: number | number[]): Tensor {
+  tensorArg('flip', 'x', x);
   const shape = x.shape;
-  const axes = axis === undefined ? shape.map((_, i) => i) : axisList(axis, shape.length, 'flip', 'axis');
+  const axes = axis == null ? shape.map((_, i) => i) : axesArg('flip', 'axis', axis, shape.length);
   const start = shape.map(() => 0);
   const stop = shape.slice();
   const step = shape.map(() => 1);
@@ -314,29 +275,17 @@ export function flip(x: Tensor, axis?: number | number[]): Tensor {
     step[a] = -1;
   }
   return stridedSlice(x, { start, stop, step });
-}
+});
 
 // ---------------------------------------------------------------- assembling
 
-function checkParts(xs: unknown, op: string): Tensor[] {
-  if (!Array.isArray(xs) || xs.length === 0) fail('E_SHAPE', `${op}: argument 'xs' must be a non-empty array of tensors`);
-  const ts = xs.map((x, i) => checkTensor(x, op, `xs[${i}]`));
-  const d0 = ts[0].dtype;
-  const dev0 = ts[0].device;
-  ts.forEach((t, i) => {
-    if (t.dtype !== d0) fail('E_DTYPE', `${op}: argument 'xs[${i}]' is ${t.dtype} but 'xs[0]' is ${d0}; cast them to one dtype`);
-    if (t.device !== dev0) fail('E_DEVICE', `${op}: argument 'xs[${i}]' is on ${t.device} but 'xs[0]' is on ${dev0}; move one with .to(device)`);
-  });
-  return ts;
-}
-
 /** Joins tensors along an existing axis; all other sizes must agree. */
-export function concat(xs: Tensor[], axis = 0): Tensor {
-  const ts = checkParts(xs, 'concat');
+export const concat = publicOp('concat', function concat(xs: Tensor[], axis?: number): Tensor {
+  const ts = tensorListArg('concat', 'xs', xs);
   const s0 = ts[0].shape;
   const rank = s0.length;
   if (rank === 0) fail('E_SHAPE', "concat: argument 'xs' holds 0-d tensors; stack() them instead");
-  const a = normAxisArg(axis, rank, 'concat', 'axis');
+  const a = axisArg('concat', 'axis', axis ?? 0, rank);
   const sizes: number[] = [];
   ts.forEach((t, i) => {
     const s = t.shape;
@@ -362,77 +311,79 @@ export function concat(xs: Tensor[], axis = 0): Tensor {
     native.dispose(out);
     throw e;
   }
-  return record<{ axis: number; sizes: number[] }>('concat', ts, wrap(out), { axis: a, sizes });
-}
-defineGradient<{ axis: number; sizes: number[] }>('concat', (dy, { attrs: { axis, sizes } }) => {
-  const shape = dy.shape;
-  let offset = 0;
-  return sizes.map((n) => {
-    const begin = shape.map(() => 0);
-    const size = shape.map(() => -1);
-    begin[axis] = offset;
-    size[axis] = n;
-    offset += n;
-    return slice(dy, begin, size);
-  });
+  return record('concat', ts, [wrap(out)], { attrs: { axis: a, sizes } })[0];
+});
+defineGradient<{ axis: number; sizes: number[] }>('concat', {
+  grad: (dy, { attrs: { axis, sizes } }) => {
+    const shape = dy.shape;
+    let offset = 0;
+    return sizes.map((n) => {
+      const begin = shape.map(() => 0);
+      const size = shape.map(() => -1);
+      begin[axis] = offset;
+      size[axis] = n;
+      offset += n;
+      return slice(dy, begin, size);
+    });
+  },
 });
 
 /** Joins tensors of one shape along a new axis (in [-(rank+1), rank]). */
-export function stack(xs: Tensor[], axis = 0): Tensor {
-  const ts = checkParts(xs, 'stack');
+export const stack = publicOp('stack', function stack(xs: Tensor[], axis?: number): Tensor {
+  const ts = tensorListArg('stack', 'xs', xs);
   const s0 = ts[0].shape;
   ts.forEach((t, i) => {
     const s = t.shape;
     if (s.length !== s0.length || s.some((d, k) => d !== s0[k]))
       fail('E_SHAPE', `stack: argument 'xs[${i}]' has shape [${s}]; every tensor must have the shape of 'xs[0]' [${s0}]`);
   });
-  const a = normAxisArg(axis, s0.length + 1, 'stack', 'axis');
+  const a = axisArg('stack', 'axis', axis ?? 0, s0.length + 1);
   return concat(ts.map((t) => expandDims(t, a)), a);
-}
+});
 
 /**
  * Pads with a constant: `paddings[i] = [before, after]` elements on axis i (a shorter list
  * leaves the remaining axes unpadded). Complex tensors are padded with `value + 0i`.
  */
-export function pad(x: Tensor, paddings: [number, number][], value = 0): Tensor {
-  checkTensor(x, 'pad', 'x');
+export const pad = publicOp('pad', function pad(x: Tensor, paddings: [number, number][], value?: number): Tensor {
+  tensorArg('pad', 'x', x);
   const shape = x.shape;
   if (!Array.isArray(paddings)) fail('E_SHAPE', "pad: argument 'paddings' must be an array of [before, after] pairs");
   if (paddings.length > shape.length)
     fail('E_SHAPE', `pad: argument 'paddings' has ${paddings.length} entries; the tensor has ${shape.length} axes`);
-  if (typeof value !== 'number' || Number.isNaN(value)) fail('E_RANGE', `pad: argument 'value' must be a number; got ${String(value)}`);
+  const fillValue = value == null ? 0 : notNaNArg('pad', 'value', value);
   const before: number[] = [];
   const outShape: number[] = [];
   shape.forEach((n, i) => {
     const p = paddings[i] ?? [0, 0];
-    if (!Array.isArray(p) || p.length !== 2 || !p.every((v) => isInt(v) && v >= 0))
-      fail('E_RANGE', `pad: argument 'paddings[${i}]' must be a pair [before, after] of integers >= 0; got ${JSON.stringify(p)}`);
+    if (!Array.isArray(p) || p.length !== 2 || !isInt(p[0]) || !isInt(p[1]) || p[0] < 0 || p[1] < 0)
+      fail('E_RANGE', `pad: argument 'paddings[${i}]' must be a pair [before, after] of integers >= 0; got ${describe(p)}`);
     before.push(p[0]);
     outShape.push(p[0] + n + p[1]);
   });
-  const out = native.full(outShape, x.dtype, x.device, value, 0);
+  const out = native.full(outShape, x.dtype, x.device, fillValue, 0);
   try {
     copyRegion(out, x.handle, before, before.map((b, i) => b + shape[i]), shape.map(() => 1));
   } catch (e) {
     native.dispose(out);
     throw e;
   }
-  return record<number[]>('pad', [x], wrap(out), before);
-}
-defineGradient<number[]>('pad', (dy, { inputs: [x], attrs: before }) => [slice(dy, before, x.shape)]);
+  return record('pad', [x], [wrap(out)], { attrs: before })[0];
+});
+defineGradient<number[]>('pad', { grad: (dy, { inputs: [x], attrs: before }) => [slice(dy, before, x.shape)] });
 
 /**
  * Rolls elements along `axis` by `shift` (numpy's roll): element i moves to (i + shift) mod n.
  * Several axes take arrays of shifts and axes; with no axis the flattened tensor is rolled.
  */
-export function roll(x: Tensor, shift: number | number[], axis?: number | number[]): Tensor {
-  checkTensor(x, 'roll', 'x');
-  const shifts = intList(shift, 'roll', 'shift');
-  if (axis === undefined) {
+export const roll = publicOp('roll', function roll(x: Tensor, shift: number | number[], axis?: number | number[]): Tensor {
+  tensorArg('roll', 'x', x);
+  const shifts = intListArg('roll', 'shift', shift);
+  if (axis == null) {
     if (shifts.length !== 1) fail('E_SHAPE', "roll: argument 'shift' must be one integer when no axis is given");
     return reshape(roll(flatten(x), shifts[0], 0), x.shape);
   }
-  const axes = intList(axis, 'roll', 'axis').map((a) => normAxisArg(a, x.rank, 'roll', 'axis'));
+  const axes = intListArg('roll', 'axis', axis).map((a) => axisArg('roll', 'axis', a, x.rank));
   if (axes.length !== shifts.length)
     fail('E_SHAPE', `roll: arguments 'shift' (${shifts.length} entries) and 'axis' (${axes.length}) must have the same length`);
   let y = x;
@@ -442,7 +393,7 @@ export function roll(x: Tensor, shift: number | number[], axis?: number | number
     if (prev !== x && prev !== y) prev.dispose();
   });
   return y === x ? identity(x) : y;
-}
+});
 
 function roll1(x: Tensor, shift: number, axis: number): Tensor {
   const shape = x.shape;
@@ -466,56 +417,62 @@ function roll1(x: Tensor, shift: number, axis: number): Tensor {
     native.dispose(out);
     throw e;
   }
-  return record<[number, number]>('roll', [x], wrap(out), [s, axis]);
+  return record('roll', [x], [wrap(out)], { attrs: [s, axis] })[0];
 }
-defineGradient<[number, number]>('roll', (dy, { attrs: [s, axis] }) => [roll(dy, -s, axis)]);
+defineGradient<[number, number]>('roll', { grad: (dy, { attrs: [s, axis] }) => [roll(dy, -s, axis)] });
 
 /**
  * Picks entries along `axis` (default 0): out[..., i, ...] = x[..., indices[i], ...], with the
  * indices' shape replacing that axis. Indices are an int32 tensor (or an array of integers).
  * An index outside [0, size) rejects the read of the result with E_RANGE.
  */
-export function gather(x: Tensor, indices: Tensor | number[], axis = 0): Tensor {
-  checkTensor(x, 'gather', 'x');
+export const gather = publicOp('gather', function gather(x: Tensor, indices: Tensor | number[], axis?: number): Tensor {
+  tensorArg('gather', 'x', x);
   const idx = indexTensor(indices, x.device, 'gather');
   try {
     if (idx.dtype !== 'int32') fail('E_DTYPE', `gather: argument 'indices' must be int32; got ${idx.dtype}`);
     if (x.rank === 0) fail('E_SHAPE', "gather: argument 'x' must have at least one axis");
-    const a = normAxisArg(axis, x.rank, 'gather', 'axis');
-    return record<number>('gather', [x, idx], wrap(native.gather(x.handle, idx.handle, a)), a);
+    const a = axisArg('gather', 'axis', axis ?? 0, x.rank);
+    return record('gather', [x, idx], [wrap(native.gather(x.handle, idx.handle, a))], { attrs: a })[0];
   } finally {
     if (idx !== indices) idx.dispose();
   }
-}
-defineGradient<number>('gather', (dy, { inputs: [x, idx], attrs: axis }) => [scatterAdd(dy, idx, axis, x.shape[axis]), null]);
+});
+defineGradient<number>('gather', {
+  inputsToSave: [1],
+  grad: (dy, { inputs: [x], saved: [idx], attrs: axis }) => [scatterAdd(dy, idx, axis, x.shape[axis]), null],
+});
 
 /**
  * The adjoint of {@link gather}: zeros with `size` entries along `axis`, into which the slices
  * of `src` are added at `indices` (repeated indices accumulate).
  */
-export function scatterAdd(src: Tensor, indices: Tensor | number[], axis: number, size: number): Tensor {
-  checkTensor(src, 'scatterAdd', 'src');
+export const scatterAdd = publicOp('scatterAdd', function scatterAdd(src: Tensor, indices: Tensor | number[], axis: number, size: number): Tensor {
+  tensorArg('scatterAdd', 'src', src);
   const idx = indexTensor(indices, src.device, 'scatterAdd');
   try {
     if (idx.dtype !== 'int32') fail('E_DTYPE', `scatterAdd: argument 'indices' must be int32; got ${idx.dtype}`);
-    if (!isInt(size) || size < 0) fail('E_RANGE', `scatterAdd: argument 'size' = ${size}; expected an integer >= 0`);
+    intArg('scatterAdd', 'size', size, 0);
     const rank = src.rank - idx.rank + 1;
     if (rank < 1) fail('E_SHAPE', `scatterAdd: 'src' [${src.shape}] has fewer axes than 'indices' [${idx.shape}]`);
-    const a = normAxisArg(axis, rank, 'scatterAdd', 'axis');
-    return record<number>('scatterAdd', [src, idx], wrap(native.scatterAdd(src.handle, idx.handle, a, size)), a);
+    const a = axisArg('scatterAdd', 'axis', axis, rank);
+    return record('scatterAdd', [src, idx], [wrap(native.scatterAdd(src.handle, idx.handle, a, size))], { attrs: a })[0];
   } finally {
     if (idx !== indices) idx.dispose();
   }
-}
-defineGradient<number>('scatterAdd', (dy, { inputs: [, idx], attrs: axis }) => [gather(dy, idx, axis), null]);
+});
+defineGradient<number>('scatterAdd', { inputsToSave: [1], grad: (dy, { saved: [idx], attrs: axis }) => [gather(dy, idx, axis), null] });
 
 function indexTensor(indices: Tensor | number[], device: string, op: string): Tensor {
-  if (indices instanceof Tensor) return checkTensor(indices, op, 'indices');
-  if (!Array.isArray(indices)) fail('E_DTYPE', `${op}: argument 'indices' must be an int32 Tensor or an array of integers`);
-  indices.forEach((v, i) => {
-    if (!isInt(v) || Math.abs(v) > 2147483647) fail('E_RANGE', `${op}: argument 'indices' entry ${i} = ${String(v)} is not an int32 integer`);
-  });
-  return wrap(native.fromData(Int32Array.from(indices), [indices.length], 'int32', device));
+  if (indices instanceof Tensor) return tensorArg(op, 'indices', indices);
+  if (!Array.isArray(indices)) expected('E_DTYPE', op, 'indices', 'an int32 Tensor or an array of integers', indices);
+  const data = new Int32Array(indices.length);
+  for (let i = 0; i < indices.length; i++) {
+    const v = indices[i];
+    if (!isInt(v) || v < -2147483648 || v > 2147483647) fail('E_RANGE', `${op}: argument 'indices' entry ${i} = ${describe(v)} is not an int32 integer`);
+    data[i] = v;
+  }
+  return wrap(native.fromData(data, [indices.length], 'int32', device));
 }
 
 // ---------------------------------------------------------------- conversions
@@ -526,44 +483,37 @@ function indexTensor(indices: Tensor | number[], device: string, op: string): Te
  * (take real(), abs() or angle() first). Gradients flow between float and complex dtypes
  * (real → complex passes back the real part), not through int32.
  */
-export function cast(x: Tensor, dtype: DType): Tensor {
-  checkTensor(x, 'cast', 'x');
-  if (!DTYPES.includes(dtype)) fail('E_DTYPE', `cast: argument 'dtype' = '${String(dtype)}'; expected one of ${DTYPES.join(', ')}`);
+export const cast = publicOp('cast', function cast(x: Tensor, dtype: DType): Tensor {
+  tensorArg('cast', 'x', x);
+  dtypeArg('cast', 'dtype', dtype);
   if (isComplex(x.dtype) && !isComplex(dtype))
     fail('E_DTYPE', `cast: cannot convert ${x.dtype} to ${dtype}; take real(), abs() or angle() first`);
   if (dtype === x.dtype) return identity(x);
-  return record('cast', [x], wrap(native.cast(x.handle, dtype)));
-}
-defineGradient('cast', (dy, { inputs: [x] }) => {
-  if (x.dtype === 'int32' || dy.dtype === 'int32') return [null];
-  if (isComplex(dy.dtype) && !isComplex(x.dtype)) {
+  return record('cast', [x], [wrap(native.cast(x.handle, dtype))])[0];
+});
+defineGradient('cast', {
+  grad: (dy, { inputs: [x] }) => {
+    if (x.dtype === 'int32' || dy.dtype === 'int32') return [null];
     // real -> complex: only the real part of the cotangent reaches x.
-    const parts = native.viewAsReal(dy.handle);
-    const re = withHandle(parts, (p) => {
-      const shape = dy.shape;
-      return withHandle(native.slice(p, [...shape.map(() => 0), 0], [...shape, 1], [...shape.map(() => 1), 1]), (s) =>
-        native.reshape(s, shape),
-      );
-    });
-    return [cast(wrap(re), x.dtype)];
-  }
-  return [cast(dy, x.dtype)];
+    if (isComplex(dy.dtype) && !isComplex(x.dtype)) return [cast(real(dy), x.dtype)];
+    return [cast(dy, x.dtype)];
+  },
 });
 
 /** A copy of x on another device (the same tensor, aliased, when already there). */
-export function to(x: Tensor, device: string): Tensor {
-  checkTensor(x, 'to', 'x');
-  if (typeof device !== 'string') fail('E_DEVICE', `to: argument 'device' must be a device name such as 'cpu'; got ${typeof device}`);
-  return record('to', [x], wrap(native.to(x.handle, device)));
-}
-defineGradient('to', (dy, { inputs: [x] }) => [to(dy, x.device)]);
+export const to = publicOp('to', function to(x: Tensor, device: string): Tensor {
+  tensorArg('to', 'x', x);
+  deviceArg('to', 'device', device);
+  return record('to', [x], [wrap(native.to(x.handle, device))])[0];
+});
+defineGradient('to', { grad: (dy, { inputs: [x] }) => [to(dy, x.device)] });
 
 /** x with a dense row-major layout (a copy only when x is a strided view). */
-export function contiguous(x: Tensor): Tensor {
-  checkTensor(x, 'contiguous', 'x');
-  return record('contiguous', [x], wrap(native.contiguous(x.handle)));
-}
-defineGradient('contiguous', (dy) => [dy]);
+export const contiguous = publicOp('contiguous', function contiguous(x: Tensor): Tensor {
+  tensorArg('contiguous', 'x', x);
+  return record('contiguous', [x], [wrap(native.contiguous(x.handle))])[0];
+});
+defineGradient('contiguous', { grad: (dy) => [dy] });
 
 // ---------------------------------------------------------------- Tensor methods
 

@@ -5,16 +5,16 @@ import { native } from '../native';
 import { Tensor } from '../tensor';
 import { record, defineGradient } from '../autograd';
 import { fail } from '../errors';
+import { publicOp } from '../engine';
 import { wrap, unbroadcast } from './util';
+import { tensorArg, dtypeIn } from '../validate';
 import { reshape, swapAxes } from './layout';
 
 function checkOperand(x: unknown, arg: string): Tensor {
-  if (!(x instanceof Tensor)) fail('E_DTYPE', `matmul: argument '${arg}' must be a Tensor; got ${typeof x}`);
-  if (x.isDisposed) fail('E_DISPOSED', `matmul: argument '${arg}' is a disposed tensor`);
-  if (x.dtype !== 'float32' && x.dtype !== 'float64')
-    fail('E_DTYPE', `matmul: argument '${arg}' must be float32 or float64; got ${x.dtype}`);
-  if (x.rank === 0) fail('E_SHAPE', `matmul: argument '${arg}' is 0-d; matmul needs at least 1 dimension (use mul for scalars)`);
-  return x;
+  const t = tensorArg('matmul', arg, x);
+  dtypeIn('matmul', arg, t, ['float32', 'float64']);
+  if (t.rank === 0) fail('E_SHAPE', `matmul: argument '${arg}' is 0-d; matmul needs at least 1 dimension (use mul for scalars)`);
+  return t;
 }
 
 /**
@@ -23,7 +23,7 @@ function checkOperand(x: unknown, arg: string): Tensor {
  * a row vector and a 1-d `b` a column vector; the added axis is removed from the result
  * (1-d @ 1-d is a 0-d dot product). float32 and float64.
  */
-export function matmul(a: Tensor, b: Tensor): Tensor {
+export const matmul = publicOp('matmul', function matmul(a: Tensor, b: Tensor): Tensor {
   checkOperand(a, 'a');
   checkOperand(b, 'b');
   if (a.dtype !== b.dtype)
@@ -45,13 +45,16 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const out = reshape(y, ys.filter((_, i) => !drop.has(i)));
   for (const t of [a2, b2, y]) if (t !== a && t !== b && t !== out) t.dispose();
   return out;
-}
+});
 
 function matmul2(a: Tensor, b: Tensor): Tensor {
-  return record('matmul', [a, b], wrap(native.matmul(a.handle, b.handle)));
+  return record('matmul', [a, b], [wrap(native.matmul(a.handle, b.handle))])[0];
 }
 // dA = dY·Bᵀ and dB = Aᵀ·dY, summed over the batch axes each operand was broadcast along.
-defineGradient('matmul', (dy, { inputs: [a, b] }) => [
-  unbroadcast(matmul2(dy, swapAxes(b, -1, -2)), a.shape),
-  unbroadcast(matmul2(swapAxes(a, -1, -2), dy), b.shape),
-]);
+defineGradient('matmul', {
+  inputsToSave: [0, 1],
+  grad: (dy, { saved: [a, b] }) => [
+    unbroadcast(matmul2(dy, swapAxes(b, -1, -2)), a.shape),
+    unbroadcast(matmul2(swapAxes(a, -1, -2), dy), b.shape),
+  ],
+});

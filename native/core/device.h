@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "plugin_abi.h"
+#include "../abi/plugin_abi.h"
 
 namespace wt {
 
@@ -26,8 +26,16 @@ class Device {
   // is idle: cheaper than a hand-off, and too short to block the event loop.
   virtual int64_t inlineElements() const = 0;
   virtual void cacheInfo(uint64_t* cachedBytes) const { *cachedBytes = 0; }
+  // Frees the idle blocks the device's allocator keeps for reuse.
+  virtual void releaseCache() {}
+  // Frees idle blocks until at most keepBytes stay cached (all of them where the allocator cannot
+  // free selectively and keepBytes is 0).
+  virtual void trimCache(uint64_t keepBytes) {
+    if (keepBytes == 0) releaseCache();
+  }
 
-  // Process-wide accounting for wt.memory().
+  // Process-wide accounting for wt.memory().process: handles of every environment, and bytes of
+  // every live storage (including temporaries held by queued work).
   std::atomic<int64_t> liveTensors{0};
   std::atomic<int64_t> liveBytes{0};
 
@@ -38,6 +46,10 @@ class Device {
 // All devices: cpu first, then plugin devices in load order.
 std::vector<Device*> devices();
 Device* cpuDevice();
+// Threads of the CPU backend's compute pool, calling thread included (wt.numThreads()). Declared
+// here so the binding never reaches into a backend; the CPU backend defines them.
+int computeThreads();
+void setComputeThreads(int n);
 // nullptr when no device has that name.
 Device* findDevice(const std::string& name);
 
@@ -53,5 +65,11 @@ struct BackendInfo {
 // it. Idempotent: only the first call in a process loads; later calls return the same result.
 void loadPlugins(const std::vector<std::string>& dirs, bool wantSimt);
 std::vector<BackendInfo> backends();
+
+// wt.releaseCache(): every device frees its idle cached blocks.
+void releaseCaches();
+// After an environment is torn down: each device keeps at most as many idle bytes as the
+// remaining environments hold live there, so the blocks of an exited worker are not kept forever.
+void trimCachesToLive();
 
 }  // namespace wt

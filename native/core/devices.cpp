@@ -45,6 +45,9 @@ class PluginDevice final : public Device {
     check(p_->synchronize(index_, err, sizeof err), err);
   }
   int64_t inlineElements() const override { return inline_; }
+  void releaseCache() override {
+    if (p_->empty_cache) p_->empty_cache(index_);
+  }
   void cacheInfo(uint64_t* cached) const override {
     uint64_t live = 0;
     p_->memory(index_, &live, cached);
@@ -108,8 +111,8 @@ BackendInfo loadOne(Registry& reg, const std::string& name, const std::vector<st
     return info;
   }
   if (p->abi_version != WT_ABI_VERSION) {
-    info.reason = "plugin ABI version " + std::to_string(p->abi_version) + ", addon expects " +
-                  std::to_string(WT_ABI_VERSION);
+    info.reason = "built for plugin ABI version " + std::to_string(p->abi_version) + "; this addon needs version " +
+                  std::to_string(WT_ABI_VERSION) + " (rebuild the plugin from the same wavetape sources)";
     return info;
   }
   char why[512] = {0};
@@ -158,6 +161,17 @@ std::vector<BackendInfo> backends() {
   Registry& r = registry();
   std::lock_guard<std::mutex> g(r.m);
   return r.backends;
+}
+
+void releaseCaches() {
+  for (Device* d : devices()) d->releaseCache();
+}
+
+void trimCachesToLive() {
+  for (Device* d : devices()) {
+    const int64_t live = d->liveBytes.load();
+    d->trimCache(live > 0 ? (uint64_t)live : 0);
+  }
 }
 
 }  // namespace wt

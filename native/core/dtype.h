@@ -3,7 +3,7 @@
 #include <cstddef>
 #include <string>
 
-#include "plugin_abi.h"
+#include "../abi/plugin_abi.h"
 
 namespace wt {
 

@@ -5,7 +5,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "plugin_abi.h"
+#include "../abi/plugin_abi.h"
 
 namespace wt {
 

@@ -3,11 +3,10 @@
 #include "fft.h"
 
 #include <algorithm>
-#include <cstring>
 #include <vector>
 
 #include "ops.h"
-#include "stream.h"
+#include "submit.h"
 
 namespace wt {
 namespace {
@@ -86,18 +85,6 @@ Tensor axisLastResized(Env& env, const Tensor& x, int64_t axis, int64_t len, con
   return buf;
 }
 
-// Rows x length view of a contiguous tensor whose last axis is the transform axis.
-wt_view rowsView(const Tensor& t) {
-  wt_view v = t.view();
-  const int64_t len = t.shape.back();
-  v.ndim = 2;
-  v.shape[0] = len == 0 ? 0 : t.numel() / len;
-  v.shape[1] = len;
-  v.strides[0] = len;
-  v.strides[1] = 1;
-  return v;
-}
-
 Tensor transform(Env& env, Kind kind, const Tensor& x, int64_t n, int64_t axis, bool inverse, double scale) {
   const char* op = nameOf(kind, inverse);
   checkInput(op, kind, x);
@@ -113,22 +100,18 @@ Tensor transform(Env& env, Kind kind, const Tensor& x, int64_t n, int64_t axis, 
   outShape.back() = outLen;
   Tensor out = emptyTensor(x.device(), outType, outShape, op);
   if (out.numel() > 0) {
-    wt_op o;
-    std::memset(&o, 0, sizeof o);
-    o.kind = kind == Kind::Complex ? WT_OP_FFT : kind == Kind::RealForward ? WT_OP_RFFT : WT_OP_IRFFT;
+    wt_op o = makeOp(kind == Kind::Complex ? WT_OP_FFT : kind == Kind::RealForward ? WT_OP_RFFT : WT_OP_IRFFT);
     o.n_in = 1;
     o.n_out = 1;
-    o.in[0] = rowsView(in);
-    o.out[0] = rowsView(out);
-    o.i[0] = n;
-    o.i[1] = inverse ? 1 : -1;
-    o.f[0] = scale;
-    Task t;
-    Device* d = x.device();
-    t.run = [d, o] { d->run(o); };
-    t.reads = {in.storage};
-    t.writes = {out.storage};
-    env.stream(d).submit(std::move(t), out.numel() <= d->inlineElements() / 8);
+    // Rows x length: the transform axis is last and contiguous.
+    const int64_t rows = out.numel() / outLen;
+    o.in[0] = contiguousView(in, {rows, inLen});
+    o.out[0] = contiguousView(out, {rows, outLen});
+    if (kind == Kind::Complex) o.params.fft = {n, inverse ? 1 : -1, scale};
+    else if (kind == Kind::RealForward) o.params.rfft = {n, scale};
+    else o.params.irfft = {n, scale};
+    // An FFT costs about eight elementwise passes per output element.
+    submit(env, x.device(), o, {in.storage}, {out.storage}, out.numel() * 8);
   }
   // Move the transformed axis back to where it was.
   const int64_t nd = x.ndim();

@@ -1,5 +1,6 @@
-// Core op entry points: validate arguments and shapes synchronously (throwing wt::Error that
-// names the op and argument), allocate outputs, and queue the wt_op on the device's stream.
+// Core op entry points of the built-in families (one .cpp each, named like the backends' files):
+// validate arguments and shapes synchronously (throwing wt::Error that names the op and argument),
+// allocate outputs, and queue the wt_op on the device's stream through submit.h.
 #pragma once
 #include <functional>
 #include <string>
@@ -10,14 +11,15 @@
 
 namespace wt {
 
-// ---- creation ----
+// ---- creation.cpp ----
 Tensor fromHost(Env& env, Device* d, DType dt, const Shape& shape, const void* src, size_t bytes);
 Tensor full(Env& env, Device* d, DType dt, const Shape& shape, double re, double im);
 Tensor iota(Env& env, Device* d, DType dt, int64_t n, double start, double step);
 Tensor randomTensor(Env& env, Device* d, DType dt, const Shape& shape, int code, uint64_t seed, uint64_t offset,
                     double f0, double f1);
+void fillInto(Env& env, const Tensor& dst, double re, double im);  // dst: any view
 
-// ---- views (no data movement) ----
+// ---- views.cpp (no data movement) ----
 Tensor reshape(Env& env, const Tensor& t, Shape shape);  // -1 infers one size; copies if not a view
 Tensor permute(const Tensor& t, const std::vector<int64_t>& axes);
 // Per axis: start, stop, step (numpy semantics after normalisation done by the caller: 0 <= start,
@@ -28,30 +30,29 @@ Tensor expand(const Tensor& t, const Shape& shape);  // numpy broadcast_to
 Tensor viewAsReal(const Tensor& t);                  // complex [..] -> real [.., 2]
 Tensor viewAsComplex(const Tensor& t);               // real [.., 2] (unit last stride) -> complex [..]
 
-// ---- compute ----
+// ---- elementwise.cpp ----
+Tensor unary(Env& env, int code, const Tensor& x, double p0, double p1);
+Tensor binary(Env& env, int code, const Tensor& a, const Tensor& b);
+Tensor where(Env& env, const Tensor& cond, const Tensor& a, const Tensor& b);
+
+// ---- reduce.cpp ----
+Tensor reduce(Env& env, int code, const Tensor& x, std::vector<int64_t> axes, bool keepdims);
+
+// ---- matmul.cpp ----
+Tensor matmul(Env& env, const Tensor& a, const Tensor& b);
+
+// ---- gather.cpp ----
+Tensor gather(Env& env, const Tensor& x, const Tensor& idx, int64_t axis);
+Tensor scatterAdd(Env& env, const Tensor& src, const Tensor& idx, int64_t axis, int64_t size);
+
+// ---- transfer.cpp ----
 Tensor contiguous(Env& env, const Tensor& t);
 Tensor cast(Env& env, const Tensor& t, DType dt);
 // Writes src into dst, a view of a tensor created by the caller; shapes must match.
 void copyInto(Env& env, const Tensor& dst, const Tensor& src, const char* op);
-void fillInto(Env& env, const Tensor& dst, double re, double im);
-Tensor unary(Env& env, int code, const Tensor& x, double p0, double p1);
-Tensor binary(Env& env, int code, const Tensor& a, const Tensor& b);
-Tensor where(Env& env, const Tensor& cond, const Tensor& a, const Tensor& b);
-Tensor reduce(Env& env, int code, const Tensor& x, std::vector<int64_t> axes, bool keepdims);
-Tensor matmul(Env& env, const Tensor& a, const Tensor& b);
-Tensor gather(Env& env, const Tensor& x, const Tensor& idx, int64_t axis);
-Tensor scatterAdd(Env& env, const Tensor& src, const Tensor& idx, int64_t axis, int64_t size);
 Tensor toDevice(Env& env, const Tensor& t, Device* d);
-
-// ---- reading ----
 // Copies t (any layout) into dst (numel * dtype size bytes, host memory that stays valid until
 // done runs). done runs on a stream thread, or inline when the stream was idle.
 void readInto(Env& env, const Tensor& t, void* dst, std::function<void(std::shared_ptr<const Error>)> done);
-
-const char* unaryName(int code);
-const char* binaryName(int code);
-const char* reduceName(int code);
-int64_t normAxis(int64_t axis, int64_t ndim, const char* op, const char* arg);
-Shape broadcastShapes(const Shape& a, const Shape& b, const char* op, const char* argA, const char* argB);
 
 }  // namespace wt

@@ -43,8 +43,9 @@ void Stream::submit(Task t, bool small) {
       return;
     }
     if (!(small && queue_.empty() && !busy_)) {
-      queue_.push_back(std::move(t));
+      // The thread first: if it cannot start, the task is not queued and the caller sees the throw.
       if (!thread_.joinable()) thread_ = std::thread([this] { loop(); });
+      queue_.push_back(std::move(t));
       cv_.notify_all();
       return;
     }

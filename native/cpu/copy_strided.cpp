@@ -56,7 +56,7 @@ void copyTyped(const wt_op& op) {
 
 }  // namespace
 
-void copy(const wt_op& op) {
+void copy(const wt_op& op, const wt_none_params&) {
   visitDType(op.out[0].dtype, [&](auto to) {
     using To = typename decltype(to)::type;
     visitDType(op.in[0].dtype, [&](auto from) {
@@ -66,16 +66,16 @@ void copy(const wt_op& op) {
   });
 }
 
-void fill(const wt_op& op) {
+void fill(const wt_op& op, const wt_fill_params& p) {
   const wt_view& out = op.out[0];
   visitDType(out.dtype, [&](auto tag) {
     using T = typename decltype(tag)::type;
     T v;
     if constexpr (is_cplx<T>::value) {
       using R = typename real_of<T>::type;
-      v = T{(R)op.f[0], (R)op.f[1]};
+      v = T{(R)p.re, (R)p.im};
     } else {
-      v = (T)op.f[0];
+      v = (T)p.re;
     }
     const int64_t* st[1] = {out.strides};
     StridedLoop<1> L(out.ndim, out.shape, st);
@@ -90,9 +90,9 @@ void fill(const wt_op& op) {
   });
 }
 
-void iota(const wt_op& op) {
+void iota(const wt_op& op, const wt_iota_params& p) {
   const wt_view& out = op.out[0];
-  const double start = op.f[0], step = op.f[1];
+  const double start = p.start, step = p.step;
   visitDType(out.dtype, [&](auto tag) {
     using T = typename decltype(tag)::type;
     T* o = static_cast<T*>(out.data);

@@ -1,6 +1,7 @@
 // The CPU device: host memory from the allocator, ops dispatched to native/cpu kernels.
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 #include <map>
 #include <mutex>
 
@@ -8,6 +9,7 @@
 #include "../core/dtype.h"
 #include "../core/error.h"
 #include "kernels.h"
+#include "thread_pool.h"
 
 namespace wt {
 namespace {
@@ -41,11 +43,16 @@ class BlockCache {
     cached_ += rounded;
     return true;
   }
-  void clear() {
+  void clear() { trim(0); }
+  // Frees the largest idle blocks first until at most keep bytes stay cached.
+  void trim(size_t keep) {
     std::lock_guard<std::mutex> lock(mu_);
-    for (auto& [size, p] : free_) std::free(p);
-    free_.clear();
-    cached_ = 0;
+    while (cached_ > keep && !free_.empty()) {
+      auto last = std::prev(free_.end());
+      std::free(last->second);
+      cached_ -= last->first;
+      free_.erase(last);
+    }
   }
   size_t cached() const {
     std::lock_guard<std::mutex> lock(mu_);
@@ -77,26 +84,18 @@ class CpuDevice final : public Device {
     if (!cache_.give(p, BlockCache::roundUp(bytes))) std::free(p);
   }
   void cacheInfo(uint64_t* cachedBytes) const override { *cachedBytes = cache_.cached(); }
+  void releaseCache() override { cache_.clear(); }
+  void trimCache(uint64_t keepBytes) override { cache_.trim((size_t)keepBytes); }
   void copyFromHost(void* dst, const void* src, size_t bytes) override { std::memcpy(dst, src, bytes); }
   void copyToHost(void* dst, const void* src, size_t bytes) override { std::memcpy(dst, src, bytes); }
   void synchronize() override {}
   int64_t inlineElements() const override { return 32768; }
   void run(const wt_op& op) override {
     switch (op.kind) {
-      case WT_OP_COPY: return cpu::copy(op);
-      case WT_OP_FILL: return cpu::fill(op);
-      case WT_OP_IOTA: return cpu::iota(op);
-      case WT_OP_UNARY: return cpu::unary(op);
-      case WT_OP_BINARY: return cpu::binary(op);
-      case WT_OP_WHERE: return cpu::where(op);
-      case WT_OP_REDUCE: return cpu::reduce(op);
-      case WT_OP_MATMUL: return cpu::matmul(op);
-      case WT_OP_GATHER: return cpu::gather(op);
-      case WT_OP_SCATTER_ADD: return cpu::scatterAdd(op);
-      case WT_OP_RANDOM: return cpu::random(op);
-      case WT_OP_FFT: return cpu::fft(op);
-      case WT_OP_RFFT: return cpu::rfft(op);
-      case WT_OP_IRFFT: return cpu::irfft(op);
+#define WT_OP(KIND, id, name, entry, P) \
+  case WT_OP_##KIND:                         \
+    return cpu::entry(op, op.params.entry);
+#include "../abi/ops.def"
       default: fail(WT_E_INTERNAL, "cpu: unknown op kind ", op.kind);
     }
   }
@@ -108,5 +107,8 @@ class CpuDevice final : public Device {
 }  // namespace
 
 Device* makeCpuDevice() { return new CpuDevice(); }
+
+int computeThreads() { return cpu::numThreads(); }
+void setComputeThreads(int n) { cpu::setNumThreads(n); }
 
 }  // namespace wt

@@ -92,33 +92,33 @@ void whereLoop(const wt_op& op) {
 
 }  // namespace
 
-void unary(const wt_op& op) {
+void unary(const wt_op& op, const wt_unary_params& p) {
   const int32_t din = op.in[0].dtype;
-  const double p0 = op.f[0], p1 = op.f[1];
+  const double p0 = p.p0, p1 = p.p1;
   bool ok = false;
   if (din == WT_F32 || din == WT_F64) {
     visitFloat(din, [&](auto tag) {
       using T = typename decltype(tag)::type;
-      ok = ew::visitRealUnary(op.code, p0, p1, [&](auto f) { unaryLoop<T, T>(op, f); });
+      ok = ew::visitRealUnary(p.code, p0, p1, [&](auto f) { unaryLoop<T, T>(op, f); });
     });
   } else if (din == WT_C64 || din == WT_C128) {
     auto run = [&](auto tag) {
       using R = typename decltype(tag)::type;
-      if (ew::unaryComplexToReal(op.code))
-        ok = ew::visitComplexToReal(op.code, [&](auto f) { unaryLoop<R, cplx<R>>(op, f); });
+      if (ew::unaryComplexToReal(p.code))
+        ok = ew::visitComplexToReal(p.code, [&](auto f) { unaryLoop<R, cplx<R>>(op, f); });
       else
-        ok = ew::visitComplexUnary(op.code, p0, p1, [&](auto f) { unaryLoop<cplx<R>, cplx<R>>(op, f); });
+        ok = ew::visitComplexUnary(p.code, p0, p1, [&](auto f) { unaryLoop<cplx<R>, cplx<R>>(op, f); });
     };
     if (din == WT_C64) run(Tag<float>{});
     else run(Tag<double>{});
   }
-  if (!ok) fail(WT_E_DTYPE, "cpu: unary op ", op.code, " does not support dtype ", din);
+  if (!ok) fail(WT_E_DTYPE, "cpu: unary op ", p.code, " does not support dtype ", din);
 }
 
-void binary(const wt_op& op) {
+void binary(const wt_op& op, const wt_binary_params& p) {
   const int32_t d = op.in[0].dtype;
   bool ok = false;
-  if (op.code == WT_BIN_COMPLEX) {
+  if (p.code == WT_BIN_COMPLEX) {
     auto run = [&](auto tag) {
       using R = typename decltype(tag)::type;
       const wt_view& out = op.out[0];
@@ -142,17 +142,17 @@ void binary(const wt_op& op) {
   if (d == WT_F32 || d == WT_F64) {
     visitFloat(d, [&](auto tag) {
       using T = typename decltype(tag)::type;
-      ok = ew::visitRealBinary(op.code, [&](auto f) { binaryLoop<T>(op, f); });
+      ok = ew::visitRealBinary(p.code, [&](auto f) { binaryLoop<T>(op, f); });
     });
   } else if (d == WT_C64) {
-    ok = ew::visitComplexBinary(op.code, [&](auto f) { binaryLoop<cplx<float>>(op, f); });
+    ok = ew::visitComplexBinary(p.code, [&](auto f) { binaryLoop<cplx<float>>(op, f); });
   } else if (d == WT_C128) {
-    ok = ew::visitComplexBinary(op.code, [&](auto f) { binaryLoop<cplx<double>>(op, f); });
+    ok = ew::visitComplexBinary(p.code, [&](auto f) { binaryLoop<cplx<double>>(op, f); });
   }
-  if (!ok) fail(WT_E_DTYPE, "cpu: binary op ", op.code, " does not support dtype ", d);
+  if (!ok) fail(WT_E_DTYPE, "cpu: binary op ", p.code, " does not support dtype ", d);
 }
 
-void where(const wt_op& op) {
+void where(const wt_op& op, const wt_none_params&) {
   visitDType(op.out[0].dtype, [&](auto tag) {
     using T = typename decltype(tag)::type;
     visitDType(op.in[0].dtype, [&](auto ctag) {

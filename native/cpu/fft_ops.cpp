@@ -59,64 +59,64 @@ void forEachPack(const char* op, int64_t rows, int lanes, int64_t workLength, co
 }
 
 template <class T>
-void complexTransform(const wt_op& op) {
-  const int64_t n = op.i[0], rows = rowsOf(op.in[0]);
+void complexTransform(const wt_op& op, const wt_fft_params& p) {
+  const int64_t n = p.n, rows = rowsOf(op.in[0]);
   const auto plan = planOrFail("fft", n, complexPlan<T>);
   const LaneKernels<T>& k = laneKernels<T>();
   const auto* in = static_cast<const cplx<T>*>(op.in[0].data);
   auto* out = static_cast<cplx<T>*>(op.out[0].data);
-  const bool inverse = op.i[1] > 0;
+  const bool inverse = p.sign > 0;
   forEachPack("fft", rows, k.lanes, plan->workLength(), [&](int64_t b, int64_t e) {
-    return k.complexRows(*plan, in, out, b, e, inverse, (T)op.f[0]);
+    return k.complexRows(*plan, in, out, b, e, inverse, (T)p.scale);
   });
 }
 
 template <class T>
-void realForward(const wt_op& op) {
-  const int64_t n = op.i[0], rows = rowsOf(op.in[0]);
+void realForward(const wt_op& op, const wt_real_fft_params& p) {
+  const int64_t n = p.n, rows = rowsOf(op.in[0]);
   const auto plan = planOrFail("rfft", n, realPlan<T>);
   const LaneKernels<T>& k = laneKernels<T>();
   const auto* in = static_cast<const T*>(op.in[0].data);
   auto* out = static_cast<cplx<T>*>(op.out[0].data);
   forEachPack("rfft", rows, k.lanes, plan->inner->workLength(), [&](int64_t b, int64_t e) {
-    return k.realForwardRows(*plan, in, out, b, e, (T)op.f[0]);
+    return k.realForwardRows(*plan, in, out, b, e, (T)p.scale);
   });
 }
 
 template <class T>
-void realInverse(const wt_op& op) {
-  const int64_t n = op.i[0], rows = rowsOf(op.out[0]);
+void realInverse(const wt_op& op, const wt_real_fft_params& p) {
+  const int64_t n = p.n, rows = rowsOf(op.out[0]);
   const auto plan = planOrFail("irfft", n, realPlan<T>);
   const LaneKernels<T>& k = laneKernels<T>();
   const auto* in = static_cast<const cplx<T>*>(op.in[0].data);
   auto* out = static_cast<T*>(op.out[0].data);
   forEachPack("irfft", rows, k.lanes, plan->inner->workLength(), [&](int64_t b, int64_t e) {
-    return k.realInverseRows(*plan, in, out, b, e, (T)op.f[0]);
+    return k.realInverseRows(*plan, in, out, b, e, (T)p.scale);
   });
 }
 
 }  // namespace
 
-void fft(const wt_op& op) {
+void fft(const wt_op& op, const wt_fft_params& p) {
   switch (op.out[0].dtype) {
-    case WT_C64: return complexTransform<float>(op);
-    case WT_C128: return complexTransform<double>(op);
+    case WT_C64: return complexTransform<float>(op, p);
+    case WT_C128: return complexTransform<double>(op, p);
     default: fail(WT_E_DTYPE, "fft: expected a complex64 or complex128 output, got dtype ", op.out[0].dtype);
   }
 }
 
-void rfft(const wt_op& op) {
+void rfft(const wt_op& op, const wt_real_fft_params& p) {
   switch (op.out[0].dtype) {
-    case WT_C64: return realForward<float>(op);
-    case WT_C128: return realForward<double>(op);
+    case WT_C64: return realForward<float>(op, p);
+    case WT_C128: return realForward<double>(op, p);
     default: fail(WT_E_DTYPE, "rfft: expected a complex64 or complex128 output, got dtype ", op.out[0].dtype);
   }
 }
 
-void irfft(const wt_op& op) {
+void irfft(const wt_op& op, const wt_real_fft_params& p) {
   switch (op.out[0].dtype) {
-    case WT_F32: return realInverse<float>(op);
-    case WT_F64: return realInverse<double>(op);
+    case WT_F32: return realInverse<float>(op, p);
+    case WT_F64: return realInverse<double>(op, p);
     default: fail(WT_E_DTYPE, "irfft: expected a float32 or float64 output, got dtype ", op.out[0].dtype);
   }
 }

@@ -19,7 +19,7 @@ void checkIndices(const int32_t* idx, int64_t G, int64_t A, const char* what) {
 
 }  // namespace
 
-void gather(const wt_op& op) {
+void gather(const wt_op& op, const wt_none_params&) {
   const int64_t O = op.in[0].shape[0], A = op.in[0].shape[1], I = op.in[0].shape[2];
   const int64_t G = op.in[1].shape[0];
   const int32_t* idx = static_cast<const int32_t*>(op.in[1].data);
@@ -35,7 +35,7 @@ void gather(const wt_op& op) {
   });
 }
 
-void scatterAdd(const wt_op& op) {
+void scatterAdd(const wt_op& op, const wt_none_params&) {
   const int64_t O = op.in[0].shape[0], G = op.in[0].shape[1], I = op.in[0].shape[2];
   const int64_t A = op.out[0].shape[1];
   const int32_t* idx = static_cast<const int32_t*>(op.in[1].data);

@@ -1,26 +1,16 @@
-// Entry points of the CPU backend's kernels, one per wt_op kind (see core/plugin_abi.h for each
-// op's contract). They run on the calling stream thread and use parallelFor for the pool.
-// Failures throw wt::Error.
+// Entry points of the CPU backend's kernels, one per op kind, declared from the op table
+// (abi/ops.def: each op's contract and parameters). They run on the calling stream thread, use
+// parallelFor for the pool and throw wt::Error on failure. A kind without a definition fails the
+// addon's link (WT_BACKEND_ENTRY).
 #pragma once
-#include "../core/plugin_abi.h"
+#include "../abi/op_table.h"
 
 namespace wt {
 namespace cpu {
 
-void copy(const wt_op& op);        // cpu/copy_strided.cpp
-void fill(const wt_op& op);        // cpu/copy_strided.cpp
-void iota(const wt_op& op);        // cpu/copy_strided.cpp
-void unary(const wt_op& op);       // cpu/elementwise.cpp
-void binary(const wt_op& op);      // cpu/elementwise.cpp
-void where(const wt_op& op);       // cpu/elementwise.cpp
-void reduce(const wt_op& op);      // cpu/reduce.cpp
-void matmul(const wt_op& op);      // cpu/matmul.cpp
-void gather(const wt_op& op);      // cpu/gather.cpp
-void scatterAdd(const wt_op& op);  // cpu/gather.cpp
-void random(const wt_op& op);      // cpu/random.cpp
-void fft(const wt_op& op);         // cpu/fft_*.cpp
-void rfft(const wt_op& op);        // cpu/fft_*.cpp
-void irfft(const wt_op& op);       // cpu/fft_*.cpp
+#define WT_OP(KIND, id, name, entry, P) \
+  WT_BACKEND_ENTRY void entry(const wt_op& op, const wt_##P##_params& p);
+#include "../abi/ops.def"
 
 }  // namespace cpu
 }  // namespace wt

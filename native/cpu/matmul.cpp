@@ -41,7 +41,7 @@ void matmulTyped(const wt_op& op) {
 
 }  // namespace
 
-void matmul(const wt_op& op) {
+void matmul(const wt_op& op, const wt_none_params&) {
   visitFloat(op.out[0].dtype, [&](auto tag) { matmulTyped<typename decltype(tag)::type>(op); });
 }
 

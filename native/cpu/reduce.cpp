@@ -80,12 +80,15 @@ void reduceTyped(const M& mon, const wt_op& op) {
   const T* x = static_cast<const T*>(op.in[0].data);
   TO* out = static_cast<TO*>(op.out[0].data);
   using Acc = typename M::Acc;
+  // An empty R (numpy: sum 0, prod 1, mean NaN) still writes every output; grains are sized by
+  // at least one row so the division below never sees zero.
+  const int64_t rows = std::max<int64_t>(R, 1);
   if (I == 1) {
     if (O >= numThreads() || R < 2 * kPiece) {
       const auto serial = [](int64_t n, const auto& body) {
         for (int64_t p = 0; p < n; ++p) body(p);
       };
-      parallelFor(O, (1 << 15) / (R + 1) + 1, [&](int64_t b, int64_t e) {
+      parallelFor(O, (1 << 15) / (rows + 1) + 1, [&](int64_t b, int64_t e) {
         for (int64_t o = b; o < e; ++o) out[o] = mon.finish(reduceRowCanonical(mon, x + o * R, R, serial), R);
       });
     } else {
@@ -102,7 +105,7 @@ void reduceTyped(const M& mon, const wt_op& op) {
   // Inner axis kept: walk R outermost so each step reads a contiguous run of I values.
   constexpr int64_t kTile = 256;
   const int64_t tiles = (I + kTile - 1) / kTile;
-  parallelFor(O * tiles, (1 << 15) / (R * kTile) + 1, [&](int64_t b, int64_t e) {
+  parallelFor(O * tiles, (1 << 15) / (rows * kTile) + 1, [&](int64_t b, int64_t e) {
     Acc acc[kTile];
     for (int64_t w = b; w < e; ++w) {
       const int64_t o = w / tiles, i0 = (w % tiles) * kTile;
@@ -120,20 +123,21 @@ void reduceTyped(const M& mon, const wt_op& op) {
 
 template <class T, class M>
 void dispatchOut(const M& mon, const wt_op& op) {
-  if (op.code == WT_RED_ARGMAX || op.code == WT_RED_ARGMIN) reduceTyped<M, T, int32_t>(mon, op);
+  const int32_t code = op.params.reduce.code;
+  if (code == WT_RED_ARGMAX || code == WT_RED_ARGMIN) reduceTyped<M, T, int32_t>(mon, op);
   else reduceTyped<M, T, T>(mon, op);
 }
 
 }  // namespace
 
-void reduce(const wt_op& op) {
+void reduce(const wt_op& op, const wt_reduce_params& p) {
   const int32_t d = op.in[0].dtype;
   bool ok = false;
-  if (d == WT_F32) ok = red::visitReal<float>(op.code, [&](auto m) { dispatchOut<float>(m, op); });
-  else if (d == WT_F64) ok = red::visitReal<double>(op.code, [&](auto m) { dispatchOut<double>(m, op); });
-  else if (d == WT_C64) ok = red::visitComplex<float>(op.code, [&](auto m) { reduceTyped<decltype(m), cplx<float>, cplx<float>>(m, op); });
-  else if (d == WT_C128) ok = red::visitComplex<double>(op.code, [&](auto m) { reduceTyped<decltype(m), cplx<double>, cplx<double>>(m, op); });
-  if (!ok) fail(WT_E_DTYPE, "cpu: reduction ", op.code, " does not support dtype ", d);
+  if (d == WT_F32) ok = red::visitReal<float>(p.code, [&](auto m) { dispatchOut<float>(m, op); });
+  else if (d == WT_F64) ok = red::visitReal<double>(p.code, [&](auto m) { dispatchOut<double>(m, op); });
+  else if (d == WT_C64) ok = red::visitComplex<float>(p.code, [&](auto m) { reduceTyped<decltype(m), cplx<float>, cplx<float>>(m, op); });
+  else if (d == WT_C128) ok = red::visitComplex<double>(p.code, [&](auto m) { reduceTyped<decltype(m), cplx<double>, cplx<double>>(m, op); });
+  if (!ok) fail(WT_E_DTYPE, "cpu: reduction ", p.code, " does not support dtype ", d);
 }
 
 }  // namespace cpu

@@ -3,7 +3,7 @@
 #pragma once
 #include <cstdint>
 
-#include "../core/plugin_abi.h"
+#include "../abi/plugin_abi.h"
 
 #include "../kernels/merged_dims.h"
 

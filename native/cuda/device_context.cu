@@ -11,26 +11,6 @@
 namespace wt {
 namespace cuda {
 
-const char* opKindName(int kind) {
-  switch (kind) {
-    case WT_OP_COPY: return "copy";
-    case WT_OP_FILL: return "fill";
-    case WT_OP_IOTA: return "iota";
-    case WT_OP_UNARY: return "unary";
-    case WT_OP_BINARY: return "binary";
-    case WT_OP_WHERE: return "where";
-    case WT_OP_REDUCE: return "reduce";
-    case WT_OP_MATMUL: return "matmul";
-    case WT_OP_GATHER: return "gather";
-    case WT_OP_SCATTER_ADD: return "scatter_add";
-    case WT_OP_RANDOM: return "random";
-    case WT_OP_FFT: return "fft";
-    case WT_OP_RFFT: return "rfft";
-    case WT_OP_IRFFT: return "irfft";
-    default: return "unknown op";
-  }
-}
-
 DeviceContext::DeviceContext(int index) : index_(index) {}
 
 void DeviceContext::makeCurrent() {
@@ -102,12 +82,12 @@ void DeviceContext::queueIndexFlagRead() {
 }
 
 void DeviceContext::reportAsyncFailure(cudaError_t waitResult) {
-  unsigned ops = opsSinceSync_;
+  const uint64_t ops = opsSinceSync_;
   opsSinceSync_ = 0;
   if (waitResult != cudaSuccess) {
     std::string queued;
-    for (int kind = 0; kind < 32; ++kind)
-      if (ops & (1u << kind)) queued += std::string(queued.empty() ? "" : ", ") + opKindName(kind);
+    for (int kind = 0; kind < WT_OP_KIND_LIMIT; ++kind)
+      if (ops & (uint64_t(1) << kind)) queued += std::string(queued.empty() ? "" : ", ") + wt_op_kind_name(kind);
     throw Failure(statusOf(waitResult), std::string(cudaGetErrorString(waitResult)) +
                                             " (in work queued since the last synchronize: " +
                                             (queued.empty() ? "copies only" : queued) +
@@ -119,7 +99,7 @@ void DeviceContext::reportAsyncFailure(cudaError_t waitResult) {
   if (failedKind == 0) return;
   *indexErrorHost_ = 0;
   check(cudaMemsetAsync(indexErrorDevice_, 0, sizeof(int), stream_), "cudaMemsetAsync");
-  throw Failure(WT_E_RANGE, std::string(opKindName(failedKind)) + ": index out of range");
+  throw Failure(WT_E_RANGE, std::string(wt_op_kind_name(failedKind)) + ": index out of range");
 }
 
 }  // namespace cuda

@@ -3,8 +3,11 @@
 #pragma once
 #include <cuda_runtime.h>
 
+#include <stdint.h>
+
 #include <mutex>
 
+#include "../abi/plugin_abi.h"
 #include "allocator.cuh"
 
 namespace wt {
@@ -34,7 +37,9 @@ class DeviceContext {
   void synchronize();
 
   // Records that an op of this kind was queued, so an asynchronous failure can name the candidates.
-  void noteOp(int kind) { opsSinceSync_ |= 1u << kind; }
+  void noteOp(int kind) {
+    if (kind > 0 && kind < WT_OP_KIND_LIMIT) opsSinceSync_ |= uint64_t(1) << kind;
+  }
   // Device word a kernel sets to its op kind when it meets an index outside its range; the host
   // reads it at the next synchronize / copyToHost and resets it after reporting.
   int* indexErrorFlag() {
@@ -58,7 +63,7 @@ class DeviceContext {
   int* indexErrorDevice_ = nullptr;
   int* indexErrorHost_ = nullptr;  // pinned
   bool indexCheckPending_ = false;
-  unsigned opsSinceSync_ = 0;
+  uint64_t opsSinceSync_ = 0;  // bit k: an op of kind k (every kind is below WT_OP_KIND_LIMIT = 64)
 };
 
 // Device memory for the duration of one op's launches. Releasing right after queueing is safe: the
@@ -76,7 +81,6 @@ class DeviceScratch {
   void* ptr_;
 };
 
-const char* opKindName(int kind);
 
 }  // namespace cuda
 }  // namespace wt

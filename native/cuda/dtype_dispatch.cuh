@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "../core/plugin_abi.h"
+#include "../abi/plugin_abi.h"
 #include "kernels/complex.h"
 #include "launch.cuh"
 

@@ -291,7 +291,7 @@ cplx<double> fillValue<cplx<double>>(double re, double im) {
 
 // ---- op entry points ---------------------------------------------------------------------------
 
-void runCopy(DeviceContext& ctx, const wt_op& op) {
+void copy(DeviceContext& ctx, const wt_op& op, const wt_none_params&) {
   const wt_view& in = op.in[0];
   const wt_view& out = op.out[0];
   withAnyDtype(in.dtype, "copy input", [&](auto inTag) {
@@ -315,24 +315,24 @@ void runCopy(DeviceContext& ctx, const wt_op& op) {
   });
 }
 
-void runFill(DeviceContext& ctx, const wt_op& op) {
+void fill(DeviceContext& ctx, const wt_op& op, const wt_fill_params& p) {
   withAnyDtype(op.out[0].dtype, "fill", [&](auto tag) {
     using T = typename decltype(tag)::type;
-    elementwise<T>(ctx, Constant<T>{fillValue<T>(op.f[0], op.f[1])}, op.out[0]);
+    elementwise<T>(ctx, Constant<T>{fillValue<T>(p.re, p.im)}, op.out[0]);
   });
 }
 
-void runIota(DeviceContext& ctx, const wt_op& op) {
+void iota(DeviceContext& ctx, const wt_op& op, const wt_iota_params& p) {
   const wt_view& out = op.out[0];
   auto ramp = [&](auto tag) {
     using T = typename decltype(tag)::type;
-    elementwise<T>(ctx, Ramp<T>{op.f[0], op.f[1]}, out);
+    elementwise<T>(ctx, Ramp<T>{p.start, p.step}, out);
   };
   if (out.dtype == WT_I32) return ramp(TypeTag<int32_t>{});
   withRealDtype(out.dtype, "iota", ramp);
 }
 
-void runUnary(DeviceContext& ctx, const wt_op& op) {
+void unary(DeviceContext& ctx, const wt_op& op, const wt_unary_params& p) {
   const wt_view& in = op.in[0];
   const wt_view& out = op.out[0];
   withFloatingDtype(in.dtype, "unary", [&](auto tag) {
@@ -340,29 +340,29 @@ void runUnary(DeviceContext& ctx, const wt_op& op) {
     bool known;
     if constexpr (is_cplx<T>::value) {
       using R = typename real_of<T>::type;
-      if (ew::unaryComplexToReal(op.code)) {
+      if (ew::unaryComplexToReal(p.code)) {
         requireDtype(out, dtypeOf<R>(), "unary output");
-        known = ew::visitComplexToReal(op.code, [&](auto f) { elementwise<R, T>(ctx, Apply<decltype(f)>{f}, out, in); });
+        known = ew::visitComplexToReal(p.code, [&](auto f) { elementwise<R, T>(ctx, Apply<decltype(f)>{f}, out, in); });
       } else {
         requireDtype(out, dtypeOf<T>(), "unary output");
-        known = ew::visitComplexUnary(op.code, op.f[0], op.f[1],
+        known = ew::visitComplexUnary(p.code, p.p0, p.p1,
                                       [&](auto f) { elementwise<T, T>(ctx, Apply<decltype(f)>{f}, out, in); });
       }
     } else {
       requireDtype(out, dtypeOf<T>(), "unary output");
-      known = ew::visitRealUnary(op.code, op.f[0], op.f[1],
+      known = ew::visitRealUnary(p.code, p.p0, p.p1,
                                  [&](auto f) { elementwise<T, T>(ctx, Apply<decltype(f)>{f}, out, in); });
     }
-    if (!known) unsupportedCode("unary", op.code, in.dtype);
+    if (!known) unsupportedCode("unary", p.code, in.dtype);
   });
 }
 
-void runBinary(DeviceContext& ctx, const wt_op& op) {
+void binary(DeviceContext& ctx, const wt_op& op, const wt_binary_params& p) {
   const wt_view& a = op.in[0];
   const wt_view& b = op.in[1];
   const wt_view& out = op.out[0];
   requireDtype(b, a.dtype, "binary input 1");
-  if (op.code == WT_BIN_COMPLEX) {
+  if (p.code == WT_BIN_COMPLEX) {
     return withRealDtype(a.dtype, "binary complex", [&](auto tag) {
       using T = typename decltype(tag)::type;
       requireDtype(out, dtypeOf<cplx<T>>(), "binary output");
@@ -375,14 +375,14 @@ void runBinary(DeviceContext& ctx, const wt_op& op) {
     auto apply = [&](auto f) { elementwise<T, T, T>(ctx, Apply<decltype(f)>{f}, out, a, b); };
     bool known;
     if constexpr (is_cplx<T>::value)
-      known = ew::visitComplexBinary(op.code, apply);
+      known = ew::visitComplexBinary(p.code, apply);
     else
-      known = ew::visitRealBinary(op.code, apply);
-    if (!known) unsupportedCode("binary", op.code, a.dtype);
+      known = ew::visitRealBinary(p.code, apply);
+    if (!known) unsupportedCode("binary", p.code, a.dtype);
   });
 }
 
-void runWhere(DeviceContext& ctx, const wt_op& op) {
+void where(DeviceContext& ctx, const wt_op& op, const wt_none_params&) {
   const wt_view& cond = op.in[0];
   const wt_view& out = op.out[0];
   requireDtype(op.in[1], out.dtype, "where input 1");

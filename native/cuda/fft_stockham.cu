@@ -393,20 +393,20 @@ void complexTransform(DeviceContext& ctx, const DeviceFftPlan<T>& plan, int64_t 
 int64_t rowsOf(const wt_view& v) { return v.shape[0]; }
 
 template <class T>
-void fftRows(DeviceContext& ctx, const wt_op& op) {
-  const int64_t n = op.i[0], rows = rowsOf(op.in[0]);
+void fftRows(DeviceContext& ctx, const wt_op& op, const wt_fft_params& p) {
+  const int64_t n = p.n, rows = rowsOf(op.in[0]);
   const auto plan = deviceFftPlan<T>(ctx, n);
-  const FftIo<T> io{op.in[0].data, n, kLoadComplex, 0, op.out[0].data, n, n, kStoreComplex, op.i[1] > 0 ? 1 : 0,
-                    T(op.f[0])};
+  const FftIo<T> io{op.in[0].data, n, kLoadComplex, 0, op.out[0].data, n, n, kStoreComplex, p.sign > 0 ? 1 : 0,
+                    T(p.scale)};
   complexTransform(ctx, *plan, rows, io);
 }
 
 template <class T>
-void rfftRows(DeviceContext& ctx, const wt_op& op) {
-  const int64_t n = op.i[0], rows = rowsOf(op.in[0]), bins = n / 2 + 1;
+void rfftRows(DeviceContext& ctx, const wt_op& op, const wt_real_fft_params& p) {
+  const int64_t n = p.n, rows = rowsOf(op.in[0]), bins = n / 2 + 1;
   const auto plan = deviceRealFftPlan<T>(ctx, n);
   if (n % 2 == 1) {
-    const FftIo<T> io{op.in[0].data, n, kLoadReal, 0, op.out[0].data, bins, bins, kStoreComplex, 0, T(op.f[0])};
+    const FftIo<T> io{op.in[0].data, n, kLoadReal, 0, op.out[0].data, bins, bins, kStoreComplex, 0, T(p.scale)};
     complexTransform(ctx, *plan->inner, rows, io);
     return;
   }
@@ -416,15 +416,15 @@ void rfftRows(DeviceContext& ctx, const wt_op& op) {
   complexTransform(ctx, *plan->inner, rows, io);
   launch("r2cPost", r2cPost<T>, dim3(gridFor(ctx, rows * (h / 2 + 1), kFftThreads)), dim3(kFftThreads), 0,
          ctx.stream(), static_cast<cplx<T>*>(op.out[0].data), static_cast<const cplx<T>*>(plan->pack), h, rows,
-         T(op.f[0]));
+         T(p.scale));
 }
 
 template <class T>
-void irfftRows(DeviceContext& ctx, const wt_op& op) {
-  const int64_t n = op.i[0], rows = rowsOf(op.in[0]), bins = n / 2 + 1;
+void irfftRows(DeviceContext& ctx, const wt_op& op, const wt_real_fft_params& p) {
+  const int64_t n = p.n, rows = rowsOf(op.in[0]), bins = n / 2 + 1;
   const auto plan = deviceRealFftPlan<T>(ctx, n);
   if (n % 2 == 1) {
-    const FftIo<T> io{op.in[0].data, bins, kLoadHermitian, bins, op.out[0].data, n, n, kStoreReal, 1, T(op.f[0])};
+    const FftIo<T> io{op.in[0].data, bins, kLoadHermitian, bins, op.out[0].data, n, n, kStoreReal, 1, T(p.scale)};
     complexTransform(ctx, *plan->inner, rows, io);
     return;
   }
@@ -434,7 +434,7 @@ void irfftRows(DeviceContext& ctx, const wt_op& op) {
   launch("c2rPre", c2rPre<T>, dim3(gridFor(ctx, rows * (h / 2 + 1), kFftThreads)), dim3(kFftThreads), 0, ctx.stream(),
          static_cast<const cplx<T>*>(op.in[0].data), z, static_cast<const cplx<T>*>(plan->pack), h, rows);
   // The inverse FFT_h of Z is n * x, read as h complex values per output row.
-  const FftIo<T> io{z, h, kLoadComplex, 0, op.out[0].data, h, h, kStoreComplex, 1, T(op.f[0])};
+  const FftIo<T> io{z, h, kLoadComplex, 0, op.out[0].data, h, h, kStoreComplex, 1, T(p.scale)};
   complexTransform(ctx, *plan->inner, rows, io);
 }
 
@@ -442,19 +442,19 @@ bool isSingle(int dtype) { return dtype == WT_F32 || dtype == WT_C64; }
 
 }  // namespace
 
-void runFft(DeviceContext& ctx, const wt_op& op) {
-  if (isSingle(op.in[0].dtype)) fftRows<float>(ctx, op);
-  else fftRows<double>(ctx, op);
+void fft(DeviceContext& ctx, const wt_op& op, const wt_fft_params& p) {
+  if (isSingle(op.in[0].dtype)) fftRows<float>(ctx, op, p);
+  else fftRows<double>(ctx, op, p);
 }
 
-void runRfft(DeviceContext& ctx, const wt_op& op) {
-  if (isSingle(op.in[0].dtype)) rfftRows<float>(ctx, op);
-  else rfftRows<double>(ctx, op);
+void rfft(DeviceContext& ctx, const wt_op& op, const wt_real_fft_params& p) {
+  if (isSingle(op.in[0].dtype)) rfftRows<float>(ctx, op, p);
+  else rfftRows<double>(ctx, op, p);
 }
 
-void runIrfft(DeviceContext& ctx, const wt_op& op) {
-  if (isSingle(op.in[0].dtype)) irfftRows<float>(ctx, op);
-  else irfftRows<double>(ctx, op);
+void irfft(DeviceContext& ctx, const wt_op& op, const wt_real_fft_params& p) {
+  if (isSingle(op.in[0].dtype)) irfftRows<float>(ctx, op, p);
+  else irfftRows<double>(ctx, op, p);
 }
 
 }  // namespace cuda

@@ -120,7 +120,7 @@ void launchGather(DeviceContext& ctx, const wt_op& op) {
 
 }  // namespace
 
-void runGather(DeviceContext& ctx, const wt_op& op) {
+void gather(DeviceContext& ctx, const wt_op& op, const wt_none_params&) {
   requireDtype(op.in[1], WT_I32, "gather index");
   requireDtype(op.out[0], op.in[0].dtype, "gather output");
   switch (op.in[0].dtype) {
@@ -133,7 +133,7 @@ void runGather(DeviceContext& ctx, const wt_op& op) {
   }
 }
 
-void runScatterAdd(DeviceContext& ctx, const wt_op& op) {
+void scatterAdd(DeviceContext& ctx, const wt_op& op, const wt_none_params&) {
   const wt_view& in = op.in[0];
   const wt_view& out = op.out[0];
   requireDtype(op.in[1], WT_I32, "scatter_add index");

@@ -7,7 +7,7 @@
 #include <string>
 #include <utility>
 
-#include "../core/plugin_abi.h"
+#include "../abi/plugin_abi.h"
 
 namespace wt {
 namespace cuda {

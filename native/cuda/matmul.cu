@@ -128,7 +128,7 @@ int64_t batchStride(const wt_view& v) { return v.shape[0] == 1 ? 0 : v.strides[0
 
 }  // namespace
 
-void runMatmul(DeviceContext& ctx, const wt_op& op) {
+void matmul(DeviceContext& ctx, const wt_op& op, const wt_none_params&) {
   const wt_view& a = op.in[0];
   const wt_view& b = op.in[1];
   const wt_view& c = op.out[0];

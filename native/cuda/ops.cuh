@@ -1,26 +1,16 @@
-// Host entry points of the CUDA kernels, one per wt_op kind (contracts in core/plugin_abi.h). Each
-// validates what only it can know, queues its kernels on the device's stream and throws Failure.
+// Host entry points of the CUDA kernels, one per op kind, declared from the op table (abi/ops.def:
+// contracts and parameters). Each validates what only it can know, queues its kernels on the
+// device's stream and throws Failure. A kind without a definition fails the plugin's link.
 #pragma once
-#include "../core/plugin_abi.h"
+#include "../abi/op_table.h"
 #include "device_context.cuh"
 
 namespace wt {
 namespace cuda {
 
-void runCopy(DeviceContext& ctx, const wt_op& op);        // elementwise.cu
-void runFill(DeviceContext& ctx, const wt_op& op);        // elementwise.cu
-void runIota(DeviceContext& ctx, const wt_op& op);        // elementwise.cu
-void runUnary(DeviceContext& ctx, const wt_op& op);       // elementwise.cu
-void runBinary(DeviceContext& ctx, const wt_op& op);      // elementwise.cu
-void runWhere(DeviceContext& ctx, const wt_op& op);       // elementwise.cu
-void runReduce(DeviceContext& ctx, const wt_op& op);      // reduce.cu
-void runMatmul(DeviceContext& ctx, const wt_op& op);      // matmul.cu
-void runGather(DeviceContext& ctx, const wt_op& op);      // gather.cu
-void runScatterAdd(DeviceContext& ctx, const wt_op& op);  // gather.cu
-void runRandom(DeviceContext& ctx, const wt_op& op);      // random.cu
-void runFft(DeviceContext& ctx, const wt_op& op);         // fft_stockham.cu
-void runRfft(DeviceContext& ctx, const wt_op& op);        // fft_stockham.cu
-void runIrfft(DeviceContext& ctx, const wt_op& op);       // fft_stockham.cu
+#define WT_OP(KIND, id, name, entry, P) \
+  WT_BACKEND_ENTRY void entry(DeviceContext& ctx, const wt_op& op, const wt_##P##_params& p);
+#include "../abi/ops.def"
 
 // Minimum resident blocks per SM named in every 256-thread kernel's __launch_bounds__: 4 x 256 threads
 // allow 64 registers. With the thread count alone, ptxas (CUDA 13, sm_75..89) squeezes some kernels

@@ -1,4 +1,4 @@
-// The plugin's C ABI (core/plugin_abi.h): device discovery and the entry points, each of which
+// The plugin's C ABI (abi/plugin_abi.h): device discovery and the entry points, each of which
 // locks its device, runs, and turns any exception into a status and a message.
 #include <cuda_runtime.h>
 #include <stdio.h>
@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "../core/plugin_abi.h"
+#include "../abi/plugin_abi.h"
 #include "device_context.cuh"
 #include "launch.cuh"
 #include "ops.cuh"
@@ -129,20 +129,10 @@ int32_t pluginRun(int32_t dev, const wt_op* op, char* err, size_t errLen) {
   return onDevice(dev, err, errLen, [&](DeviceContext& ctx) {
     ctx.noteOp(op->kind);
     switch (op->kind) {
-      case WT_OP_COPY: return runCopy(ctx, *op);
-      case WT_OP_FILL: return runFill(ctx, *op);
-      case WT_OP_IOTA: return runIota(ctx, *op);
-      case WT_OP_UNARY: return runUnary(ctx, *op);
-      case WT_OP_BINARY: return runBinary(ctx, *op);
-      case WT_OP_WHERE: return runWhere(ctx, *op);
-      case WT_OP_REDUCE: return runReduce(ctx, *op);
-      case WT_OP_MATMUL: return runMatmul(ctx, *op);
-      case WT_OP_GATHER: return runGather(ctx, *op);
-      case WT_OP_SCATTER_ADD: return runScatterAdd(ctx, *op);
-      case WT_OP_RANDOM: return runRandom(ctx, *op);
-      case WT_OP_FFT: return runFft(ctx, *op);
-      case WT_OP_RFFT: return runRfft(ctx, *op);
-      case WT_OP_IRFFT: return runIrfft(ctx, *op);
+#define WT_OP(KIND, id, name, entry, P) \
+  case WT_OP_##KIND:                         \
+    return cuda::entry(ctx, *op, op->params.entry);
+#include "../abi/ops.def"
       default:
         throw Failure(WT_E_INTERNAL, "unknown op kind " + std::to_string(op->kind));
     }

@@ -30,15 +30,15 @@ __global__ void __launch_bounds__(kRandomThreads, kMinBlocksPerSm) randomFill(T*
 
 }  // namespace
 
-void runRandom(DeviceContext& ctx, const wt_op& op) {
+void random(DeviceContext& ctx, const wt_op& op, const wt_random_params& p) {
   const wt_view& out = op.out[0];
-  if (op.code != WT_RNG_UNIFORM && op.code != WT_RNG_NORMAL && op.code != WT_RNG_BERNOULLI)
-    throw Failure(WT_E_INTERNAL, "random: unknown distribution " + std::to_string(op.code));
+  if (p.code != WT_RNG_UNIFORM && p.code != WT_RNG_NORMAL && p.code != WT_RNG_BERNOULLI)
+    throw Failure(WT_E_INTERNAL, "random: unknown distribution " + std::to_string(p.code));
   withRealDtype(out.dtype, "random", [&](auto tag) {
     using T = typename decltype(tag)::type;
     int64_t n = elementCount(out);
     if (n == 0) return;
-    RandomStream s{op.code, uint64_t(op.i[0]), uint64_t(op.i[1]), op.f[0], op.f[1]};
+    RandomStream s{p.code, p.seed, p.offset, p.p0, p.p1};
     launch("randomFill", randomFill<T>, dim3(gridFor(ctx, n, kRandomThreads)), dim3(kRandomThreads), 0, ctx.stream(),
            static_cast<T*>(out.data), n, s);
   });

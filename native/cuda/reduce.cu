@@ -261,7 +261,7 @@ void reduceWith(DeviceContext& ctx, const M& m, const In* in, Out* out, int64_t 
 
 }  // namespace
 
-void runReduce(DeviceContext& ctx, const wt_op& op) {
+void reduce(DeviceContext& ctx, const wt_op& op, const wt_reduce_params& p) {
   withFloatingDtype(op.in[0].dtype, "reduce", [&](auto tag) {
     using T = typename decltype(tag)::type;
     auto reduceWithMonoid = [&](auto m) {
@@ -273,11 +273,11 @@ void runReduce(DeviceContext& ctx, const wt_op& op) {
     };
     bool known;
     if constexpr (is_cplx<T>::value)
-      known = red::visitComplex<typename real_of<T>::type>(op.code, reduceWithMonoid);
+      known = red::visitComplex<typename real_of<T>::type>(p.code, reduceWithMonoid);
     else
-      known = red::visitReal<T>(op.code, reduceWithMonoid);
+      known = red::visitReal<T>(p.code, reduceWithMonoid);
     if (!known)
-      throw Failure(WT_E_DTYPE, "reduce code " + std::to_string(op.code) + " does not support " +
+      throw Failure(WT_E_DTYPE, "reduce code " + std::to_string(p.code) + " does not support " +
                                     dtypeName(op.in[0].dtype));
   });
 }

@@ -1,7 +1,7 @@
 // Elementwise functors behind WT_OP_UNARY / WT_OP_BINARY on every backend, plus the visitors
 // that map an op code to its functor so each backend instantiates one loop per functor.
 #pragma once
-#include "../core/plugin_abi.h"
+#include "../abi/plugin_abi.h"
 #include "complex.h"
 #include "scalar_math.h"
 

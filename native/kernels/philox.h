@@ -2,7 +2,7 @@
 // backend, so one seed gives the same stream on cpu, cuda and simt.
 #pragma once
 #include <stdint.h>
-#include "../core/plugin_abi.h"
+#include "../abi/plugin_abi.h"
 #include "hd.h"
 #include "scalar_math.h"
 

@@ -1,7 +1,7 @@
 // Reduction monoids behind WT_OP_REDUCE: identity, combine, finalize — one definition used by the
 // CPU loops and the CUDA block-reduction template alike.
 #pragma once
-#include "../core/plugin_abi.h"
+#include "../abi/plugin_abi.h"
 #include "complex.h"
 #include "scalar_math.h"
 

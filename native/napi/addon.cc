@@ -1,7 +1,8 @@
-// Module registration: the one table of binding entries, per-environment state, and the
+// Module registration: the table of binding entries (from entries.def), per-environment state, and the
 // conversion of C++ failures into JS WavetapeErrors (no exception ever crosses into Node).
 #include <new>
 
+#include "../core/device.h"
 #include "../core/error.h"
 #include "entries.h"
 
@@ -15,42 +16,8 @@ struct Entry {
 };
 
 const Entry kEntries[] = {
-    {"init", init},
-    {"devices", listDevices},
-    {"backends", listBackends},
-    {"memory", memory},
-    {"numThreads", numThreads},
-    {"setNumThreads", setNumThreads},
-    {"read", read},
-    {"readSync", readSync},
-    {"dispose", dispose},
-    {"describe", describe},
-    {"sync", sync},
-    {"fromData", fromData},
-    {"full", full},
-    {"iota", iota},
-    {"random", random},
-    {"alias", alias},
-    {"reshape", reshape},
-    {"permute", permute},
-    {"slice", slice},
-    {"expand", expand},
-    {"viewAsReal", viewAsReal},
-    {"viewAsComplex", viewAsComplex},
-    {"contiguous", contiguous},
-    {"cast", cast},
-    {"copyInto", copyInto},
-    {"unary", unary},
-    {"binary", binary},
-    {"where", where},
-    {"reduce", reduce},
-    {"matmul", matmul},
-    {"gather", gather},
-    {"scatterAdd", scatterAdd},
-    {"to", to},
-    {"fft", fft},
-    {"rfft", rfft},
-    {"irfft", irfft},
+#define WT_ENTRY(name, function) {#name, function},
+#include "entries.def"
 };
 
 struct Bound {
@@ -90,6 +57,7 @@ void cleanup(void* arg) {
   auto* inst = static_cast<Instance*>(arg);
   inst->data.env.shutdown();
   inst->data.handles.clear();
+  trimCachesToLive();  // an exited worker's idle blocks are not kept for the others
 }
 
 }  // namespace
@@ -101,6 +69,10 @@ Napi::Object initModule(Napi::Env env, Napi::Object exports) {
     inst->bound.push_back({&inst->data, &e});
     exports.Set(e.name, Napi::Function::New(env, trampoline, e.name, &inst->bound.back()));
   }
+  inst->data.handles.bind(env);
+  // Created before the cleanup hook is added: hooks run in reverse order, so ours shuts the
+  // streams down (no read can complete after) before Node closes this function.
+  initReads(env, inst->data);
   // Streams are drained in the cleanup hook, before the environment's objects are torn down;
   // the instance itself is freed with the environment's instance data.
   napi_add_env_cleanup_hook(env, cleanup, inst);

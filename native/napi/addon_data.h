@@ -1,9 +1,11 @@
 // Per-environment state of the binding (context-aware: one per main thread, worker or Electron
-// context): its streams, its live tensors and the JS error class.
+// context): its streams, its live tensors and their accounting, and the JS error class.
 #pragma once
 #include <napi.h>
 
+#include <map>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 #include "../core/env.h"
@@ -12,33 +14,58 @@
 namespace wt {
 namespace napi {
 
-// Live tensors of one environment, addressed from JS by small integer ids: cheaper to create
-// and pass than wrapped objects (no weak handle per tensor). An id packs a slot index and the
-// slot's generation, so an id used after dispose() is recognised even once the slot is reused.
+// Live tensors of one environment, addressed from JS by numeric ids: cheaper to create and pass
+// than wrapped objects (no weak handle per tensor). An id is generation · 2^22 + slot index, a
+// JS double that is exact below 2^53, so the 31-bit generation of a slot never wraps in practice;
+// a slot whose generation is exhausted is retired, never reused. So an id used after dispose()
+// is recognised however many tensors were made since.
 class HandleTable {
  public:
+  using Id = uint64_t;
   static constexpr uint32_t kIndexBits = 22;
-  static constexpr uint32_t kIndexMask = (1u << kIndexBits) - 1;
+  static constexpr uint64_t kIndexMask = (uint64_t(1) << kIndexBits) - 1;
+  static constexpr uint64_t kMaxGeneration = (uint64_t(1) << 31) - 1;
+  static constexpr double kMaxId = 9007199254740991.0;  // 2^53 - 1
 
-  int32_t add(Tensor t);
+  // Bytes of live storage are reported to V8 (napi_adjust_external_memory) on env's thread, so
+  // undisposed tensors are collected under memory pressure. Call once, at module init.
+  void bind(napi_env env) { env_ = env; }
+  Id add(Tensor t);
   // nullptr when the id is not live (disposed, or never issued).
-  const Tensor* get(int32_t id) const;
-  void release(int32_t id);
+  const Tensor* get(Id id) const;
+  void release(Id id);
+  // At environment teardown: drops every tensor (nothing is reported to the dying isolate).
   void clear();
+
+  // This environment's live handles on one device, storages shared by several handles (views)
+  // counted once.
+  struct Usage {
+    int64_t tensors = 0;
+    int64_t bytes = 0;
+  };
+  Usage usage(Device* d) const;
 
  private:
   struct Slot {
     std::optional<Tensor> tensor;
-    uint32_t generation = 0;
+    uint64_t generation = 0;
   };
+  void account(const Tensor& t, int sign);
+
+  napi_env env_ = nullptr;
   std::vector<Slot> slots_;
   std::vector<uint32_t> free_;
+  std::unordered_map<const Storage*, int64_t> storageHandles_;  // handles per live storage
+  std::map<Device*, Usage> usage_;
 };
 
 struct AddonData {
   Env env;
   HandleTable handles;
   Napi::FunctionReference errorClass;  // WavetapeError from lib/errors.ts, set by init()
+  // Settles t.data() promises on the JS thread when a stream finishes the read (runtime.cc).
+  napi_threadsafe_function readCompletions = nullptr;
+  int64_t pendingReads = 0;  // JS thread only; readCompletions keeps the loop alive while > 0
 };
 
 }  // namespace napi

@@ -9,10 +9,19 @@
 namespace wt {
 namespace napi {
 
+bool handleId(const Napi::Value& v, HandleTable::Id* out) {
+  if (!v.IsNumber()) return false;
+  const double d = v.As<Napi::Number>().DoubleValue();
+  if (!(d >= 0 && d <= HandleTable::kMaxId) || d != std::floor(d)) return false;
+  *out = (HandleTable::Id)d;
+  return true;
+}
+
 const Tensor& Args::tensor(size_t i, const char* name) const {
   Napi::Value v = info[i];
   if (!v.IsNumber()) fail(WT_E_DTYPE, op, ": argument '", name, "' must be a Tensor");
-  const Tensor* t = data.handles.get(v.As<Napi::Number>().Int32Value());
+  HandleTable::Id id;
+  const Tensor* t = handleId(v, &id) ? data.handles.get(id) : nullptr;
   if (!t) fail(WT_E_DISPOSED, op, ": argument '", name, "' is a disposed tensor");
   return *t;
 }
@@ -86,7 +95,9 @@ Device* Args::device(size_t i, const char* name) const {
   return d;
 }
 
-Napi::Value Args::wrap(Tensor t) const { return Napi::Number::New(info.Env(), data.handles.add(std::move(t))); }
+Napi::Value Args::wrap(Tensor t) const {
+  return Napi::Number::New(info.Env(), (double)data.handles.add(std::move(t)));
+}
 
 }  // namespace napi
 }  // namespace wt

@@ -12,6 +12,10 @@
 namespace wt {
 namespace napi {
 
+// The id a JS value carries as a tensor handle: an integer double in [0, 2^53). False for anything
+// else (such a value names no tensor).
+bool handleId(const Napi::Value& v, HandleTable::Id* out);
+
 struct Args {
   const Napi::CallbackInfo& info;
   AddonData& data;

@@ -1,12 +1,32 @@
 // HandleTable: slot reuse through a free list, generation checks, and the accounting behind
-// wt.memory()'s tensor counts.
+// wt.memory() (per environment and per process) and the external memory reported to V8.
 #include "../core/device.h"
 #include "addon_data.h"
 
 namespace wt {
 namespace napi {
 
-int32_t HandleTable::add(Tensor t) {
+void HandleTable::account(const Tensor& t, int sign) {
+  Device* d = t.device();
+  Usage& u = usage_[d];
+  u.tensors += sign;
+  d->liveTensors += sign;
+  const Storage* s = t.storage.get();
+  int64_t& handles = storageHandles_[s];
+  handles += sign;
+  int64_t bytes = 0;
+  if (sign > 0 && handles == 1) bytes = (int64_t)s->bytes();
+  if (sign < 0 && handles == 0) {
+    bytes = -(int64_t)s->bytes();
+    storageHandles_.erase(s);
+  }
+  if (bytes == 0) return;
+  u.bytes += bytes;
+  int64_t total = 0;
+  if (env_) napi_adjust_external_memory(env_, bytes, &total);
+}
+
+HandleTable::Id HandleTable::add(Tensor t) {
   uint32_t index;
   if (!free_.empty()) {
     index = free_.back();
@@ -17,28 +37,30 @@ int32_t HandleTable::add(Tensor t) {
     slots_.emplace_back();
   }
   Slot& s = slots_[index];
-  t.device()->liveTensors += 1;
+  account(t, +1);
   s.tensor = std::move(t);
-  return (int32_t)(((s.generation & 0x1FF) << kIndexBits) | index);
+  return (s.generation << kIndexBits) | index;
 }
 
-const Tensor* HandleTable::get(int32_t id) const {
-  if (id < 0) return nullptr;
-  uint32_t index = (uint32_t)id & kIndexMask, gen = (uint32_t)id >> kIndexBits;
+const Tensor* HandleTable::get(Id id) const {
+  const uint64_t index = id & kIndexMask, gen = id >> kIndexBits;
   if (index >= slots_.size()) return nullptr;
   const Slot& s = slots_[index];
-  if (!s.tensor || (s.generation & 0x1FF) != gen) return nullptr;
+  if (!s.tensor || s.generation != gen) return nullptr;
   return &*s.tensor;
 }
 
-void HandleTable::release(int32_t id) {
+void HandleTable::release(Id id) {
   if (!get(id)) return;
-  uint32_t index = (uint32_t)id & kIndexMask;
+  const uint32_t index = (uint32_t)(id & kIndexMask);
   Slot& s = slots_[index];
-  s.tensor->device()->liveTensors -= 1;
+  account(*s.tensor, -1);
   s.tensor.reset();
-  ++s.generation;
-  free_.push_back(index);
+  // A slot whose next id would not fit in 53 bits is retired, so no id is ever issued twice.
+  if (s.generation < kMaxGeneration) {
+    ++s.generation;
+    free_.push_back(index);
+  }
 }
 
 void HandleTable::clear() {
@@ -49,6 +71,13 @@ void HandleTable::clear() {
     }
   slots_.clear();
   free_.clear();
+  storageHandles_.clear();
+  usage_.clear();
+}
+
+HandleTable::Usage HandleTable::usage(Device* d) const {
+  auto it = usage_.find(d);
+  return it == usage_.end() ? Usage{} : it->second;
 }
 
 }  // namespace napi

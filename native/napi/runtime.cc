@@ -1,10 +1,11 @@
 // Binding entries for the runtime: initialisation, devices and backends, memory accounting,
-// threads, reading tensors back (async and sync) and disposal.
+// cache release, threads, reading tensors back (async and sync) and disposal.
+#include <atomic>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 
 #include "../core/ops.h"
-#include "../cpu/thread_pool.h"
 #include "entries.h"
 
 namespace wt {
@@ -55,27 +56,45 @@ Napi::Value listBackends(const Args& a) {
   return out;
 }
 
+namespace {
+Napi::Object deviceMemory(Napi::Env env, int64_t tensors, int64_t bytes, uint64_t cached) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("tensors", (double)tensors);
+  o.Set("bytes", (double)bytes);
+  o.Set("cachedBytes", (double)cached);
+  return o;
+}
+}  // namespace
+
+// {byDevice: this environment's live handles per device, process: every environment's}; a
+// device's cachedBytes (its allocator's idle blocks) is process-wide and appears in both.
 Napi::Value memory(const Args& a) {
   Napi::Env env = a.info.Env();
-  Napi::Object by = Napi::Object::New(env);
+  Napi::Object mine = Napi::Object::New(env), all = Napi::Object::New(env);
   for (Device* d : devices()) {
-    Napi::Object o = Napi::Object::New(env);
     uint64_t cached = 0;
     d->cacheInfo(&cached);
-    o.Set("tensors", (double)d->liveTensors.load());
-    o.Set("bytes", (double)d->liveBytes.load());
-    o.Set("cachedBytes", (double)cached);
-    by.Set(d->name(), o);
+    const HandleTable::Usage u = a.data.handles.usage(d);
+    mine.Set(d->name(), deviceMemory(env, u.tensors, u.bytes, cached));
+    all.Set(d->name(), deviceMemory(env, d->liveTensors.load(), d->liveBytes.load(), cached));
   }
-  return by;
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("byDevice", mine);
+  out.Set("process", all);
+  return out;
 }
 
-Napi::Value numThreads(const Args& a) { return Napi::Number::New(a.info.Env(), cpu::numThreads()); }
+Napi::Value releaseCache(const Args& a) {
+  releaseCaches();
+  return a.info.Env().Undefined();
+}
+
+Napi::Value numThreads(const Args& a) { return Napi::Number::New(a.info.Env(), computeThreads()); }
 
 Napi::Value setNumThreads(const Args& a) {
   int64_t n = a.integer(0, "n");
   if (n < 1 || n > 256) fail(WT_E_RANGE, a.op, ": argument 'n' = ", n, "; expected 1..256");
-  cpu::setNumThreads((int)n);
+  setComputeThreads((int)n);
   return a.info.Env().Undefined();
 }
 
@@ -114,52 +133,79 @@ Napi::Error wavetapeError(Napi::Env env, AddonData& data, const Error& e) {
   return err;
 }
 
-// Waits off the JS thread for a queued read, then settles the promise on it.
-class ReadWorker : public Napi::AsyncWorker {
- public:
-  ReadWorker(Napi::Env env, AddonData& data, std::shared_ptr<ReadState> st, Napi::ArrayBuffer buf, DType dt)
-      : Napi::AsyncWorker(env, "wavetape.read"), data_(data), st_(std::move(st)), buf_(Napi::Persistent(buf)),
-        dt_(dt), deferred_(Napi::Promise::Deferred::New(env)) {}
-  Napi::Promise promise() { return deferred_.Promise(); }
-  void Execute() override { st_->wait(); }
-  void OnOK() override { settle(Env(), deferred_, data_, *st_, buf_.Value(), dt_); }
-
-  static void settle(Napi::Env env, Napi::Promise::Deferred& d, AddonData& data, ReadState& st, Napi::ArrayBuffer buf,
-                     DType dt) {
-    if (st.err) d.Reject(wavetapeError(env, data, *st.err).Value());
-    else d.Resolve(typedArrayOf(env, buf, dt));
-  }
-
- private:
-  AddonData& data_;
-  std::shared_ptr<ReadState> st_;
-  Napi::Reference<Napi::ArrayBuffer> buf_;
-  DType dt_;
-  Napi::Promise::Deferred deferred_;
+// One t.data() in flight. The stream that runs the read hands it to the environment's
+// readCompletions function, which settles the promise on the JS thread: no libuv pool thread
+// waits for the stream. `state` decides who settles when the read finishes during read() itself.
+struct PendingRead {
+  enum : int { kSubmitting, kWaiting, kDone };
+  std::atomic<int> state{kSubmitting};
+  std::shared_ptr<const Error> err;
+  DType dtype = WT_F32;
+  napi_deferred deferred = nullptr;
+  napi_ref buffer = nullptr;  // the destination ArrayBuffer, alive until settled
 };
 
+void settleRead(Napi::Env env, AddonData& data, PendingRead& pr) {
+  napi_value bufv = nullptr;
+  napi_get_reference_value(env, pr.buffer, &bufv);
+  napi_delete_reference(env, pr.buffer);
+  if (pr.err) napi_reject_deferred(env, pr.deferred, wavetapeError(env, data, *pr.err).Value());
+  else napi_resolve_deferred(env, pr.deferred, typedArrayOf(env, Napi::ArrayBuffer(env, bufv), pr.dtype));
+}
+
+// readCompletions' call_js: runs on the JS thread, or with env == nullptr when the environment is
+// torn down with reads still queued (their promises die with it).
+void completeRead(napi_env env, napi_value, void* context, void* item) {
+  std::unique_ptr<PendingRead> pr(static_cast<PendingRead*>(item));
+  if (!env) return;
+  auto& data = *static_cast<AddonData*>(context);
+  if (--data.pendingReads == 0) napi_unref_threadsafe_function(env, data.readCompletions);
+  try {
+    settleRead(Napi::Env(env), data, *pr);
+  } catch (const Napi::Error& e) {
+    e.ThrowAsJavaScriptException();
+  } catch (const std::exception& e) {  // no C++ exception crosses into Node
+    napi_throw_error(env, "E_INTERNAL", e.what());
+  }
+}
+
 }  // namespace
+
+void initReads(Napi::Env env, AddonData& data) {
+  napi_value name = Napi::String::New(env, "wavetape.read");
+  napi_status s = napi_create_threadsafe_function(env, nullptr, nullptr, name, 0, 1, nullptr, nullptr, &data,
+                                                  completeRead, &data.readCompletions);
+  if (s != napi_ok) fail(WT_E_INTERNAL, "init: could not create the read completion function");
+  // Referenced only while reads are pending, so an idle environment lets its event loop end.
+  napi_unref_threadsafe_function(env, data.readCompletions);
+}
 
 Napi::Value read(const Args& a) {
   Napi::Env env = a.info.Env();
   const Tensor& t = a.tensor(0, "x");
   Napi::ArrayBuffer buf = Napi::ArrayBuffer::New(env, (size_t)t.numel() * dtypeSize(t.dtype));
-  auto st = std::make_shared<ReadState>();
-  readInto(a.data.env, t, buf.Data(), [st](std::shared_ptr<const Error> e) { st->finish(std::move(e)); });
-  bool ready;
-  {
-    std::lock_guard<std::mutex> g(st->m);
-    ready = st->done;
+  auto owned = std::make_unique<PendingRead>();
+  PendingRead* pr = owned.get();
+  pr->dtype = t.dtype;
+  napi_threadsafe_function completions = a.data.readCompletions;
+  // Until done has run, `buf` (a local handle of this call, then pr->buffer) keeps dst alive.
+  readInto(a.data.env, t, buf.Data(), [pr, completions](std::shared_ptr<const Error> e) {
+    pr->err = std::move(e);
+    if (pr->state.exchange(PendingRead::kDone) == PendingRead::kWaiting &&
+        napi_call_threadsafe_function(completions, pr, napi_tsfn_nonblocking) != napi_ok)
+      delete pr;  // the environment is closing: nobody is left to settle it
+  });
+  owned.release();  // from here on, pr belongs to done's continuation
+  napi_value promise = nullptr;
+  napi_create_promise(env, &pr->deferred, &promise);
+  napi_create_reference(env, buf, 1, &pr->buffer);
+  if (pr->state.exchange(PendingRead::kWaiting) == PendingRead::kDone) {  // ran inline: settle now
+    std::unique_ptr<PendingRead> done(pr);
+    settleRead(env, a.data, *done);
+    return Napi::Value(env, promise);
   }
-  if (ready) {  // ran inline: no thread hop needed
-    auto d = Napi::Promise::Deferred::New(env);
-    ReadWorker::settle(env, d, a.data, *st, buf, t.dtype);
-    return d.Promise();
-  }
-  auto* w = new ReadWorker(env, a.data, st, buf, t.dtype);
-  Napi::Promise p = w->promise();
-  w->Queue();
-  return p;
+  if (a.data.pendingReads++ == 0) napi_ref_threadsafe_function(env, completions);
+  return Napi::Value(env, promise);
 }
 
 Napi::Value readSync(const Args& a) {
@@ -174,8 +220,8 @@ Napi::Value readSync(const Args& a) {
 }
 
 Napi::Value dispose(const Args& a) {
-  Napi::Value v = a.info[0];
-  if (v.IsNumber()) a.data.handles.release(v.As<Napi::Number>().Int32Value());
+  HandleTable::Id id;
+  if (handleId(a.info[0], &id)) a.data.handles.release(id);
   return a.info.Env().Undefined();
 }
 

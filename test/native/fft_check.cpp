@@ -1,6 +1,6 @@
 // Standalone check of the CPU FFT kernels: accuracy against a naive long-double DFT, and speed
 // against FFTW (only when built with -DWT_WITH_FFTW). Usage: fft_check [accuracy] [speed].
-// g++ -O3 -march=x86-64-v2 -std=c++17 -Wall -Wextra -Inative test/native/fft_check.cpp native/cpu/fft_*.cpp native/cpu/thread_pool.cpp -lpthread -o fft_check [-DWT_WITH_FFTW -lfftw3f_threads -lfftw3f -lfftw3]
+// Built by scripts/build-fft-check.sh (which links FFTW where it is installed).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -105,9 +105,9 @@ wt_op fftOp(wt_op_kind kind, const wt_view& in, const wt_view& out, int64_t n, i
   op.n_out = 1;
   op.in[0] = in;
   op.out[0] = out;
-  op.i[0] = n;
-  op.i[1] = sign;
-  op.f[0] = scale;
+  if (kind == WT_OP_FFT) op.params.fft = {n, (int32_t)sign, scale};
+  else if (kind == WT_OP_RFFT) op.params.rfft = {n, scale};
+  else op.params.irfft = {n, scale};
   return op;
 }
 
@@ -174,22 +174,28 @@ Errors measure(const Case& c) {
     const auto rplan = wt::cpu::realPlan<T>(n);
     const wt::cpu::LaneKernels<T> base = baselineKernels<T>();
     auto complexFft = [&](int sign, T scale) {
-      if (path == 0)
-        wt::cpu::fft(fftOp(WT_OP_FFT, matrix(cin.data(), cd, rows, n), matrix(cout.data(), cd, rows, n), n, sign, scale));
-      else
+      if (path == 0) {
+        const wt_op op = fftOp(WT_OP_FFT, matrix(cin.data(), cd, rows, n), matrix(cout.data(), cd, rows, n), n, sign, scale);
+        wt::cpu::fft(op, op.params.fft);
+      } else {
         base.complexRows(*cplan, cinC, coutC, 0, rows, sign > 0, scale);
+      }
     };
     auto realFft = [&](T* in, T scale) {
-      if (path == 0)
-        wt::cpu::rfft(fftOp(WT_OP_RFFT, matrix(in, rd, rows, n), matrix(rout.data(), cd, rows, bins), n, 0, scale));
-      else
+      if (path == 0) {
+        const wt_op op = fftOp(WT_OP_RFFT, matrix(in, rd, rows, n), matrix(rout.data(), cd, rows, bins), n, 0, scale);
+        wt::cpu::rfft(op, op.params.rfft);
+      } else {
         base.realForwardRows(*rplan, in, routC, 0, rows, scale);
+      }
     };
     auto realIfft = [&](cplx<T>* in, T* out, T scale) {
-      if (path == 0)
-        wt::cpu::irfft(fftOp(WT_OP_IRFFT, matrix(in, cd, rows, bins), matrix(out, rd, rows, n), n, 0, scale));
-      else
+      if (path == 0) {
+        const wt_op op = fftOp(WT_OP_IRFFT, matrix(in, cd, rows, bins), matrix(out, rd, rows, n), n, 0, scale);
+        wt::cpu::irfft(op, op.params.irfft);
+      } else {
         base.realInverseRows(*rplan, in, out, 0, rows, scale);
+      }
     };
     complexFft(-1, 1);
     e.forward = std::max(e.forward, maxRelRms(cout.data(), 2 * n, c.refForward, 2 * n, rows, 2 * n));
@@ -264,7 +270,7 @@ void speed() {
     for (int threads = 1; threads <= 2; ++threads) {
       wt::cpu::setNumThreads(threads);
       const wt_op op = fftOp(WT_OP_RFFT, matrix(in.data(), WT_F32, rows, n), matrix(out.data(), WT_C64, rows, bins), n, 0, 1);
-      ours[threads - 1] = flops / medianSeconds([&] { wt::cpu::rfft(op); }, 15) * 1e-9;
+      ours[threads - 1] = flops / medianSeconds([&] { wt::cpu::rfft(op, op.params.rfft); }, 15) * 1e-9;
 #ifdef WT_WITH_FFTW
       fftwf_plan_with_nthreads(threads);
       int len = (int)n;

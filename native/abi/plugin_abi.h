@@ -10,9 +10,11 @@
 extern "C" {
 #endif
 
-/* Bump on any change to a struct layout, an enum value or an op's contract below. */
-#define WT_ABI_VERSION 1
+/* Bump on any change to a struct layout, an enum value or an op's contract below or in ops.def. */
+#define WT_ABI_VERSION 2
 #define WT_MAX_DIMS 8
+/* The entry symbol keeps its name across versions, so the loader can read abi_version from a
+ * plugin of any version and refuse a mismatch with a reason instead of a missing symbol. */
 #define WT_PLUGIN_ENTRY "wavetape_plugin_v1"
 
 typedef enum wt_dtype { WT_F32 = 0, WT_F64 = 1, WT_C64 = 2, WT_C128 = 3, WT_I32 = 4 } wt_dtype;
@@ -40,61 +42,40 @@ typedef struct wt_view {
   int64_t strides[WT_MAX_DIMS];
 } wt_view;
 
-/* Op kinds. Core validates everything before a backend sees an op: shapes agree, dtypes are
- * supported, outputs are freshly allocated. A backend only reports runtime failures. */
+/* Op kinds, their parameter structs and contracts: one table, ops.def. */
+#define WT_PARAMS(params, fields) typedef struct wt_##params##_params { fields } wt_##params##_params;
+#include "ops.def"
+
 typedef enum wt_op_kind {
-  /* out[0] = in[0], same shape, any strides; converts real/int32 -> real/int32, real -> complex
-   * (imaginary 0), complex -> complex. */
-  WT_OP_COPY = 1,
-  /* out[0] (any strides) = f[0] (+ i f[1] for complex); int32 takes (int32)f[0]. */
-  WT_OP_FILL = 2,
-  /* out[0] contiguous 1-D: out[k] = f[0] + k * f[1], evaluated in double, rounded once. */
-  WT_OP_IOTA = 3,
-  /* out[0] contiguous, in[0] has out's ndim and shape with broadcast (0) strides where needed;
-   * code = wt_unary; f[0], f[1] are the functor's parameters. */
-  WT_OP_UNARY = 4,
-  /* out[0] contiguous; in[0], in[1] broadcast to out's shape by strides; code = wt_binary. */
-  WT_OP_BINARY = 5,
-  /* out[0] contiguous = in[0] != 0 ? in[1] : in[2]; all three broadcast by strides. in[0] has
-   * out's dtype or int32. */
-  WT_OP_WHERE = 6,
-  /* in[0] contiguous, 3-D [O, R, I]; out[0] contiguous 2-D [O, I]; reduce over R. code = wt_reduce.
-   * ARGMAX/ARGMIN write int32 (first index of the extremum; NaN counts as the extremum). */
-  WT_OP_REDUCE = 7,
-  /* in[0] [B, M, K], in[1] [B, K, N] (3-D views, batch stride may be 0); out[0] contiguous [B, M, N].
-   * float32/float64. */
-  WT_OP_MATMUL = 8,
-  /* in[0] contiguous 3-D [O, A, I]; in[1] int32 contiguous 1-D [G]; out[0] contiguous [O, G, I],
-   * out[o, g, i] = in[o, idx[g], i]. An index outside [0, A) fails with WT_E_RANGE. */
-  WT_OP_GATHER = 9,
-  /* in[0] contiguous [O, G, I]; in[1] int32 [G]; out[0] contiguous [O, A, I], already zeroed by
-   * core: out[o, idx[g], i] += in[o, g, i]. An index outside [0, A) fails with WT_E_RANGE. */
-  WT_OP_SCATTER_ADD = 10,
-  /* out[0] contiguous; code = wt_random; i[0] = 64-bit seed, i[1] = counter offset (in Philox
-   * blocks); f[0], f[1] the distribution's parameters. Bit-exact across backends (see
-   * native/kernels/philox.h for the element -> counter mapping). */
-  WT_OP_RANDOM = 11,
-  /* The FFT family (core/fft.cpp): core has already moved the transform axis last, cropped or
-   * zero-padded it (numpy's n) and made the input contiguous, so every view is 2-D [B, len] with
-   * unit inner stride and B >= 1; in[0] and out[0] have the same precision.
-   * Complex FFT: in[0], out[0] complex [B, n]; i[0] = n; i[1] = sign (-1 forward, +1 inverse);
-   * f[0] = scale applied to the result (core turns numpy's norm into it). */
-  WT_OP_FFT = 12,
-  /* Real -> half-complex: in[0] real [B, n]; out[0] complex [B, n/2+1]; i[0] = n; f[0] = scale. */
-  WT_OP_RFFT = 13,
-  /* Half-complex -> real: in[0] complex [B, n/2+1]; out[0] real [B, n]; i[0] = n; f[0] = scale;
-   * the unnormalised sum over the Hermitian extension, as numpy's irfft with norm='forward'.
-   * The imaginary parts of bin 0 and (even n) bin n/2 are ignored. */
-  WT_OP_IRFFT = 14
+#define WT_OP(KIND, id, name, entry, P) WT_OP_##KIND = id,
+#include "ops.def"
+  WT_OP_KIND_LIMIT = 64 /* every id is below this (static_assert in op_table.h) */
 } wt_op_kind;
+
+/* The op's parameters, by kind: op.params.<entry> (e.g. op.params.fft for WT_OP_FFT). */
+typedef union wt_op_params {
+#define WT_OP(KIND, id, name, entry, P) wt_##P##_params entry;
+#include "ops.def"
+} wt_op_params;
+
+/* The kind's name for messages ("scatter_add"), or "unknown op". */
+static inline const char* wt_op_kind_name(int32_t kind) {
+  switch (kind) {
+#define WT_OP(KIND, id, name, entry, P) \
+  case WT_OP_##KIND:                         \
+    return #name;
+#include "ops.def"
+    default: return "unknown op";
+  }
+}
 
 typedef enum wt_unary {
   WT_UN_NEG = 0, WT_UN_ABS, WT_UN_SQUARE, WT_UN_SQRT, WT_UN_EXP, WT_UN_LOG, WT_UN_LOG1P,
   WT_UN_EXPM1, WT_UN_SIGMOID, WT_UN_TANH, WT_UN_RELU, WT_UN_SOFTPLUS, WT_UN_SIN, WT_UN_COS,
   WT_UN_SIGN, WT_UN_RECIPROCAL,
-  WT_UN_POW_SCALAR, /* x ** f[0] */
-  WT_UN_CLAMP,      /* min(max(x, f[0]), f[1]) */
-  WT_UN_AFFINE,     /* x * f[0] + f[1] (complex: scales both parts, adds f[1] to the real part) */
+  WT_UN_POW_SCALAR, /* x ** p0 */
+  WT_UN_CLAMP,      /* min(max(x, p0), p1) */
+  WT_UN_AFFINE,     /* x * p0 + p1 (complex: scales both parts, adds p1 to the real part) */
   WT_UN_CONJ,       /* complex -> complex */
   WT_UN_ABS2,       /* |x|^2; complex -> real of the same precision, real -> real */
   WT_UN_ANGLE,      /* complex -> real; real x -> 0 or pi */
@@ -115,18 +96,16 @@ typedef enum wt_reduce {
   WT_RED_COUNT
 } wt_reduce;
 
-typedef enum wt_random { WT_RNG_UNIFORM = 0 /* [f0, f1) */, WT_RNG_NORMAL = 1 /* mean f0, std f1 */,
-  WT_RNG_BERNOULLI = 2 /* 1 with probability f0 */ } wt_random;
+typedef enum wt_random { WT_RNG_UNIFORM = 0 /* [p0, p1) */, WT_RNG_NORMAL = 1 /* mean p0, std p1 */,
+  WT_RNG_BERNOULLI = 2 /* 1 with probability p0 */ } wt_random;
 
 typedef struct wt_op {
   int32_t kind; /* wt_op_kind */
-  int32_t code; /* wt_unary / wt_binary / wt_reduce / wt_random, by kind */
   int32_t n_in;
   int32_t n_out;
   wt_view in[4];
   wt_view out[2];
-  int64_t i[8];
-  double f[4];
+  wt_op_params params; /* the member named by the kind's entry in ops.def */
 } wt_op;
 
 /* Every function returns a wt_status; on failure it writes a message (without the op's user-facing
