@@ -5,15 +5,11 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
-#include <mutex>
-#include <new>
-#include <unordered_map>
 
 #include "../core/error.h"
 #include "../kernels/fft_factor.h"
 #include "../kernels/fft_plan_cache.h"
 #include "../kernels/fft_tables.h"
-#include "../kernels/fft_twiddle.h"
 
 namespace wt {
 namespace cpu {

@@ -4,7 +4,6 @@
 #include <cstdint>
 
 #include "../abi/plugin_abi.h"
-
 #include "../kernels/merged_dims.h"
 
 namespace wt {

@@ -6,12 +6,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
-#include <mutex>
-#include <tuple>
 #include <utility>
 
-#include "kernels/fft_butterfly.h"
 #include "kernels/fft_factor.h"
 #include "kernels/fft_plan_cache.h"
 #include "kernels/fft_tables.h"
