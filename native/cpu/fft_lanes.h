@@ -8,6 +8,7 @@
 
 #include "../kernels/fft_butterfly.h"
 #include "../kernels/fft_real.h"
+#include "../kernels/fft_stockham.h"
 #include "fft_plan.h"
 
 namespace wt {
@@ -100,30 +101,28 @@ struct LaneFft {
     }
   }
 
-  // One radix-R Stockham pass (decimation in time, self-sorting): butterfly i = j*ns + k reads
-  // in[i + r*n/R], twiddles by exp(-2 pi i r k / (ns R)) and writes out[j*ns*R + k + r*ns].
+  // One radix-R pass of kernels/fft_stockham.h's index map, butterflies in order j = g ns + k so the
+  // twiddle row k and the output runs need no division.
   template <int R>
   static void stockhamPass(const CV* in, CV* out, int64_t n, int64_t ns, const cplx<T>* tw) {
-    const int64_t m = n / R;
+    const fft::StockhamPass<R, int64_t> pass(n, ns);
     if (ns == 1) {  // first pass: every twiddle is 1
-      for (int64_t i = 0; i < m; ++i) {
+      for (int64_t j = 0; j < pass.m; ++j) {
         CV x[R];
-        for (int r = 0; r < R; ++r) x[r] = in[i + r * m];
+        for (int r = 0; r < R; ++r) x[r] = in[pass.input(j, r)];
         fft::dft<R, T>(x);
-        for (int r = 0; r < R; ++r) out[i * R + r] = x[r];
+        for (int r = 0; r < R; ++r) out[pass.output(j, 0, r)] = x[r];
       }
       return;
     }
-    for (int64_t j = 0; j < m / ns; ++j) {
-      const CV* src = in + j * ns;
-      CV* dst = out + j * ns * R;
+    for (int64_t g = 0; g < pass.m; g += ns) {
       for (int64_t k = 0; k < ns; ++k) {
-        const cplx<T>* w = tw + k * (R - 1);
+        const int64_t j = g + k;
         CV x[R];
-        x[0] = src[k];
-        for (int r = 1; r < R; ++r) x[r] = fft::mulTwiddle(src[k + r * m], w[r - 1]);
+        for (int r = 0; r < R; ++r) x[r] = in[pass.input(j, r)];
+        fft::applyTwiddles(pass, x, tw, k);
         fft::dft<R, T>(x);
-        for (int r = 0; r < R; ++r) dst[k + r * ns] = x[r];
+        for (int r = 0; r < R; ++r) out[pass.output(j, k, r)] = x[r];
       }
     }
   }
@@ -133,15 +132,7 @@ struct LaneFft {
     int64_t ns = 1;
     for (size_t s = 0; s < p.radices.size(); ++s) {
       const cplx<T>* tw = p.twiddles.data() + p.twiddleOffset[s];
-      switch (p.radices[s]) {
-        case 2: stockhamPass<2>(a, b, p.n, ns, tw); break;
-        case 3: stockhamPass<3>(a, b, p.n, ns, tw); break;
-        case 4: stockhamPass<4>(a, b, p.n, ns, tw); break;
-        case 5: stockhamPass<5>(a, b, p.n, ns, tw); break;
-        case 7: stockhamPass<7>(a, b, p.n, ns, tw); break;
-        case 11: stockhamPass<11>(a, b, p.n, ns, tw); break;
-        default: stockhamPass<8>(a, b, p.n, ns, tw); break;
-      }
+      fft::withRadix(p.radices[s], [&](auto radix) { stockhamPass<decltype(radix)::value>(a, b, p.n, ns, tw); });
       ns *= p.radices[s];
       std::swap(a, b);
     }

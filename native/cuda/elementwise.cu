@@ -113,41 +113,13 @@ __global__ void __launch_bounds__(kElementwiseThreads, kMinBlocksPerSm)
 
 // ---- host: layout and launch -----------------------------------------------------------------
 
-// The iteration space of one elementwise op: the output's shape with size-1 dimensions dropped and
-// dimensions merged wherever every operand is dense across them (row-major, outermost first).
-// Operand 0 is the output.
-struct ElementwiseLayout {
-  int ndim = 0;
-  int nOperands = 0;
-  int64_t shape[WT_MAX_DIMS];
-  int64_t strides[4][WT_MAX_DIMS];
-
-  ElementwiseLayout(const wt_view& out, std::initializer_list<const wt_view*> ins) {
-    const wt_view* views[4] = {&out};
-    for (const wt_view* v : ins) views[++nOperands] = v;
-    ++nOperands;
-    for (int d = 0; d < out.ndim; ++d) {
-      if (out.shape[d] == 1) continue;
-      shape[ndim] = out.shape[d];
-      for (int k = 0; k < nOperands; ++k) strides[k][ndim] = broadcastStride(*views[k], out, d);
-      ++ndim;
-    }
-    int merged = 0;
-    for (int d = 0; d < ndim; ++d) {
-      bool mergeable = merged > 0;
-      for (int k = 0; k < nOperands && mergeable; ++k)
-        mergeable = strides[k][merged - 1] == strides[k][d] * shape[d];
-      if (mergeable) {
-        shape[merged - 1] *= shape[d];
-        for (int k = 0; k < nOperands; ++k) strides[k][merged - 1] = strides[k][d];
-      } else {
-        shape[merged] = shape[d];
-        for (int k = 0; k < nOperands; ++k) strides[k][merged] = strides[k][d];
-        ++merged;
-      }
-    }
-    ndim = merged;
-  }
+// The iteration space of one elementwise op: the output's shape merged by kernels/merged_dims.h over
+// the output (operand 0) and the inputs' broadcast strides.
+struct ElementwiseLayout : MergedDims<4, WT_MAX_DIMS> {
+  ElementwiseLayout(const wt_view& out, std::initializer_list<const wt_view*> ins)
+      : MergedDims<4, WT_MAX_DIMS>(out.ndim, out.shape, 1 + int(ins.size()), [&](int k, int d) {
+          return k == 0 ? out.strides[d] : broadcastStride(*ins.begin()[k - 1], out, d);
+        }) {}
 
   // Stride of `v` along output dimension d: inputs align to the output from the right, and a size-1
   // (or missing) dimension broadcasts.
@@ -160,7 +132,7 @@ struct ElementwiseLayout {
   bool contiguous() const {
     if (ndim == 0) return true;
     if (ndim > 1 || strides[0][0] != 1) return false;
-    for (int k = 1; k < nOperands; ++k)
+    for (int k = 1; k < count; ++k)
       if (strides[k][0] != 0 && strides[k][0] != 1) return false;
     return true;
   }

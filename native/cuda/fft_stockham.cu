@@ -12,11 +12,13 @@
 #include <stdint.h>
 
 #include <algorithm>
+#include <string>
 #include <vector>
 
 #include "fft_plan.cuh"
 #include "kernels/fft_butterfly.h"
 #include "kernels/fft_real.h"
+#include "kernels/fft_stockham.h"
 #include "launch.cuh"
 #include "ops.cuh"
 
@@ -82,27 +84,25 @@ struct PassList {
   int twiddleOffset[kMaxPasses];
 };
 
-// One radix-R Stockham pass over a row in shared memory: butterfly j < n/R reads s[j + r n/R],
-// twiddles, transforms in registers, and after a barrier writes s[(j/ns) ns R + j%ns + r ns].
+// One radix-R pass of kernels/fft_stockham.h over a row in shared memory: thread j is butterfly j; it
+// reads and twiddles its inputs, and after a barrier writes its outputs.
 template <int R, class T>
 __device__ __forceinline__ void sharedPass(cplx<T>* s, const cplx<T>* tw, int n, int ns, bool active) {
-  const int m = n / R;
+  const fft::StockhamPass<R, int> pass(n, ns);
   const int j = threadIdx.x;
-  const bool act = active && j < m;
+  const bool act = active && j < pass.m;
   const int k = j % ns;
   cplx<T> v[R];
   if (act) {
 #pragma unroll
-    for (int r = 0; r < R; ++r) v[r] = s[j + r * m];
-#pragma unroll
-    for (int r = 1; r < R; ++r) v[r] = fft::mulTwiddle(v[r], tw[k * (R - 1) + r - 1]);
+    for (int r = 0; r < R; ++r) v[r] = s[pass.input(j, r)];
+    fft::applyTwiddles(pass, v, tw, k);
   }
   __syncthreads();
   if (act) {
     fft::dft<R, T>(v);
-    const int base = (j / ns) * ns * R + k;
 #pragma unroll
-    for (int r = 0; r < R; ++r) s[base + r * ns] = v[r];
+    for (int r = 0; r < R; ++r) s[pass.output(j, k, r)] = v[r];
   }
   __syncthreads();
 }
@@ -115,17 +115,7 @@ __device__ __forceinline__ void stockhamPasses(cplx<T>* s, const cplx<T>* tw, co
   for (int p = 0; p < passes.count; ++p) {
     const int radix = passes.radix[p];
     const cplx<T>* t = tw + passes.twiddleOffset[p];
-    switch (radix) {
-      case 2: sharedPass<2>(s, t, n, ns, active); break;
-      case 3: sharedPass<3>(s, t, n, ns, active); break;
-      case 4: sharedPass<4>(s, t, n, ns, active); break;
-      case 5: sharedPass<5>(s, t, n, ns, active); break;
-      case 7: sharedPass<7>(s, t, n, ns, active); break;
-      case 11:
-        if constexpr (kEleven) sharedPass<11>(s, t, n, ns, active);
-        break;
-      default: sharedPass<8>(s, t, n, ns, active); break;
-    }
+    fft::withRadix<kEleven>(radix, [&](auto r) { sharedPass<decltype(r)::value>(s, t, n, ns, active); });
     ns *= radix;
   }
 }
@@ -194,26 +184,24 @@ template <int R, class T>
 __global__ void __launch_bounds__(kFftThreads) fftGlobalPass(FftIo<T> io, const cplx<T>* src, cplx<T>* dst,
                                                            const cplx<T>* tw, int64_t n, int64_t ns, int64_t rows,
                                                            int first, int last) {
-  const int64_t m = n / R;
-  const int64_t total = rows * m;
+  const fft::StockhamPass<R, int64_t> pass(n, ns);
+  const int64_t total = rows * pass.m;
   const int64_t stride = int64_t(gridDim.x) * blockDim.x;
   for (int64_t item = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; item < total; item += stride) {
-    const int64_t row = item / m;
-    const int64_t j = item - row * m;
+    const int64_t row = item / pass.m;
+    const int64_t j = item - row * pass.m;
     const int64_t k = j % ns;
     cplx<T> v[R];
 #pragma unroll
-    for (int r = 0; r < R; ++r) v[r] = first ? loadAt(io, row, j + r * m, n) : src[row * n + j + r * m];
-#pragma unroll
-    for (int r = 1; r < R; ++r) v[r] = fft::mulTwiddle(v[r], tw[k * (R - 1) + r - 1]);
+    for (int r = 0; r < R; ++r) v[r] = first ? loadAt(io, row, pass.input(j, r), n) : src[row * n + pass.input(j, r)];
+    fft::applyTwiddles(pass, v, tw, k);
     fft::dft<R, T>(v);
-    const int64_t base = (j / ns) * ns * R + k;
 #pragma unroll
     for (int r = 0; r < R; ++r) {
       if (last)
-        storeAt(io, row, base + r * ns, v[r]);
+        storeAt(io, row, pass.output(j, k, r), v[r]);
       else
-        dst[row * n + base + r * ns] = v[r];
+        dst[row * n + pass.output(j, k, r)] = v[r];
     }
   }
 }
@@ -336,15 +324,12 @@ template <class T>
 void launchGlobalPass(DeviceContext& ctx, int radix, const FftIo<T>& io, const cplx<T>* src, cplx<T>* dst,
                       const cplx<T>* tw, int64_t n, int64_t ns, int64_t rows, int first, int last) {
   const dim3 grid(gridFor(ctx, rows * (n / radix), kFftThreads)), block(kFftThreads);
-  switch (radix) {
-    case 2: launch("fftGlobalPass<2>", fftGlobalPass<2, T>, grid, block, 0, ctx.stream(), io, src, dst, tw, n, ns, rows, first, last); break;
-    case 3: launch("fftGlobalPass<3>", fftGlobalPass<3, T>, grid, block, 0, ctx.stream(), io, src, dst, tw, n, ns, rows, first, last); break;
-    case 4: launch("fftGlobalPass<4>", fftGlobalPass<4, T>, grid, block, 0, ctx.stream(), io, src, dst, tw, n, ns, rows, first, last); break;
-    case 5: launch("fftGlobalPass<5>", fftGlobalPass<5, T>, grid, block, 0, ctx.stream(), io, src, dst, tw, n, ns, rows, first, last); break;
-    case 7: launch("fftGlobalPass<7>", fftGlobalPass<7, T>, grid, block, 0, ctx.stream(), io, src, dst, tw, n, ns, rows, first, last); break;
-    case 11: launch("fftGlobalPass<11>", fftGlobalPass<11, T>, grid, block, 0, ctx.stream(), io, src, dst, tw, n, ns, rows, first, last); break;
-    default: launch("fftGlobalPass<8>", fftGlobalPass<8, T>, grid, block, 0, ctx.stream(), io, src, dst, tw, n, ns, rows, first, last); break;
-  }
+  fft::withRadix(radix, [&](auto r) {
+    constexpr int R = decltype(r)::value;
+    static const std::string name = "fftGlobalPass<" + std::to_string(R) + ">";
+    launch(name.c_str(), fftGlobalPass<R, T>, grid, block, 0, ctx.stream(), io, src, dst, tw, n, ns, rows, first,
+           last);
+  });
 }
 
 // Queues the complex transform of `rows` rows described by `io` with `plan`.

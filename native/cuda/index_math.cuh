@@ -1,9 +1,10 @@
 // Index arithmetic shared by the kernels: division by a runtime constant through a multiply-high
-// (for decomposing flat indices into coordinates) and aligned packs for vectorised loads.
+// (for decomposing flat indices into coordinates), aligned packs, and kernels/merged_dims.h's layouts.
 #pragma once
 #include <stdint.h>
 
 #include "kernels/hd.h"
+#include "kernels/merged_dims.h"
 
 namespace wt {
 namespace cuda {
