@@ -28,5 +28,6 @@ export {
 } from './autograd';
 export { hvp, type HvpOptions } from './hvp';
 export { memory, type MemoryInfo } from './memory';
+export * as optim from './optim';
 export * as testing from './testing';
 export type { TensorLike } from './ops/util';
