@@ -29,5 +29,6 @@ export {
 export { hvp, type HvpOptions } from './hvp';
 export { memory, type MemoryInfo } from './memory';
 export * as optim from './optim';
+export * as tr from './ops/trust_region';
 export * as testing from './testing';
 export type { TensorLike } from './ops/util';

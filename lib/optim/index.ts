@@ -5,3 +5,4 @@
 export { minimize, minimizeBatched, STATUS_MESSAGES, type MinimizeOptions, type MinimizeResult, type BatchedMinimizeResult, type TrustMethod } from './minimize';
 export { Adam, SGD, type AdamOptions, type SgdOptions, type OptimizerState } from './first_order';
 export { stepLR, cosineLR, linearWarmup, type Schedule } from './schedules';
+export { TrustRegionDropout, type TrustRegionDropoutOptions, type TrustRegionDropoutState, type DropoutHistoryEntry } from './tr_dropout';
