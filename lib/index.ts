@@ -28,5 +28,7 @@ export {
 } from './autograd';
 export { hvp, type HvpOptions } from './hvp';
 export { memory, releaseCache, type MemoryInfo, type MemoryUsage } from './memory';
+export * as optim from './optim';
+export * as tr from './ops/trust_region';
 export * as testing from './testing';
 export type { TensorLike } from './ops/util';

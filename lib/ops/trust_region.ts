@@ -1,0 +1,144 @@
+/**
+ * wt.tr: batched trust-region step kernels — the Cauchy point with its predicted reduction, and
+ * scipy's radius update — over rows of any leading batch shape.
+ *
+ * Interim path: both are composed of existing wavetape ops (several passes over a row). The one-pass
+ * fused native kernels issue 13 asks for (`native/kernels/trust_region.h` holds their shared
+ * formulas; the CPU and CUDA schedules) are not written yet; this module is where they plug in.
+ */
+import { Tensor } from '../tensor';
+import { publicOp } from '../engine';
+import { fail } from '../errors';
+import { add, sub, mul, div, sqrt, minimum, maximum, where, less, greater, greaterEqual, equal, neg } from './elementwise';
+import { sum } from './reduce';
+import { expandDims } from './layout';
+import { full } from '../creation';
+import { tensorArg, dtypeIn, optionsArg, finiteArg, expected } from '../validate';
+import { radiusRule, type RadiusOptions } from '../optim/radius_rule';
+
+export type { RadiusOptions };
+
+function sameAs(op: string, arg: string, t: Tensor, like: Tensor, likeArg: string, shape: number[]): void {
+  if (t.dtype !== like.dtype) fail('E_DTYPE', `${op}: argument '${arg}' is ${t.dtype}; expected ${likeArg}'s dtype ${like.dtype}`);
+  if (t.device !== like.device) fail('E_DEVICE', `${op}: argument '${arg}' is on ${t.device}; expected ${likeArg}'s device ${like.device}`);
+  if (t.shape.join() !== shape.join()) fail('E_SHAPE', `${op}: argument '${arg}' has shape [${t.shape}]; expected [${shape}]`);
+}
+
+/** Δ as a tensor of the batch shape, every entry finite and > 0 (a tensor is read to check it). */
+function radiusArg(op: string, v: unknown, like: Tensor, likeArg: string, batch: number[]): Tensor {
+  if (typeof v === 'number') {
+    const d = finiteArg(op, 'delta', v);
+    if (!(d > 0)) fail('E_RANGE', `${op}: argument 'delta' = ${d}; expected a trust radius > 0`);
+    return full(batch, d, { dtype: like.dtype, device: like.device });
+  }
+  const t = tensorArg(op, 'delta', v);
+  sameAs(op, 'delta', t, like, likeArg, batch);
+  const data = t.dataSync();
+  for (let i = 0; i < data.length; i++)
+    if (!(data[i] > 0 && Number.isFinite(data[i]))) fail('E_RANGE', `${op}: argument 'delta' holds ${data[i]} at ${i}; expected finite trust radii > 0`);
+  return t;
+}
+
+/** Options of {@link cauchyStep}: exactly one model, and the radius. */
+export interface CauchyOptions {
+  /** The diagonal of B, shaped like g. */
+  hessDiag?: Tensor;
+  /** B·g for a general model, shaped like g. */
+  hessVec?: Tensor;
+  /** Δ: a number for every row, or a tensor of the batch shape g.shape[:-1]. */
+  delta: Tensor | number;
+}
+
+/** The Cauchy point of every row and what it predicts. */
+export interface CauchyResult {
+  /** s = −τ·(Δ/‖g‖)·g, shaped like g. */
+  step: Tensor;
+  /** m(0) − m(s) = −(gᵀs + ½sᵀBs), batch shape. */
+  predicted: Tensor;
+  /** τ, batch shape. */
+  tau: Tensor;
+  /** 1 where ‖s‖ = Δ (τ = 1 and g ≠ 0), else 0; g's dtype. */
+  onBoundary: Tensor;
+}
+
+/**
+ * The Cauchy point of the model m(s) = gᵀs + ½sᵀBs in ‖s‖ ≤ Δ for every row of g [..., d]
+ * (Nocedal & Wright, Algorithm 4.2): s = −τ·(Δ/‖g‖)·g with τ = 1 if gᵀBg ≤ 0, else
+ * min(‖g‖³/(Δ·gᵀBg), 1), and the predicted reduction −(gᵀs + ½sᵀBs) = τΔ‖g‖ − ½τ²Δ²·gᵀBg/‖g‖².
+ * B is diagonal (`hessDiag`, gᵀBg = Σ d·g²) or given through `hessVec` = B·g. A row with g = 0
+ * gets a zero step, τ = 1, predicted 0 and onBoundary 0 (never NaN). Not differentiable.
+ *
+ * @example
+ * const { step, predicted } = wt.tr.cauchyStep(g, { hessDiag: d, delta: 0.5 });
+ */
+export const cauchyStep = publicOp('tr.cauchyStep', function cauchyStep(g: Tensor, options: CauchyOptions): CauchyResult {
+  const op = 'tr.cauchyStep';
+  tensorArg(op, 'g', g);
+  dtypeIn(op, 'g', g, ['float32', 'float64']);
+  if (g.rank < 1 || g.shape[g.rank - 1] === 0) fail('E_SHAPE', `${op}: argument 'g' has shape [${g.shape}]; expected [..., d] with d >= 1`);
+  if (options == null) expected('E_RANGE', op, 'options', 'an options object {hessDiag | hessVec, delta}', options);
+  const o = optionsArg(op, 2, options, ['hessDiag', 'hessVec', 'delta']);
+  if ((o.hessDiag === undefined) === (o.hessVec === undefined)) fail('E_RANGE', `${op}: give exactly one of the options 'hessDiag' and 'hessVec'`);
+  const batch = g.shape.slice(0, -1);
+  const model = tensorArg(op, o.hessDiag !== undefined ? 'hessDiag' : 'hessVec', o.hessDiag ?? o.hessVec);
+  sameAs(op, o.hessDiag !== undefined ? 'hessDiag' : 'hessVec', model, g, 'g', g.shape);
+  if (o.delta === undefined) fail('E_RANGE', `${op}: the option 'delta' (the trust radius) is required`);
+  const delta = radiusArg(op, o.delta, g, 'g', batch);
+  const gg = sum(mul(g, g), { axis: -1 });
+  const gbg = sum(o.hessDiag !== undefined ? mul(mul(g, model), g) : mul(g, model), { axis: -1 });
+  const gNorm = sqrt(gg);
+  const positive = greater(gbg, 0);
+  // Where gᵀBg ≤ 0 the quotient is unused; the denominator is made 1 so it stays finite.
+  const ratio = div(mul(gg, gNorm), mul(delta, where(positive, gbg, 1)));
+  const tau = where(positive, minimum(ratio, 1), 1);
+  const nonzero = greater(gNorm, 0);
+  const coef = where(nonzero, div(neg(mul(tau, delta)), where(nonzero, gNorm, 1)), 0);
+  const step = mul(expandDims(coef, -1), g);
+  const predicted = neg(add(mul(coef, gg), mul(mul(mul(coef, coef), gbg), 0.5)));
+  const onBoundary = mul(greaterEqual(tau, 1), nonzero);
+  return { step, predicted, tau, onBoundary };
+});
+
+/** The radius rule's result per row. */
+export interface RadiusResult {
+  /** The new radius, in [deltaMin, deltaMax]. */
+  delta: Tensor;
+  /** 1 where the step is accepted, else 0. */
+  accept: Tensor;
+  /** ρ = actual / predicted (NaN or ±Inf where those are). */
+  rho: Tensor;
+}
+
+/**
+ * scipy's trust-region radius rule for every row: ρ = actual/predicted; Δ ← γ1·Δ if ρ < η1,
+ * Δ ← min(γ2·Δ, Δmax) if ρ > η2 and the step was on the boundary, else Δ; accept when ρ > η
+ * (all comparisons strict). A row whose predicted reduction is ≤ 0 (a bad model) or whose actual
+ * reduction is NaN or ±Inf is rejected and shrunk. The result is kept ≥ Δmin.
+ */
+export const updateRadius = publicOp('tr.updateRadius', function updateRadius(
+  actual: Tensor,
+  predicted: Tensor,
+  delta: Tensor,
+  onBoundary: Tensor,
+  options?: RadiusOptions,
+): RadiusResult {
+  const op = 'tr.updateRadius';
+  tensorArg(op, 'actual', actual);
+  dtypeIn(op, 'actual', actual, ['float32', 'float64']);
+  tensorArg(op, 'predicted', predicted);
+  sameAs(op, 'predicted', predicted, actual, 'actual', actual.shape);
+  tensorArg(op, 'onBoundary', onBoundary);
+  sameAs(op, 'onBoundary', onBoundary, actual, 'actual', actual.shape);
+  const r = radiusRule(op, options, 5);
+  if (!(delta instanceof Tensor)) expected('E_DTYPE', op, 'delta', 'a Tensor of radii', delta);
+  const d = radiusArg(op, delta, actual, 'actual', actual.shape);
+  const rho = div(actual, predicted);
+  // good: 1 where the model predicted a decrease and the actual change is finite (x − x = 0).
+  const good = mul(greater(predicted, 0), equal(sub(actual, actual), 0));
+  const shrink = maximum(sub(1, good), less(rho, r.eta1));
+  const expand = mul(mul(good, greater(rho, r.eta2)), greater(onBoundary, 0));
+  const grown = minimum(mul(d, r.gamma2), r.deltaMax);
+  const next = where(shrink, mul(d, r.gamma1), where(expand, grown, d));
+  const accept = mul(good, greater(rho, r.eta));
+  return { delta: minimum(maximum(next, r.deltaMin), r.deltaMax), accept, rho };
+});
