@@ -64,6 +64,12 @@ function isOwned(v: object): v is Owned {
 /** Closes the innermost scope: disposes what it created except `result`'s tensors, which move out. */
 function closeScope(scope: Owned[], result: unknown): void {
   scopes.pop();
+  // The common case, one tensor out: no Sets to build (this runs once per public op).
+  if (result !== null && typeof result === 'object' && isOwned(result)) {
+    for (const t of scope) if (t !== result && !t.kept) t.dispose();
+    if (!result.kept && !result.isDisposed && scope.includes(result)) track(result);
+    return;
+  }
   const returned = new Set<Owned>();
   collect(result, returned, new Set());
   for (const t of scope) if (!t.kept && !returned.has(t)) t.dispose();

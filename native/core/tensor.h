@@ -29,6 +29,10 @@ class Storage {
   std::shared_ptr<const Error> error() const;
   void setError(std::shared_ptr<const Error> e);
 
+  // JS handles naming this storage, kept by the binding's accounting: a storage belongs to one
+  // environment's handles, and only that environment's JS thread touches the count.
+  int64_t handles = 0;
+
  private:
   Device* device_;
   void* data_;

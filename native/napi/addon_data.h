@@ -5,7 +5,6 @@
 
 #include <map>
 #include <optional>
-#include <unordered_map>
 #include <vector>
 
 #include "../core/env.h"
@@ -55,8 +54,11 @@ class HandleTable {
   napi_env env_ = nullptr;
   std::vector<Slot> slots_;
   std::vector<uint32_t> free_;
-  std::unordered_map<const Storage*, int64_t> storageHandles_;  // handles per live storage
   std::map<Device*, Usage> usage_;
+  // Byte changes not yet reported to V8: reported once they reach kReportBytes, so small tensors
+  // cost no call into V8 while big ones are seen at once.
+  static constexpr int64_t kReportBytes = int64_t(1) << 18;
+  int64_t unreported_ = 0;
 };
 
 struct AddonData {

@@ -11,19 +11,19 @@ void HandleTable::account(const Tensor& t, int sign) {
   Usage& u = usage_[d];
   u.tensors += sign;
   d->liveTensors += sign;
-  const Storage* s = t.storage.get();
-  int64_t& handles = storageHandles_[s];
-  handles += sign;
+  Storage* s = t.storage.get();
+  s->handles += sign;
   int64_t bytes = 0;
-  if (sign > 0 && handles == 1) bytes = (int64_t)s->bytes();
-  if (sign < 0 && handles == 0) {
-    bytes = -(int64_t)s->bytes();
-    storageHandles_.erase(s);
-  }
+  if (sign > 0 && s->handles == 1) bytes = (int64_t)s->bytes();
+  if (sign < 0 && s->handles == 0) bytes = -(int64_t)s->bytes();
   if (bytes == 0) return;
   u.bytes += bytes;
-  int64_t total = 0;
-  if (env_) napi_adjust_external_memory(env_, bytes, &total);
+  unreported_ += bytes;
+  if (env_ && (unreported_ >= kReportBytes || unreported_ <= -kReportBytes)) {
+    int64_t total = 0;
+    napi_adjust_external_memory(env_, unreported_, &total);
+    unreported_ = 0;
+  }
 }
 
 HandleTable::Id HandleTable::add(Tensor t) {
@@ -67,12 +67,13 @@ void HandleTable::clear() {
   for (Slot& s : slots_)
     if (s.tensor) {
       s.tensor->device()->liveTensors -= 1;
+      s.tensor->storage->handles -= 1;
       s.tensor.reset();
     }
   slots_.clear();
   free_.clear();
-  storageHandles_.clear();
   usage_.clear();
+  unreported_ = 0;
 }
 
 HandleTable::Usage HandleTable::usage(Device* d) const {
