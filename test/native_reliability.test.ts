@@ -171,6 +171,23 @@ describe.each(testDevices())('reads completed by the stream on %s', (device) => 
   });
 });
 
+describe.each(testDevices())('a failure that surfaces late on %s', (device) => {
+  test('rejects the read of the tensor that failed, also after a later read reported it', () => {
+    const x = wt.tensor([1, 2, 3, 4], [4], { device });
+    // Index 4 is out of range: a plugin learns it at its next synchronisation, while reading y.
+    const bad = wt.gather(x, [0, 4], 0);
+    const y = wt.add(x, 1);
+    // On the cpu the failure is y's neighbour's alone and y reads fine; a plugin reports it here.
+    expect([undefined, 'E_RANGE']).toContain(codeOf(() => y.dataSync()));
+    // Before: bad's storage kept no error, so its read returned whatever the kernel left there.
+    expect(codeOf(() => bad.dataSync())).toBe('E_RANGE');
+    // Work queued after the failure is unaffected.
+    const z = wt.mul(x, 2);
+    expect(Array.from(z.dataSync())).toEqual([2, 4, 6, 8]);
+    [x, bad, y, z].forEach((t) => t.dispose());
+  });
+});
+
 test('pending t.data() reads hold no libuv pool thread: fs.readFile stays near its idle latency', () => {
   // 16 reads of the last results of 32 matmuls of 512² (about 9 GFLOP: a second or more on a cpu).
   const out = JSON.parse(runChild('pending_reads.js', ['16', '5', '512', '32']));

@@ -25,6 +25,9 @@ class Device {
   // Ops with at most this many output elements may run on the caller's thread when the stream
   // is idle: cheaper than a hand-off, and too short to block the event loop.
   virtual int64_t inlineElements() const = 0;
+  // True when run() may return before the work ends, so a failure can surface in a later call
+  // (a CUDA kernel's error at the next synchronisation); streams then hold results unconfirmed.
+  virtual bool failsLate() const { return false; }
   virtual void cacheInfo(uint64_t* cachedBytes) const { *cachedBytes = 0; }
   // Frees the idle blocks the device's allocator keeps for reuse.
   virtual void releaseCache() {}

@@ -45,6 +45,7 @@ class PluginDevice final : public Device {
     check(p_->synchronize(index_, err, sizeof err), err);
   }
   int64_t inlineElements() const override { return inline_; }
+  bool failsLate() const override { return true; }
   void releaseCache() override {
     if (p_->empty_cache) p_->empty_cache(index_);
   }

@@ -5,6 +5,46 @@
 
 namespace wt {
 
+namespace {
+
+// Runs f, turning what it throws into the error the task's outputs and reader receive.
+template <class F>
+std::shared_ptr<const Error> guarded(F&& f, Device* d) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return std::make_shared<Error>(e);
+  } catch (const std::bad_alloc&) {
+    return std::make_shared<Error>(WT_E_OOM, "out of host memory while running an op on " + d->name());
+  } catch (const std::exception& e) {
+    return std::make_shared<Error>(WT_E_INTERNAL, e.what());
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+void Stream::settle(Task& t, const std::shared_ptr<const Error>& err, bool ran) {
+  if (err) {
+    // An input's error only propagates; a failure the device reported may be any earlier task's.
+    if (ran)
+      for (const auto& w : unconfirmed_)
+        if (auto s = w.lock()) s->setError(err);
+    if (ran) unconfirmed_.clear();
+    return;
+  }
+  if (t.confirms) {
+    unconfirmed_.clear();
+    return;
+  }
+  for (const auto& w : t.writes) unconfirmed_.push_back(w);
+  if (unconfirmed_.size() < kMaxUnconfirmed) return;
+  if (auto late = guarded([&] { device_->synchronize(); }, device_))
+    for (const auto& w : unconfirmed_)
+      if (auto s = w.lock()) s->setError(late);
+  unconfirmed_.clear();
+}
+
 void Stream::execute(Task& t) {
   std::shared_ptr<const Error> err;
   for (const auto& r : t.reads)
@@ -12,19 +52,16 @@ void Stream::execute(Task& t) {
       err = e;
       break;
     }
-  if (!err) {
-    try {
-      if (t.run) t.run();
-    } catch (const Error& e) {
-      err = std::make_shared<Error>(e);
-    } catch (const std::bad_alloc&) {
-      err = std::make_shared<Error>(WT_E_OOM, "out of host memory while running an op on " + device_->name());
-    } catch (const std::exception& e) {
-      err = std::make_shared<Error>(WT_E_INTERNAL, e.what());
-    }
-  }
+  const bool ran = !err;
+  if (ran)
+    err = guarded(
+        [&] {
+          if (t.run) t.run();
+        },
+        device_);
   if (err)
     for (const auto& w : t.writes) w->setError(err);
+  if (device_->failsLate()) settle(t, err, ran);
   // Release the task's storages (and whatever run captured) before signalling completion: a
   // reader woken by done() must already see the memory of temporaries returned (wt.memory()).
   t.reads.clear();

@@ -20,6 +20,8 @@ struct Task {
   // Always called once, after run (err = its failure or an input's), or when the stream shuts
   // down before running it (err = E_INTERNAL "environment shut down").
   std::function<void(std::shared_ptr<const Error>)> done;
+  // run() ends by synchronising the device: its success confirms every earlier task's results.
+  bool confirms = false;
 };
 
 class Stream {
@@ -40,6 +42,9 @@ class Stream {
  private:
   void execute(Task& t);
   void loop();
+  // On a device that fails late: note t's outputs as unconfirmed, or poison every unconfirmed
+  // output with err (the failure may belong to any task since the last confirmation).
+  void settle(Task& t, const std::shared_ptr<const Error>& err, bool ran);
 
   Device* device_;
   std::mutex m_;
@@ -48,6 +53,10 @@ class Stream {
   bool busy_ = false;
   bool stopping_ = false;
   std::thread thread_;
+  // Outputs of tasks run since the device last confirmed success (touched only by the task that
+  // is executing, so no lock); bounded by a synchronisation every kMaxUnconfirmed outputs.
+  static constexpr size_t kMaxUnconfirmed = 4096;
+  std::vector<std::weak_ptr<Storage>> unconfirmed_;
 };
 
 }  // namespace wt

@@ -93,6 +93,7 @@ void readInto(Env& env, const Tensor& t, void* dst, std::function<void(std::shar
   };
   task.reads = {src.storage};
   task.done = std::move(done);
+  task.confirms = true;
   env.stream(d).submit(std::move(task), src.numel() <= d->inlineElements());
 }
 
