@@ -204,6 +204,33 @@ describe('defect 2: composite ops free their intermediates (no tidy, no GC)', ()
     }
   });
 
+  test('10,000 xcorr calls read with dataSync() and disposed, without tidy, keep native memory flat', () => {
+    const x = wt.uniform([4, 2048], -1, 1, { seed: 5, device: 'cpu' });
+    const y = wt.uniform([4, 2048], -1, 1, { seed: 6, device: 'cpu' });
+    const base = wt.memory();
+    for (let i = 0; i < 10000; i++) {
+      const c = wt.xcorr(x, y, { maxLag: 100 });
+      c.dataSync();
+      c.dispose();
+      // Exact, not approximate: every intermediate is freed by the op itself, no GC needed.
+      if (i % 500 === 0) expect([wt.memory().tensors, wt.memory().process.bytes]).toEqual([base.tensors, base.process.bytes]);
+    }
+    // The issue's own case: [16, 16384] inputs reached 3 GB of live tensors after 300 calls.
+    const big = [wt.uniform([16, 16384], -1, 1, { seed: 7, device: 'cpu' }), wt.uniform([16, 16384], -1, 1, { seed: 8, device: 'cpu' })];
+    const withBig = wt.memory();
+    for (let i = 0; i < 300; i++) {
+      const c = wt.xcorr(big[0], big[1], { maxLag: 100 });
+      c.dataSync();
+      c.dispose();
+    }
+    expect(wt.memory().process.bytes).toBe(withBig.process.bytes);
+    big.forEach((t) => t.dispose());
+    expect(wt.memory().bytes).toBe(base.bytes);
+    expect(wt.memory().process.bytes).toBe(base.process.bytes);
+    x.dispose();
+    y.dispose();
+  }, 120000);
+
   test.each<[string, () => unknown]>([
     ['where with a number operand and mismatched shapes', () => wt.where(bad, a, 5)],
     ['pow with a NaN exponent of an int32 tensor', () => wt.pow(ints, NaN)],
