@@ -103,13 +103,25 @@ void adamStep(const wt_op& op, const wt_adam_params& p) {
     T* outTheta = static_cast<T*>(op.out[0].data);
     T* outM = static_cast<T*>(op.out[1].data);
     T* outV = outM + n;
+    const tr::AdamConsts<T> c(p);
     parallelFor(n, kElementwiseGrain, [&](int64_t b, int64_t e) {
-      for (int64_t i = b; i < e; ++i) {
-        T th = theta[i], mi = m ? m[i] : T(0), vi = v ? v[i] : T(0);
-        tr::adamElement(th, g[i], mi, vi, p);
-        outTheta[i] = th;
-        outM[i] = mi;
-        outV[i] = vi;
+      // Separate loops with and without state, so each vectorises without a per-element branch.
+      if (m != nullptr) {
+        for (int64_t i = b; i < e; ++i) {
+          T th = theta[i], mi = m[i], vi = v[i];
+          tr::adamElement(th, g[i], mi, vi, c);
+          outTheta[i] = th;
+          outM[i] = mi;
+          outV[i] = vi;
+        }
+      } else {
+        for (int64_t i = b; i < e; ++i) {
+          T th = theta[i], mi = T(0), vi = T(0);
+          tr::adamElement(th, g[i], mi, vi, c);
+          outTheta[i] = th;
+          outM[i] = mi;
+          outV[i] = vi;
+        }
       }
     });
   });

@@ -118,9 +118,10 @@ __global__ void __launch_bounds__(kThreads, kMinBlocksPerSm)
 template <class T>
 __global__ void __launch_bounds__(kThreads, kMinBlocksPerSm)
     adamKernel(const T* theta, const T* g, const T* m, const T* v, T* outTheta, T* outState, int64_t n, wt_adam_params p) {
+  const tr::AdamConsts<T> c(p);
   for (int64_t i = int64_t(blockIdx.x) * kThreads + threadIdx.x; i < n; i += int64_t(gridDim.x) * kThreads) {
     T th = theta[i], mi = m ? m[i] : T(0), vi = v ? v[i] : T(0);
-    tr::adamElement(th, g[i], mi, vi, p);
+    tr::adamElement(th, g[i], mi, vi, c);
     outTheta[i] = th;
     outState[i] = mi;
     outState[n + i] = vi;

@@ -52,23 +52,37 @@ template <class T>
 WT_HD RadiusOut<T> updateRadius(T actual, T predicted, T delta, bool onBoundary, const wt_radius_params& r) {
   const T rho = actual / predicted;
   const bool good = predicted > T(0) && (actual - actual) == T(0);
+  // Plain comparisons, not fmin/fmax (a libm call per element on x86-64-v2): every operand is
+  // finite here (Δ and the constants are checked by the caller), where the two agree.
+  const T lo = T(r.delta_min), hi = T(r.delta_max);
   T next = delta;
   if (!good || rho < T(r.eta1)) next = T(r.gamma1) * delta;
-  else if (rho > T(r.eta2) && onBoundary) next = fmin(T(r.gamma2) * delta, T(r.delta_max));
-  next = fmin(fmax(next, T(r.delta_min)), T(r.delta_max));
+  else if (rho > T(r.eta2) && onBoundary) next = T(r.gamma2) * delta;
+  next = next < lo ? lo : next;
+  next = next > hi ? hi : next;
   return {next, rho, good && rho > T(r.eta)};
 }
 
 // PyTorch's Adam for one element at step t; the bias corrections are per step, computed once by the caller.
-template <class T> WT_HD void adamElement(T& theta, T g, T& m, T& v, const wt_adam_params& s) {
-  if (s.weight_decay != 0) {
-    if (s.decoupled) theta *= T(1 - s.lr * s.weight_decay);
-    else g += T(s.weight_decay) * theta;
-  }
-  m += (g - m) * T(1 - s.beta1);
-  v = v * T(s.beta2) + T(1 - s.beta2) * g * g;
-  const T denom = std::sqrt(v) / T(s.bc2_sqrt) + T(s.eps);
-  theta -= T(s.lr / s.bc1) * m / denom;
+// The step's constants in T, computed once per launch (the same values the formulas round to).
+template <class T> struct AdamConsts {
+  T decay, l2, oneMinusBeta1, beta2, oneMinusBeta2, bc2Sqrt, eps, stepSize;
+  bool decoupled, l2On;
+  WT_HD explicit AdamConsts(const wt_adam_params& s)
+      : decay(T(s.weight_decay != 0 && s.decoupled ? 1 - s.lr * s.weight_decay : 1)),
+        l2(T(s.weight_decay != 0 && !s.decoupled ? s.weight_decay : 0)),
+        oneMinusBeta1(T(1 - s.beta1)), beta2(T(s.beta2)), oneMinusBeta2(T(1 - s.beta2)), bc2Sqrt(T(s.bc2_sqrt)),
+        eps(T(s.eps)), stepSize(T(s.lr / s.bc1)), decoupled(s.weight_decay != 0 && s.decoupled),
+        l2On(s.weight_decay != 0 && !s.decoupled) {}
+};
+template <class T> WT_HD void adamElement(T& theta, T g, T& m, T& v, const AdamConsts<T>& c) {
+  // Loop-invariant branches: the compiler unswitches them out of the element loop.
+  if (c.decoupled) theta *= c.decay;
+  if (c.l2On) g += c.l2 * theta;
+  m += (g - m) * c.oneMinusBeta1;
+  v = v * c.beta2 + c.oneMinusBeta2 * g * g;
+  const T denom = std::sqrt(v) / c.bc2Sqrt + c.eps;
+  theta -= c.stepSize * m / denom;
 }
 
 // PyTorch's SGD for one element; `first` is the step that initialises the momentum buffer.
