@@ -278,6 +278,17 @@ function attach<T extends Tensor[]>(entry: Entry, inputs: Tensor[], outputs: T, 
   return outputs;
 }
 
+/**
+ * For ops without a gradient: fails with E_RANGE when an input is on the tape (outside a pause),
+ * so differentiating through such an op is refused instead of silently giving zero.
+ */
+export function refuseOnTape(op: string, inputs: Record<string, Tensor>): void {
+  if (paused > 0) return;
+  for (const [name, t] of Object.entries(inputs))
+    if (onTape(t))
+      fail('E_RANGE', `${op}: argument '${name}' is being differentiated, but ${op} has no gradient; pass wt.stopGradient(${name}) to use its value`);
+}
+
 /** The backward of a onceDifferentiable op, standing in for it on the tape: it only refuses. */
 function refusal(op: string): Entry {
   return {

@@ -67,6 +67,16 @@ export interface NativeBinding {
   fft(x: Handle, n: number, axis: number, inverse: boolean, scale: number): Handle;
   rfft(x: Handle, n: number, axis: number, scale: number): Handle;
   irfft(x: Handle, n: number, axis: number, scale: number): Handle;
+  /** Trust-region family (native/napi/trust_region_ops.cc); results in the order of core's structs. */
+  cauchyStep(g: Handle, model: Handle, diagonal: boolean, delta: Handle): [Handle, Handle, Handle, Handle];
+  updateRadius(actual: Handle, predicted: Handle, delta: Handle, onBoundary: Handle, eta1: number, eta2: number,
+    gamma1: number, gamma2: number, deltaMax: number, deltaMin: number, eta: number): [Handle, Handle, Handle];
+  /** m, v null on the first step; returns [param, m, v]. */
+  adamStep(param: Handle, grad: Handle, m: Handle | null, v: Handle | null, lr: number, beta1: number, beta2: number,
+    eps: number, weightDecay: number, bc1: number, bc2Sqrt: number, decoupled: boolean): [Handle, Handle, Handle];
+  /** buf null on the first step or without momentum; returns [param, buf (null without momentum)]. */
+  sgdStep(param: Handle, grad: Handle, buf: Handle | null, lr: number, momentum: number, dampening: number,
+    weightDecay: number, nesterov: boolean, first: boolean): [Handle, Handle | null];
 }
 
 /** Codes shared with native/abi/plugin_abi.h (wt_unary, wt_binary, wt_reduce, wt_random). */

@@ -168,6 +168,17 @@ describe('bad input', () => {
     expect(code(() => wt.tr.updateRadius(v(), v(), wt.zeros([3], { dtype: 'float64' }), v()))).toBe('E_RANGE');
     expect(code(() => wt.tr.updateRadius(v(), wt.ones([4], { dtype: 'float64' }), v(), v()))).toBe('E_SHAPE');
   });
+  test('neither op is differentiable: differentiating through one is refused, not silently zero', () => {
+    const d = () => wt.ones([2, 3], { dtype: 'float64' });
+    const throughStep = wt.grad((x: wt.Tensor) => wt.sum(wt.tr.cauchyStep(x, { hessDiag: d(), delta: 1 }).step));
+    expect(code(() => throughStep(d()))).toBe('E_RANGE');
+    const v = () => wt.ones([3], { dtype: 'float64' });
+    const throughRadius = wt.grad((x: wt.Tensor) => wt.sum(wt.tr.updateRadius(x, v(), v(), v()).rho));
+    expect(code(() => throughRadius(v()))).toBe('E_RANGE');
+    // The value of a differentiated tensor is usable once the gradient is stopped.
+    const stopped = wt.grad((x: wt.Tensor) => wt.add(wt.sum(x), wt.sum(wt.tr.cauchyStep(wt.stopGradient(x), { hessDiag: d(), delta: 1 }).step)));
+    expect(Array.from(stopped(d()).dataSync())).toEqual([1, 1, 1, 1, 1, 1]);
+  });
   test('TrustRegionDropout', () => {
     expect(code(() => new wt.optim.TrustRegionDropout({ size: 0 }))).toBe('E_RANGE');
     expect(code(() => new wt.optim.TrustRegionDropout({ size: 3, gamma2: 0.5 }))).toBe('E_RANGE');

@@ -5,7 +5,8 @@
  */
 import { BenchCase } from './types';
 import { fftBenchCases } from './fft';
+import { trustRegionBenchCases } from './trust_region';
 
 export type BenchFamily = (device: string, threads: number[]) => BenchCase[];
 
-export const benchFamilies: BenchFamily[] = [fftBenchCases];
+export const benchFamilies: BenchFamily[] = [fftBenchCases, trustRegionBenchCases];

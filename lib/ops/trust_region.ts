@@ -2,16 +2,17 @@
  * wt.tr: batched trust-region step kernels — the Cauchy point with its predicted reduction, and
  * scipy's radius update — over rows of any leading batch shape.
  *
- * Interim path: both are composed of existing wavetape ops (several passes over a row). The one-pass
- * fused native kernels issue 13 asks for (`native/kernels/trust_region.h` holds their shared
- * formulas; the CPU and CUDA schedules) are not written yet; this module is where they plug in.
+ * Each is one fused native kernel per device (native/cpu/trust_region.cpp,
+ * native/cuda/trust_region.cu, formulas in native/kernels/trust_region.h): the Cauchy point reads a
+ * row once for both of its reductions and writes the step once; the radius rule is one elementwise
+ * pass. Neither is differentiable: an argument on the tape is refused (wt.stopGradient it).
  */
 import { Tensor } from '../tensor';
 import { publicOp } from '../engine';
 import { fail } from '../errors';
-import { add, sub, mul, div, sqrt, minimum, maximum, where, less, greater, greaterEqual, equal, neg } from './elementwise';
-import { sum } from './reduce';
-import { expandDims } from './layout';
+import { native } from '../native';
+import { refuseOnTape } from '../autograd';
+import { wrap } from './util';
 import { full } from '../creation';
 import { tensorArg, dtypeIn, optionsArg, finiteArg, expected } from '../validate';
 import { radiusRule, type RadiusOptions } from '../optim/radius_rule';
@@ -66,7 +67,9 @@ export interface CauchyResult {
  * (Nocedal & Wright, Algorithm 4.2): s = −τ·(Δ/‖g‖)·g with τ = 1 if gᵀBg ≤ 0, else
  * min(‖g‖³/(Δ·gᵀBg), 1), and the predicted reduction −(gᵀs + ½sᵀBs) = τΔ‖g‖ − ½τ²Δ²·gᵀBg/‖g‖².
  * B is diagonal (`hessDiag`, gᵀBg = Σ d·g²) or given through `hessVec` = B·g. A row with g = 0
- * gets a zero step, τ = 1, predicted 0 and onBoundary 0 (never NaN). Not differentiable.
+ * gets a zero step, τ = 1, predicted 0 and onBoundary 0 (never NaN). One fused kernel: a row is read
+ * once for gᵀg and gᵀBg (accumulated in double, also for float32) and the step written once. Not
+ * differentiable: an argument being differentiated fails with E_RANGE.
  *
  * @example
  * const { step, predicted } = wt.tr.cauchyStep(g, { hessDiag: d, delta: 0.5 });
@@ -84,18 +87,8 @@ export const cauchyStep = publicOp('tr.cauchyStep', function cauchyStep(g: Tenso
   sameAs(op, o.hessDiag !== undefined ? 'hessDiag' : 'hessVec', model, g, 'g', g.shape);
   if (o.delta === undefined) fail('E_RANGE', `${op}: the option 'delta' (the trust radius) is required`);
   const delta = radiusArg(op, o.delta, g, 'g', batch);
-  const gg = sum(mul(g, g), { axis: -1 });
-  const gbg = sum(o.hessDiag !== undefined ? mul(mul(g, model), g) : mul(g, model), { axis: -1 });
-  const gNorm = sqrt(gg);
-  const positive = greater(gbg, 0);
-  // Where gᵀBg ≤ 0 the quotient is unused; the denominator is made 1 so it stays finite.
-  const ratio = div(mul(gg, gNorm), mul(delta, where(positive, gbg, 1)));
-  const tau = where(positive, minimum(ratio, 1), 1);
-  const nonzero = greater(gNorm, 0);
-  const coef = where(nonzero, div(neg(mul(tau, delta)), where(nonzero, gNorm, 1)), 0);
-  const step = mul(expandDims(coef, -1), g);
-  const predicted = neg(add(mul(coef, gg), mul(mul(mul(coef, coef), gbg), 0.5)));
-  const onBoundary = mul(greaterEqual(tau, 1), nonzero);
+  refuseOnTape(op, { g, [o.hessDiag !== undefined ? 'hessDiag' : 'hessVec']: model, delta });
+  const [step, predicted, tau, onBoundary] = native.cauchyStep(g.handle, model.handle, o.hessDiag !== undefined, delta.handle).map(wrap);
   return { step, predicted, tau, onBoundary };
 });
 
@@ -113,7 +106,8 @@ export interface RadiusResult {
  * scipy's trust-region radius rule for every row: ρ = actual/predicted; Δ ← γ1·Δ if ρ < η1,
  * Δ ← min(γ2·Δ, Δmax) if ρ > η2 and the step was on the boundary, else Δ; accept when ρ > η
  * (all comparisons strict). A row whose predicted reduction is ≤ 0 (a bad model) or whose actual
- * reduction is NaN or ±Inf is rejected and shrunk. The result is kept ≥ Δmin.
+ * reduction is NaN or ±Inf is rejected and shrunk. The result is kept in [Δmin, Δmax]. One fused
+ * elementwise kernel; not differentiable (an argument being differentiated fails with E_RANGE).
  */
 export const updateRadius = publicOp('tr.updateRadius', function updateRadius(
   actual: Tensor,
@@ -132,13 +126,9 @@ export const updateRadius = publicOp('tr.updateRadius', function updateRadius(
   const r = radiusRule(op, options, 5);
   if (!(delta instanceof Tensor)) expected('E_DTYPE', op, 'delta', 'a Tensor of radii', delta);
   const d = radiusArg(op, delta, actual, 'actual', actual.shape);
-  const rho = div(actual, predicted);
-  // good: 1 where the model predicted a decrease and the actual change is finite (x − x = 0).
-  const good = mul(greater(predicted, 0), equal(sub(actual, actual), 0));
-  const shrink = maximum(sub(1, good), less(rho, r.eta1));
-  const expand = mul(mul(good, greater(rho, r.eta2)), greater(onBoundary, 0));
-  const grown = minimum(mul(d, r.gamma2), r.deltaMax);
-  const next = where(shrink, mul(d, r.gamma1), where(expand, grown, d));
-  const accept = mul(good, greater(rho, r.eta));
-  return { delta: minimum(maximum(next, r.deltaMin), r.deltaMax), accept, rho };
+  refuseOnTape(op, { actual, predicted, delta: d, onBoundary });
+  const [next, accept, rho] = native
+    .updateRadius(actual.handle, predicted.handle, d.handle, onBoundary.handle, r.eta1, r.eta2, r.gamma1, r.gamma2, r.deltaMax, r.deltaMin, r.eta)
+    .map(wrap);
+  return { delta: next, accept, rho };
 });

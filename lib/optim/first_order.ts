@@ -2,15 +2,18 @@
  * First-order optimisers over variables with PyTorch's update formulas: Adam (bias correction,
  * L2 weight decay or AdamW's decoupled decay) and SGD (momentum, dampening, Nesterov).
  *
- * Interim path: each step is composed of elementwise wavetape ops on the parameter's device; the
- * one-pass fused `adam`/`sgd` kernels of issue 13 are not written yet.
+ * Each parameter's step is one fused native kernel on its device (native/kernels/trust_region.h's
+ * adamElement / sgdElement): it reads the parameter, its gradient and its state once and writes
+ * them once. Functional: the kernel returns new tensors for the parameter and its state; the
+ * variable is re-pointed at the new value (Variable.assign) and the old state freed.
  */
 import { Tensor, TypedArray } from '../tensor';
-import { tidy, keep } from '../engine';
+import { keep } from '../engine';
+import { native } from '../native';
+import { wrap } from '../ops/util';
 import { fail } from '../errors';
 import { Variable } from '../autograd';
 import { tensor } from '../creation';
-import { add, sub, mul, div, sqrt, square, affine } from '../ops/elementwise';
 import { optionsArg, finiteArg, boolArg, tensorArg, describe, expected, isPlainObject } from '../validate';
 import { Schedule, rateAt } from './schedules';
 
@@ -184,7 +187,11 @@ export class Adam extends FirstOrder {
     this.decoupled = o.decoupledWeightDecay === undefined ? false : boolArg(op, 'decoupledWeightDecay', o.decoupledWeightDecay);
   }
 
-  /** One update of every parameter with its gradient (same order as the parameters). */
+  /**
+   * One update of every parameter with its gradient (same order as the parameters): one fused
+   * kernel per parameter returns new tensors for θ, m and v; the variable is re-pointed at the new
+   * θ and the old buffers are freed (tensors previously taken from the variable keep their value).
+   */
   step(grads: Tensor[]): void {
     const gs = this.checkGrads(grads);
     const lr = this.learningRate;
@@ -192,24 +199,15 @@ export class Adam extends FirstOrder {
     const bc1 = 1 - this.beta1 ** t;
     const bc2Sqrt = Math.sqrt(1 - this.beta2 ** t);
     this.params.forEach((p, i) => {
-      tidy(() => {
-        let g = gs[i];
-        let theta: Tensor = p;
-        if (this.weightDecay !== 0) {
-          if (this.decoupled) theta = mul(p, 1 - lr * this.weightDecay);
-          else g = add(g, mul(p, this.weightDecay));
-        }
-        const m0 = this.buffers.expAvg[i];
-        const v0 = this.buffers.expAvgSq[i];
-        // lerp as PyTorch: m + (1 − β1)(g − m); a first step starts from zero buffers.
-        const m = m0 === null ? mul(g, 1 - this.beta1) : add(m0, mul(sub(g, m0), 1 - this.beta1));
-        const g2 = mul(square(g), 1 - this.beta2);
-        const v = v0 === null ? g2 : add(mul(v0, this.beta2), g2);
-        const denom = affine(sqrt(v), 1 / bc2Sqrt, this.eps);
-        p.assign(sub(theta, mul(div(m, denom), lr / bc1)));
-        this.setBuffer('expAvg', i, m);
-        this.setBuffer('expAvgSq', i, v);
-      });
+      const m0 = this.buffers.expAvg[i];
+      const v0 = this.buffers.expAvgSq[i];
+      const [theta, m, v] = native
+        .adamStep(p.handle, gs[i].handle, m0?.handle ?? null, v0?.handle ?? null, lr, this.beta1, this.beta2, this.eps, this.weightDecay, bc1, bc2Sqrt, this.decoupled)
+        .map(wrap);
+      p.assign(theta);
+      theta.dispose();
+      this.setBuffer('expAvg', i, m);
+      this.setBuffer('expAvgSq', i, v);
     });
     this.stepCount = t;
   }
@@ -252,21 +250,21 @@ export class SGD extends FirstOrder {
       fail('E_RANGE', `${op}: Nesterov momentum requires momentum > 0 and dampening 0; got momentum ${this.momentum}, dampening ${this.dampening}`);
   }
 
-  /** One update of every parameter with its gradient (same order as the parameters). */
+  /**
+   * One update of every parameter with its gradient (same order as the parameters): one fused
+   * kernel per parameter returns new tensors for θ and the momentum buffer; the variable is
+   * re-pointed at the new θ and the old buffer freed.
+   */
   step(grads: Tensor[]): void {
     const gs = this.checkGrads(grads);
     const lr = this.learningRate;
     this.params.forEach((p, i) => {
-      tidy(() => {
-        let g = this.weightDecay !== 0 ? add(gs[i], mul(p, this.weightDecay)) : gs[i];
-        if (this.momentum !== 0) {
-          const b0 = this.buffers.momentumBuffer[i];
-          const b = b0 === null ? add(g, 0) : add(mul(b0, this.momentum), mul(g, 1 - this.dampening));
-          g = this.nesterov ? add(g, mul(b, this.momentum)) : b;
-          this.setBuffer('momentumBuffer', i, b);
-        }
-        p.assign(sub(p, mul(g, lr)));
-      });
+      const b0 = this.buffers.momentumBuffer[i];
+      const [theta, buf] = native.sgdStep(p.handle, gs[i].handle, b0?.handle ?? null, lr, this.momentum, this.dampening, this.weightDecay, this.nesterov, b0 === null);
+      const next = wrap(theta);
+      p.assign(next);
+      next.dispose();
+      if (buf !== null) this.setBuffer('momentumBuffer', i, wrap(buf));
     });
     this.stepCount++;
   }
