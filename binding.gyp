@@ -11,7 +11,7 @@
         "NODE_ADDON_API_DISABLE_DEPRECATED"
       ],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17", "-std=gnu++20"],
-      "cflags_cc": ["-std=c++17", "-O3", "-march=x86-64-v2", "-fvisibility=hidden", "-Wall", "-Wextra", "-Wno-unused-parameter", "<!@(node scripts/werror.js)"],
+      "cflags_cc": ["-std=c++17", "-O3", "-fno-math-errno", "-march=x86-64-v2", "-fvisibility=hidden", "-Wall", "-Wextra", "-Wno-unused-parameter", "<!@(node scripts/werror.js)"],
       "cflags!": ["-O2"],
       "libraries": ["-ldl", "-lpthread"]
     }
