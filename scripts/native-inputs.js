@@ -9,9 +9,10 @@ const root = path.join(__dirname, '..');
 
 const headers = (dir) =>
   fs.existsSync(path.join(root, dir))
-    ? fs.readdirSync(path.join(root, dir)).filter((f) => /\.(h|cuh)$/.test(f)).map((f) => path.join(dir, f))
+    ? fs.readdirSync(path.join(root, dir)).filter((f) => /\.(h|cuh|def)$/.test(f)).map((f) => path.join(dir, f))
     : [];
-const shared = () => ['native/kernels', 'native/core'].flatMap(headers);
+// Headers and X-macro tables (.def) every binary includes: the ABI floor, core, the shared math.
+const shared = () => ['native/abi', 'native/kernels', 'native/core'].flatMap(headers);
 
 /** Inputs of the addon (wavetape.node), relative to the package root. */
 function addonInputs() {

@@ -9,9 +9,9 @@ import * as path from 'path';
 const root = path.join(__dirname, '..');
 
 function addonAbiVersion(): number {
-  const header = fs.readFileSync(path.join(root, 'native', 'abi', 'plugin_abi.h'), 'utf8');
-  const m = /#define WT_ABI_VERSION (\d+)/.exec(header);
-  if (!m) throw new Error('native/abi/plugin_abi.h: no WT_ABI_VERSION');
+  const table = fs.readFileSync(path.join(root, 'native', 'abi', 'ops.def'), 'utf8');
+  const m = /#define WT_ABI_VERSION (\d+)/.exec(table);
+  if (!m) throw new Error('native/abi/ops.def: no WT_ABI_VERSION');
   return Number(m[1]);
 }
 
