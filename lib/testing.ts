@@ -28,25 +28,30 @@ export interface GradcheckFailure {
   numeric: number;
 }
 
+/** f, the float64 inputs and the tolerances of a check named `op`, validated (one owner for both checks). */
+function checkArgs(op: string, f: unknown, inputs: unknown, options: unknown, keys: readonly string[]) {
+  fnArg(op, 'f', f);
+  if (!Array.isArray(inputs)) expected('E_DTYPE', op, 'inputs', 'an array of float64 tensors', inputs);
+  const o = optionsArg(op, 3, options, keys) as Record<string, unknown>;
+  const tolerance = (name: 'eps' | 'atol' | 'rtol', dflt: number) => {
+    const v = o[name] === undefined ? dflt : finiteArg(op, name, o[name]);
+    if (v < 0 || (name === 'eps' && v === 0)) fail('E_RANGE', `${op}: argument '${name}' = ${v}; expected a number ${name === 'eps' ? '> 0' : '>= 0'}`);
+    return v;
+  };
+  (inputs as unknown[]).forEach((x, i) => {
+    const t = tensorArg(op, `inputs[${i}]`, x);
+    if (t.dtype !== 'float64') fail('E_DTYPE', `${op}: input ${i} must be float64; got ${t.dtype}`);
+  });
+  return { o, eps: tolerance('eps', 1e-6), atol: tolerance('atol', 1e-5), rtol: tolerance('rtol', 1e-4) };
+}
+
 /**
  * Checks the gradient of scalar `f` at `inputs` (float64 tensors) against central differences:
  * |analytic − numeric| ≤ atol + rtol·|numeric| for every element. Returns the mismatches (empty
  * when it passes); throws if an input is not float64.
  */
 export function gradcheck(f: (...xs: Tensor[]) => Tensor, inputs: Tensor[], options?: GradcheckOptions): GradcheckFailure[] {
-  fnArg('gradcheck', 'f', f);
-  if (!Array.isArray(inputs)) expected('E_DTYPE', 'gradcheck', 'inputs', 'an array of float64 tensors', inputs);
-  const o = optionsArg('gradcheck', 3, options, ['eps', 'atol', 'rtol']);
-  const tolerance = (name: 'eps' | 'atol' | 'rtol', dflt: number) => {
-    const v = o[name] === undefined ? dflt : finiteArg('gradcheck', name, o[name]);
-    if (v < 0 || (name === 'eps' && v === 0)) fail('E_RANGE', `gradcheck: argument '${name}' = ${v}; expected a number ${name === 'eps' ? '> 0' : '>= 0'}`);
-    return v;
-  };
-  const eps = tolerance('eps', 1e-6);
-  const atol = tolerance('atol', 1e-5);
-  const rtol = tolerance('rtol', 1e-4);
-  for (const [i, x] of inputs.entries())
-    if (tensorArg('gradcheck', `inputs[${i}]`, x).dtype !== 'float64') fail('E_DTYPE', `gradcheck: input ${i} must be float64; got ${x.dtype}`);
+  const { eps, atol, rtol } = checkArgs('gradcheck', f, inputs, options, ['eps', 'atol', 'rtol']);
   const argnums = inputs.map((_, i) => i);
   const analytic = tidy(() => {
     const [value, grads] = valueAndGrad(f, { argnums })(...inputs);
@@ -111,20 +116,8 @@ function uniform(seed: number): () => number {
  * second backward.
  */
 export function gradgradcheck(f: (...xs: Tensor[]) => Tensor, inputs: Tensor[], options?: GradgradcheckOptions): GradgradcheckFailure[] {
-  fnArg('gradgradcheck', 'f', f);
-  if (!Array.isArray(inputs)) expected('E_DTYPE', 'gradgradcheck', 'inputs', 'an array of float64 tensors', inputs);
-  const o = optionsArg('gradgradcheck', 3, options, ['eps', 'atol', 'rtol', 'seed']);
-  const tolerance = (name: 'eps' | 'atol' | 'rtol', dflt: number) => {
-    const v = o[name] === undefined ? dflt : finiteArg('gradgradcheck', name, o[name]);
-    if (v < 0 || (name === 'eps' && v === 0)) fail('E_RANGE', `gradgradcheck: argument '${name}' = ${v}; expected a number ${name === 'eps' ? '> 0' : '>= 0'}`);
-    return v;
-  };
-  const eps = tolerance('eps', 1e-6);
-  const atol = tolerance('atol', 1e-5);
-  const rtol = tolerance('rtol', 1e-4);
+  const { o, eps, atol, rtol } = checkArgs('gradgradcheck', f, inputs, options, ['eps', 'atol', 'rtol', 'seed']);
   const seed = o.seed === undefined ? 1 : intArg('gradgradcheck', 'seed', o.seed, 0, 2 ** 32 - 1);
-  for (const [i, x] of inputs.entries())
-    if (tensorArg('gradgradcheck', `inputs[${i}]`, x).dtype !== 'float64') fail('E_DTYPE', `gradgradcheck: input ${i} must be float64; got ${x.dtype}`);
   const argnums = inputs.map((_, i) => i);
   const next = uniform(seed);
   const base = inputs.map((x) => Float64Array.from(x.dataSync()));
