@@ -1,6 +1,8 @@
 // CPU schedules of the trust-region family: the Cauchy point a row at a time (threads across rows,
 // the row's two reductions in 8 double lanes, then the step written from the cache-resident row),
 // and the radius rule, Adam and SGD as one elementwise pass each.
+#include <type_traits>
+
 #include "../kernels/trust_region.h"
 #include "dispatch.h"
 #include "kernels.h"
@@ -104,25 +106,23 @@ void adamStep(const wt_op& op, const wt_adam_params& p) {
     T* outM = static_cast<T*>(op.out[1].data);
     T* outV = outM + n;
     const tr::AdamConsts<T> c(p);
-    parallelFor(n, kElementwiseGrain, [&](int64_t b, int64_t e) {
-      // Separate loops with and without state, so each vectorises without a per-element branch.
-      if (m != nullptr) {
-        for (int64_t i = b; i < e; ++i) {
-          T th = theta[i], mi = m[i], vi = v[i];
-          tr::adamElement(th, g[i], mi, vi, c);
-          outTheta[i] = th;
-          outM[i] = mi;
-          outV[i] = vi;
+    // One loop, instantiated with and without state, so each vectorises without a per-element branch.
+    auto steps = [&](int64_t b, int64_t e, auto hasState) {
+      for (int64_t i = b; i < e; ++i) {
+        T th = theta[i], mi = T(0), vi = T(0);
+        if constexpr (decltype(hasState)::value) {
+          mi = m[i];
+          vi = v[i];
         }
-      } else {
-        for (int64_t i = b; i < e; ++i) {
-          T th = theta[i], mi = T(0), vi = T(0);
-          tr::adamElement(th, g[i], mi, vi, c);
-          outTheta[i] = th;
-          outM[i] = mi;
-          outV[i] = vi;
-        }
+        tr::adamElement(th, g[i], mi, vi, c);
+        outTheta[i] = th;
+        outM[i] = mi;
+        outV[i] = vi;
       }
+    };
+    parallelFor(n, kElementwiseGrain, [&](int64_t b, int64_t e) {
+      if (m != nullptr) steps(b, e, std::true_type{});
+      else steps(b, e, std::false_type{});
     });
   });
 }
