@@ -24,13 +24,16 @@ std::shared_ptr<const Error> guarded(F&& f, Device* d) {
 
 }  // namespace
 
+void Stream::poisonUnconfirmed(const std::shared_ptr<const Error>& err) {
+  for (const auto& w : unconfirmed_)
+    if (auto s = w.lock()) s->setError(err);
+  unconfirmed_.clear();
+}
+
 void Stream::settle(Task& t, const std::shared_ptr<const Error>& err, bool ran) {
   if (err) {
     // An input's error only propagates; a failure the device reported may be any earlier task's.
-    if (ran)
-      for (const auto& w : unconfirmed_)
-        if (auto s = w.lock()) s->setError(err);
-    if (ran) unconfirmed_.clear();
+    if (ran) poisonUnconfirmed(err);
     return;
   }
   if (t.confirms) {
@@ -39,10 +42,8 @@ void Stream::settle(Task& t, const std::shared_ptr<const Error>& err, bool ran) 
   }
   for (const auto& w : t.writes) unconfirmed_.push_back(w);
   if (unconfirmed_.size() < kMaxUnconfirmed) return;
-  if (auto late = guarded([&] { device_->synchronize(); }, device_))
-    for (const auto& w : unconfirmed_)
-      if (auto s = w.lock()) s->setError(late);
-  unconfirmed_.clear();
+  if (auto late = guarded([&] { device_->synchronize(); }, device_)) poisonUnconfirmed(late);
+  else unconfirmed_.clear();
 }
 
 void Stream::execute(Task& t) {

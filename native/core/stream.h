@@ -45,6 +45,7 @@ class Stream {
   // On a device that fails late: note t's outputs as unconfirmed, or poison every unconfirmed
   // output with err (the failure may belong to any task since the last confirmation).
   void settle(Task& t, const std::shared_ptr<const Error>& err, bool ran);
+  void poisonUnconfirmed(const std::shared_ptr<const Error>& err);
 
   Device* device_;
   std::mutex m_;
