@@ -25,18 +25,17 @@ function sameAs(op: string, arg: string, t: Tensor, like: Tensor, likeArg: strin
   if (t.shape.join() !== shape.join()) fail('E_SHAPE', `${op}: argument '${arg}' has shape [${t.shape}]; expected [${shape}]`);
 }
 
-/** Δ as a tensor of the batch shape, every entry finite and > 0 (a tensor is read to check it). */
+/** Δ as a tensor of the batch shape: a number is checked here, a tensor by the kernel. */
 function radiusArg(op: string, v: unknown, like: Tensor, likeArg: string, batch: number[]): Tensor {
   if (typeof v === 'number') {
     const d = finiteArg(op, 'delta', v);
     if (!(d > 0)) fail('E_RANGE', `${op}: argument 'delta' = ${d}; expected a trust radius > 0`);
     return full(batch, d, { dtype: like.dtype, device: like.device });
   }
+  // A tensor of radii is checked by the kernel (E_RANGE when the results are read), so the call
+  // never waits for the device.
   const t = tensorArg(op, 'delta', v);
   sameAs(op, 'delta', t, like, likeArg, batch);
-  const data = t.dataSync();
-  for (let i = 0; i < data.length; i++)
-    if (!(data[i] > 0 && Number.isFinite(data[i]))) fail('E_RANGE', `${op}: argument 'delta' holds ${data[i]} at ${i}; expected finite trust radii > 0`);
   return t;
 }
 
@@ -46,7 +45,11 @@ export interface CauchyOptions {
   hessDiag?: Tensor;
   /** B·g for a general model, shaped like g. */
   hessVec?: Tensor;
-  /** Δ: a number for every row, or a tensor of the batch shape g.shape[:-1]. */
+  /**
+   * Δ: a number for every row, or a tensor of the batch shape g.shape[:-1]. A tensor entry that is
+   * not finite and > 0 fails the op with E_RANGE when its results are read (the call itself never
+   * waits for the device to check it).
+   */
   delta: Tensor | number;
 }
 
@@ -107,7 +110,8 @@ export interface RadiusResult {
  * Δ ← min(γ2·Δ, Δmax) if ρ > η2 and the step was on the boundary, else Δ; accept when ρ > η
  * (all comparisons strict). A row whose predicted reduction is ≤ 0 (a bad model) or whose actual
  * reduction is NaN or ±Inf is rejected and shrunk. The result is kept in [Δmin, Δmax]. One fused
- * elementwise kernel; not differentiable (an argument being differentiated fails with E_RANGE).
+ * elementwise kernel; not differentiable (an argument being differentiated fails with E_RANGE). A
+ * `delta` entry that is not finite and > 0 fails the op with E_RANGE when its results are read.
  */
 export const updateRadius = publicOp('tr.updateRadius', function updateRadius(
   actual: Tensor,

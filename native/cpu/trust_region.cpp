@@ -14,6 +14,13 @@ namespace {
 
 constexpr int kLanes = 8;
 
+// Fails the op (reported when its results are read) on the first radius that is not finite and > 0.
+template <class T> void checkRadii(const T* delta, int64_t n, const char* fn) {
+  for (int64_t i = 0; i < n; ++i)
+    if (!tr::validRadius(delta[i]))
+      fail(WT_E_RANGE, fn, ": argument 'delta' holds ", double(delta[i]), " at ", i, "; expected finite trust radii > 0");
+}
+
 // gᵀg and gᵀBg of one row in double: 8 independent lanes (the compiler keeps them in vector
 // registers), folded in a fixed order, so the result does not depend on the thread count.
 template <class T, bool Diagonal>
@@ -45,6 +52,7 @@ void cauchyTyped(const wt_op& op) {
   const T* g = static_cast<const T*>(op.in[0].data);
   const T* model = static_cast<const T*>(op.in[1].data);
   const T* delta = static_cast<const T*>(op.in[2].data);
+  checkRadii(delta, rows, "tr.cauchyStep");
   T* step = static_cast<T*>(op.out[0].data);
   T* predicted = static_cast<T*>(op.out[1].data);
   T* tau = predicted + rows;
@@ -80,6 +88,7 @@ void updateRadius(const wt_op& op, const wt_radius_params& p) {
     const T* predicted = static_cast<const T*>(op.in[1].data);
     const T* delta = static_cast<const T*>(op.in[2].data);
     const T* onBoundary = static_cast<const T*>(op.in[3].data);
+    checkRadii(delta, n, "tr.updateRadius");
     T* outDelta = static_cast<T*>(op.out[0].data);
     T* accept = outDelta + n;
     T* rho = accept + n;

@@ -23,10 +23,10 @@ void DeviceContext::makeCurrent() {
     check(cudaMallocHost(reinterpret_cast<void**>(&staging_[b]), kStagingBytes), "cudaMallocHost");
     check(cudaEventCreateWithFlags(&stagingFree_[b], cudaEventDisableTiming), "cudaEventCreateWithFlags");
   }
-  check(cudaMallocHost(reinterpret_cast<void**>(&indexErrorHost_), sizeof(int)), "cudaMallocHost");
-  *indexErrorHost_ = 0;
-  check(cudaMalloc(reinterpret_cast<void**>(&indexErrorDevice_), sizeof(int)), "cudaMalloc");
-  check(cudaMemsetAsync(indexErrorDevice_, 0, sizeof(int), stream), "cudaMemsetAsync");
+  check(cudaMallocHost(reinterpret_cast<void**>(&rangeErrorHost_), sizeof(int)), "cudaMallocHost");
+  *rangeErrorHost_ = 0;
+  check(cudaMalloc(reinterpret_cast<void**>(&rangeErrorDevice_), sizeof(int)), "cudaMalloc");
+  check(cudaMemsetAsync(rangeErrorDevice_, 0, sizeof(int), stream), "cudaMemsetAsync");
   stream_ = stream;  // last: a failure above leaves the context to be set up again
 }
 
@@ -76,10 +76,22 @@ void DeviceContext::synchronize() {
 }
 
 void DeviceContext::queueIndexFlagRead() {
-  if (indexCheckPending_)
-    check(cudaMemcpyAsync(indexErrorHost_, indexErrorDevice_, sizeof(int), cudaMemcpyDeviceToHost, stream_),
+  if (rangeCheckPending_)
+    check(cudaMemcpyAsync(rangeErrorHost_, rangeErrorDevice_, sizeof(int), cudaMemcpyDeviceToHost, stream_),
           "cudaMemcpyAsync");
 }
+
+namespace {
+// What the range flag means for the op kind that raised it; the data-dependent checks that core
+// cannot make without reading device memory back.
+std::string rangeFailureText(int kind) {
+  switch (kind) {
+    case WT_OP_CAUCHY_STEP: return "tr.cauchyStep: argument 'delta' holds a trust radius that is not finite and > 0";
+    case WT_OP_UPDATE_RADIUS: return "tr.updateRadius: argument 'delta' holds a trust radius that is not finite and > 0";
+    default: return std::string(wt_op_kind_name(kind)) + ": index out of range";
+  }
+}
+}  // namespace
 
 void DeviceContext::reportAsyncFailure(cudaError_t waitResult) {
   const uint64_t ops = opsSinceSync_;
@@ -93,13 +105,13 @@ void DeviceContext::reportAsyncFailure(cudaError_t waitResult) {
                                             (queued.empty() ? "copies only" : queued) +
                                             "; WAVETAPE_CUDA_DEBUG=1 names the failing kernel)");
   }
-  if (!indexCheckPending_) return;
-  indexCheckPending_ = false;
-  int failedKind = *indexErrorHost_;
+  if (!rangeCheckPending_) return;
+  rangeCheckPending_ = false;
+  int failedKind = *rangeErrorHost_;
   if (failedKind == 0) return;
-  *indexErrorHost_ = 0;
-  check(cudaMemsetAsync(indexErrorDevice_, 0, sizeof(int), stream_), "cudaMemsetAsync");
-  throw Failure(WT_E_RANGE, std::string(wt_op_kind_name(failedKind)) + ": index out of range");
+  *rangeErrorHost_ = 0;
+  check(cudaMemsetAsync(rangeErrorDevice_, 0, sizeof(int), stream_), "cudaMemsetAsync");
+  throw Failure(WT_E_RANGE, rangeFailureText(failedKind));
 }
 
 }  // namespace cuda

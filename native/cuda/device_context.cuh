@@ -1,5 +1,5 @@
 // Per-device state of the CUDA plugin: the device's one stream, its caching allocator, pinned staging
-// buffers for host copies and the flag through which kernels report out-of-range indices.
+// buffers for host copies and the flag through which kernels report out-of-range arguments.
 #pragma once
 #include <cuda_runtime.h>
 
@@ -40,11 +40,12 @@ class DeviceContext {
   void noteOp(int kind) {
     if (kind > 0 && kind < WT_OP_KIND_LIMIT) opsSinceSync_ |= uint64_t(1) << kind;
   }
-  // Device word a kernel sets to its op kind when it meets an index outside its range; the host
-  // reads it at the next synchronize / copyToHost and resets it after reporting.
-  int* indexErrorFlag() {
-    indexCheckPending_ = true;
-    return indexErrorDevice_;
+  // Device word a kernel sets to its op kind when it meets a value outside its range (an index, a
+  // trust radius); the host reads it at the next synchronize / copyToHost, reports E_RANGE with the
+  // kind's reason (rangeFailureText) and resets it.
+  int* rangeErrorFlag() {
+    rangeCheckPending_ = true;
+    return rangeErrorDevice_;
   }
 
  private:
@@ -60,9 +61,9 @@ class DeviceContext {
   CachingAllocator allocator_;
   unsigned char* staging_[2] = {nullptr, nullptr};  // pinned, kStagingBytes each
   cudaEvent_t stagingFree_[2] = {nullptr, nullptr};  // recorded after each copy out of / into staging_
-  int* indexErrorDevice_ = nullptr;
-  int* indexErrorHost_ = nullptr;  // pinned
-  bool indexCheckPending_ = false;
+  int* rangeErrorDevice_ = nullptr;
+  int* rangeErrorHost_ = nullptr;  // pinned
+  bool rangeCheckPending_ = false;
   uint64_t opsSinceSync_ = 0;  // bit k: an op of kind k (every kind is below WT_OP_KIND_LIMIT = 64)
 };
 

@@ -115,7 +115,7 @@ void launchGather(DeviceContext& ctx, const wt_op& op) {
   RowColumn split{IntDivider::of(uint64_t(out.shape[2])), IntDivider::of(uint64_t(out.shape[1]))};
   launch("gatherRows", gatherRows<T>, dim3(gridFor(ctx, total, kGatherThreads)), dim3(kGatherThreads), 0, ctx.stream(),
          static_cast<const T*>(in.data), static_cast<const int32_t*>(op.in[1].data), static_cast<T*>(out.data), total,
-         in.shape[1], split, ctx.indexErrorFlag());
+         in.shape[1], split, ctx.rangeErrorFlag());
 }
 
 }  // namespace
@@ -150,11 +150,11 @@ void scatterAdd(DeviceContext& ctx, const wt_op& op, const wt_none_params&) {
     if (columns >= kOrderedMinColumns || gathered <= kOrderedMaxSerial) {
       launch("scatterAddColumns", scatterAddColumns<T>, dim3(gridFor(ctx, columns, kGatherThreads)),
              dim3(kGatherThreads), 0, ctx.stream(), src, index, dst, columns, gathered, extent,
-             IntDivider::of(uint64_t(inner)), ctx.indexErrorFlag());
+             IntDivider::of(uint64_t(inner)), ctx.rangeErrorFlag());
     } else {
       RowColumn split{IntDivider::of(uint64_t(inner)), IntDivider::of(uint64_t(gathered))};
       launch("scatterAddAtomic", scatterAddAtomic<T>, dim3(gridFor(ctx, total, kGatherThreads)),
-             dim3(kGatherThreads), 0, ctx.stream(), src, index, dst, total, extent, split, ctx.indexErrorFlag());
+             dim3(kGatherThreads), 0, ctx.stream(), src, index, dst, total, extent, split, ctx.rangeErrorFlag());
     }
   });
 }

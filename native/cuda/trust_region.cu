@@ -56,7 +56,8 @@ __device__ __forceinline__ void writeRowScalars(T* packed, int64_t rows, int64_t
 // broadcast to the group for the step write.
 template <class T>
 __global__ void __launch_bounds__(kThreads, kMinBlocksPerSm)
-    cauchyRowsSubwarp(const T* g, const T* model, const T* delta, T* step, T* packed, CauchyArgs a, int lanes) {
+    cauchyRowsSubwarp(const T* g, const T* model, const T* delta, T* step, T* packed, CauchyArgs a, int lanes,
+                      int* rangeFlag) {
   const Monoid m;
   const int rowsPerBlock = kThreads / lanes;
   const int lane = threadIdx.x % lanes;
@@ -67,6 +68,7 @@ __global__ void __launch_bounds__(kThreads, kMinBlocksPerSm)
     acc = warpReduce(m, acc, lanes);
     double coef = 0;
     if (lane == 0 && live) {
+      if (!tr::validRadius(delta[r])) *rangeFlag = WT_OP_CAUCHY_STEP;
       const tr::CauchyRow<double> row = tr::cauchyFinish(acc, double(delta[r]));
       coef = row.coef;
       writeRowScalars(packed, a.rows, r, row);
@@ -81,7 +83,7 @@ __global__ void __launch_bounds__(kThreads, kMinBlocksPerSm)
 // finishes the row and shares its coefficient through shared memory; the block then writes the step.
 template <class T>
 __global__ void __launch_bounds__(kThreads, kMinBlocksPerSm)
-    cauchyRowsBlock(const T* g, const T* model, const T* delta, T* step, T* packed, CauchyArgs a) {
+    cauchyRowsBlock(const T* g, const T* model, const T* delta, T* step, T* packed, CauchyArgs a, int* rangeFlag) {
   __shared__ Acc warpTotals[kThreads / 32];
   __shared__ double coefShared;
   const Monoid m;
@@ -90,6 +92,7 @@ __global__ void __launch_bounds__(kThreads, kMinBlocksPerSm)
     Acc acc = rowAccumulate(gr, model + r * a.d, a.d, threadIdx.x, kThreads, a.diagonal != 0);
     acc = blockReduce<kThreads>(m, acc, warpTotals);
     if (threadIdx.x == 0) {
+      if (!tr::validRadius(delta[r])) *rangeFlag = WT_OP_CAUCHY_STEP;
       const tr::CauchyRow<double> row = tr::cauchyFinish(acc, double(delta[r]));
       coefShared = row.coef;
       writeRowScalars(packed, a.rows, r, row);
@@ -105,8 +108,9 @@ __global__ void __launch_bounds__(kThreads, kMinBlocksPerSm)
 template <class T>
 __global__ void __launch_bounds__(kThreads, kMinBlocksPerSm)
     updateRadiusKernel(const T* actual, const T* predicted, const T* delta, const T* onBoundary, T* packed, int64_t n,
-                       wt_radius_params p) {
+                       wt_radius_params p, int* rangeFlag) {
   for (int64_t i = int64_t(blockIdx.x) * kThreads + threadIdx.x; i < n; i += int64_t(gridDim.x) * kThreads) {
+    if (!tr::validRadius(delta[i])) *rangeFlag = WT_OP_UPDATE_RADIUS;
     const tr::RadiusOut<T> r = tr::updateRadius(actual[i], predicted[i], delta[i], onBoundary[i] != T(0), p);
     packed[i] = r.delta;
     packed[n + i] = r.accept ? T(1) : T(0);
@@ -160,11 +164,11 @@ void cauchyStep(DeviceContext& ctx, const wt_op& op, const wt_cauchy_params& p) 
     if (a.d <= kSubwarpMaxD) {
       const unsigned lanes = lanesFor(a.d);
       launch("cauchyRowsSubwarp", cauchyRowsSubwarp<T>, dim3(gridFor(ctx, a.rows * lanes, kThreads)), dim3(kThreads), 0,
-             ctx.stream(), g, model, delta, step, packed, a, int(lanes));
+             ctx.stream(), g, model, delta, step, packed, a, int(lanes), ctx.rangeErrorFlag());
     } else {
       const int64_t cap = int64_t(ctx.smCount()) * 32;
       launch("cauchyRowsBlock", cauchyRowsBlock<T>, dim3(unsigned(a.rows < cap ? a.rows : cap)), dim3(kThreads), 0,
-             ctx.stream(), g, model, delta, step, packed, a);
+             ctx.stream(), g, model, delta, step, packed, a, ctx.rangeErrorFlag());
     }
   });
 }
@@ -176,7 +180,7 @@ void updateRadius(DeviceContext& ctx, const wt_op& op, const wt_radius_params& p
     launch("updateRadiusKernel", updateRadiusKernel<T>, dim3(gridFor(ctx, n, kThreads)), dim3(kThreads), 0, ctx.stream(),
            static_cast<const T*>(op.in[0].data), static_cast<const T*>(op.in[1].data),
            static_cast<const T*>(op.in[2].data), static_cast<const T*>(op.in[3].data), static_cast<T*>(op.out[0].data), n,
-           p);
+           p, ctx.rangeErrorFlag());
   });
 }
 

@@ -27,6 +27,10 @@ template <class A> struct CauchyRowMonoid {
   WT_HD Acc combine(Acc a, Acc b) const { return {a.gg + b.gg, a.gbg + b.gbg}; }
 };
 
+// A trust radius the kernels accept: finite and > 0. The kernels check it themselves (the CPU one
+// fails the op, the CUDA ones raise the device's range flag), so the facade never reads Δ back.
+template <class T> WT_HD bool validRadius(T delta) { return delta > T(0) && (delta - delta) == T(0); }
+
 // What a row's reductions give: the step is coef·g; ‖g‖ = 0 gives coef 0, predicted 0, no NaN.
 template <class A> struct CauchyRow {
   A coef;       // s = coef·g, coef = −τΔ/‖g‖
@@ -53,7 +57,7 @@ WT_HD RadiusOut<T> updateRadius(T actual, T predicted, T delta, bool onBoundary,
   const T rho = actual / predicted;
   const bool good = predicted > T(0) && (actual - actual) == T(0);
   // Plain comparisons, not fmin/fmax (a libm call per element on x86-64-v2): every operand is
-  // finite here (Δ and the constants are checked by the caller), where the two agree.
+  // finite here (the constants checked by core, Δ by validRadius), where the two agree.
   const T lo = T(r.delta_min), hi = T(r.delta_max);
   T next = delta;
   if (!good || rho < T(r.eta1)) next = T(r.gamma1) * delta;

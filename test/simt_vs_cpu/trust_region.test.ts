@@ -4,7 +4,7 @@ import * as wt from '../../lib';
 import { randomArray } from '../helpers';
 import { describeAgreement, DType, EPS, FLOATS, expectUlps, expectWithin, make, realOf } from './agreement';
 
-describeAgreement('trust region', ({ onBoth, same }) => {
+describeAgreement('trust region', ({ device, onBoth, same }) => {
   // [B, d]: sub-warp rows (d <= 512: 1, 2..32 lanes, tails), block rows (d > 512, tails of 256),
   // more rows than one grid (grid-stride), and one zero row.
   const shapes: [number, number][] = [
@@ -89,5 +89,33 @@ describeAgreement('trust region', ({ onBoth, same }) => {
         r.out.dispose();
         expectUlps(r.got, r.cpu, realOf(dtype), 0, `sgd ${dtype} ${JSON.stringify(o)}`);
       }
+  });
+  // The kernels check a tensor Δ themselves: the call returns at once and the read that follows
+  // reports E_RANGE naming the public function, on the kernel device and on cpu alike.
+  it.each([0, -1, Infinity, NaN])('a tensor radius holding %p fails the op with E_RANGE at the read', (bad) => {
+    for (const dev of [device, 'cpu'])
+      wt.tidy(() => {
+        const g = make([1, 2, 3, 4, 5, 6], [3, 2], 'float32', dev);
+        const radii = make([0.5, bad, 2], [3], 'float32', dev);
+        const results = [
+          () => wt.tr.cauchyStep(g, { hessDiag: g, delta: radii }).step,
+          () => wt.tr.updateRadius(radii, radii, radii, radii).delta,
+        ];
+        for (const [k, run] of results.entries()) {
+          const out = run();
+          let caught: unknown;
+          try {
+            out.dataSync();
+          } catch (e) {
+            caught = e;
+          }
+          expect(caught).toBeInstanceOf(wt.WavetapeError);
+          expect((caught as wt.WavetapeError).code).toBe('E_RANGE');
+          expect((caught as Error).message).toMatch(k === 0 ? /tr\.cauchyStep.*'delta'/ : /tr\.updateRadius.*'delta'/);
+        }
+        // The device stays usable and the flag is reset: a valid call afterwards reads back.
+        const ok = wt.tr.cauchyStep(g, { hessDiag: g, delta: make([1, 1, 1], [3], 'float32', dev) }).step;
+        expect(ok.dataSync().every(Number.isFinite)).toBe(true);
+      });
   });
 });
