@@ -1,6 +1,7 @@
 /**
  * wt.tr: batched trust-region step kernels — the Cauchy point with its predicted reduction, and
- * scipy's radius update — over rows of any leading batch shape.
+ * scipy's radius update — over rows of any leading batch shape; the dogleg and Steihaug-CG
+ * subproblem solvers (composed of tensor ops) are re-exported from tr_subproblems.ts.
  *
  * Each is one fused native kernel per device (native/cpu/trust_region.cpp,
  * native/cuda/trust_region.cu, formulas in native/kernels/trust_region.h): the Cauchy point reads a
@@ -136,3 +137,5 @@ export const updateRadius = publicOp('tr.updateRadius', function updateRadius(
     .map(wrap);
   return { delta: next, accept, rho };
 });
+
+export { doglegStep, steihaugCG, type DoglegModel, type SteihaugOptions, type SubproblemResult } from './tr_subproblems';
