@@ -232,17 +232,21 @@ function bestOf(brackets: Rung[][], all: Evaluation[]): Evaluation {
   return winners.reduce((a, b) => (b.budget > a.budget || (b.budget === a.budget && b.loss < a.loss) ? b : a));
 }
 
-async function search(p: Plan, method: string, settings: Record<string, unknown>, brackets: { configs: { id: string; config: Config }[]; r0: number; rungs: number }[]): Promise<SearchResult> {
+/** Opens the log (so a mismatched one throws here, synchronously), then runs the brackets. */
+function search(p: Plan, method: string, settings: Record<string, unknown>, brackets: { configs: { id: string; config: Config }[]; r0: number; rungs: number }[]): Promise<SearchResult> {
   const log = new SearchLog(p, method, settings);
   const runner = runnerFor(p);
-  const all: Evaluation[] = [];
-  const rungs: Rung[][] = [];
-  try {
-    for (const b of brackets) rungs.push(await runBracket(p, runner, log, all, b.configs, b.r0, b.rungs));
-  } finally {
-    await runner.close();
-  }
-  return { best: bestOf(rungs, all), evaluations: all, brackets: rungs };
+  const run = async () => {
+    const all: Evaluation[] = [];
+    const rungs: Rung[][] = [];
+    try {
+      for (const b of brackets) rungs.push(await runBracket(p, runner, log, all, b.configs, b.r0, b.rungs));
+    } finally {
+      await runner.close();
+    }
+    return { best: bestOf(rungs, all), evaluations: all, brackets: rungs };
+  };
+  return run();
 }
 
 /**
@@ -301,13 +305,13 @@ export interface EarlyStoppingOptions {
 
 /** The tracker {@link earlyStopping} returns. */
 export interface EarlyStopper {
-  /** Records a held-out loss; returns true when training should stop. */
+  /** Records a held-out loss; returns true when training should stop (`patience` checks since the best). */
   update(loss: number): boolean;
   /** The lowest loss so far (+Infinity before the first). */
   readonly best: number;
   /** The check (0-based) at which the best loss was seen (−1 before the first). */
   readonly bestStep: number;
-  /** Whether it has said stop. */
+  /** Whether it has said stop at least once. */
   readonly stopped: boolean;
 }
 
@@ -332,8 +336,12 @@ export const earlyStopping = publicOp('earlyStopping', function earlyStopping(op
       if (loss < best - minDelta) {
         best = loss;
         bestStep = step;
-      } else if (step - bestStep >= patience) stopped = true; // checks since the best (Keras's `wait`)
-      return stopped;
+        return false;
+      }
+      // Checks since the best (Keras's `wait`).
+      const stop = step - bestStep >= patience;
+      stopped ||= stop;
+      return stop;
     },
     get best() {
       return best;

@@ -61,7 +61,8 @@ export function trialArg(op: string, v: unknown): TrialFunction | TrialModule {
 }
 
 export function outcomeOf(op: string, id: string, r: unknown): TrialOutcome {
-  const loss = typeof r === 'number' ? r : isPlainObject(r) && typeof r.loss === 'number' ? r.loss : undefined;
+  // Any object with a numeric loss: results posted by a worker may come from another realm.
+  const loss = typeof r === 'number' ? r : typeof r === 'object' && r !== null && typeof (r as { loss?: unknown }).loss === 'number' ? (r as { loss: number }).loss : undefined;
   if (loss === undefined) fail('E_RANGE', `${op}: trial '${id}' returned ${describe(r)}; expected a loss (a number) or {loss, ...}`);
   const info = typeof r === 'number' ? undefined : Object.fromEntries(Object.entries(r as object).filter(([k]) => k !== 'loss'));
   return { loss: Number.isNaN(loss) ? Infinity : loss, info };
@@ -94,15 +95,17 @@ export function inlineRunner(op: string, trial: TrialFunction | TrialModule): Tr
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('worker_threads');
 let fn;
+let loadError;
 try {
   for (const m of workerData.preload) require(m);
   const mod = require(workerData.module);
   fn = workerData.exportName !== undefined ? mod[workerData.exportName] : typeof mod === 'function' ? mod : mod.default;
   if (typeof fn !== 'function') throw new Error("no function export '" + (workerData.exportName || 'default') + "'");
 } catch (e) {
-  parentPort.postMessage({ loadError: String(e && e.message || e) });
+  loadError = String(e && e.message || e);
 }
 parentPort.on('message', async (job) => {
+  if (loadError !== undefined) return parentPort.postMessage({ id: job.id, loadError });
   try {
     const result = await fn(job.config, job.budget, { id: job.id, seed: job.seed });
     parentPort.postMessage({ id: job.id, result });
@@ -114,15 +117,15 @@ parentPort.on('message', async (job) => {
 
 /** A pool of `count` workers, each running jobs one at a time from a shared queue. */
 export function workerRunner(op: string, ref: TrialModule, count: number, preload: string[]): TrialRunner {
-  interface Slot { worker: Worker; busy: boolean; loadError?: string; resolve?: (o: TrialOutcome) => void; reject?: (e: unknown) => void }
+  interface Slot { worker: Worker; busy: boolean; dead?: string; resolve?: (o: TrialOutcome) => void; reject?: (e: unknown) => void }
   const slots: Slot[] = [];
   const queue: { job: TrialJob; resolve: (o: TrialOutcome) => void; reject: (e: unknown) => void }[] = [];
   const dispatch = () => {
     for (const slot of slots) {
       if (slot.busy || queue.length === 0) continue;
       const next = queue.shift()!;
-      if (slot.loadError !== undefined) {
-        next.reject(new WavetapeError(`${op}: a worker could not load the trial ${ref.module}: ${slot.loadError}`, 'E_RANGE'));
+      if (slot.dead !== undefined) {
+        next.reject(new WavetapeError(`${op}: a trial worker stopped: ${slot.dead}`, 'E_RANGE'));
         continue;
       }
       slot.busy = true;
@@ -135,15 +138,12 @@ export function workerRunner(op: string, ref: TrialModule, count: number, preloa
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module: ref.module, exportName: ref.export, preload } });
     const slot: Slot = { worker, busy: false };
     worker.on('message', (m: { loadError?: string; id?: string; result?: unknown; error?: string }) => {
-      if (m.loadError !== undefined) {
-        slot.loadError = m.loadError;
-        return;
-      }
       const { resolve, reject } = slot;
       slot.busy = false;
       slot.resolve = slot.reject = undefined;
       try {
-        if (m.error !== undefined) reject!(new Error(`${op}: trial '${m.id}' failed in a worker: ${m.error}`));
+        if (m.loadError !== undefined) reject!(new WavetapeError(`${op}: a worker could not load the trial ${ref.module}: ${m.loadError}`, 'E_RANGE'));
+        else if (m.error !== undefined) reject!(new Error(`${op}: trial '${m.id}' failed in a worker: ${m.error}`));
         else resolve!(outcomeOf(op, m.id!, m.result));
       } catch (e) {
         reject!(e);
@@ -151,8 +151,8 @@ export function workerRunner(op: string, ref: TrialModule, count: number, preloa
       dispatch();
     });
     worker.on('error', (e) => {
-      slot.loadError = e instanceof Error ? e.message : String(e);
-      if (slot.reject) slot.reject(new WavetapeError(`${op}: a trial worker stopped: ${slot.loadError}`, 'E_RANGE'));
+      slot.dead = e instanceof Error ? e.message : String(e);
+      if (slot.reject) slot.reject(new WavetapeError(`${op}: a trial worker stopped: ${slot.dead}`, 'E_RANGE'));
       slot.busy = false;
       slot.resolve = slot.reject = undefined;
       dispatch();
