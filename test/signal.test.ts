@@ -127,3 +127,25 @@ describe('bad input', () => {
     expectCode(() => wt.tidy(() => wt.signal.lagCorrelation(wt.cast(a, 'int32'), a, { maxLag: 0 })), 'E_DTYPE', /'a'/);
   });
 });
+
+describe("the bench's direct JS reference", () => {
+  // lib/bench/signal.ts times a hand-written O(T·L) forward and gradient; it must compute what
+  // softLagCorrelation computes, or the bench's ratio means nothing.
+  test('agrees with softLagCorrelation and its tape gradient', () => {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { directSoftLag } = require('../lib/bench/signal') as typeof import('../lib/bench/signal');
+    const n = 40;
+    const a32 = Float32Array.from(randomArray(n, 51));
+    const b32 = Float32Array.from(randomArray(n, 52));
+    const ga = new Float64Array(n);
+    const gb = new Float64Array(n);
+    const value = directSoftLag(a32, b32, 6, 3, ga, gb);
+    const a = T(a32, [n], 'cpu');
+    const b = T(b32, [n], 'cpu');
+    const [v, grads] = wt.valueAndGrad((x: wt.Tensor, y: wt.Tensor) => wt.signal.softLagCorrelation(x, y, { maxLag: 6, beta: 3 }), { argnums: [0, 1] })(a, b) as [wt.Tensor, wt.Tensor[]];
+    expect(v.item()).toBeCloseTo(value, 12);
+    expectClose(values(grads[0]), ga, 1e-12, 1e-10);
+    expectClose(values(grads[1]), gb, 1e-12, 1e-10);
+    [a, b, v, ...grads].forEach((t) => t.dispose());
+  });
+});
