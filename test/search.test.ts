@@ -234,3 +234,20 @@ describe('gumbelSoftmax gradient and bad input', () => {
     x.dispose();
   });
 });
+
+describe('trials own their tensors', () => {
+  test("tensors a trial makes before its first await outlive the search call's scope", async () => {
+    const res = await S.successiveHalving({
+      space: { x: S.uniform(0, 1) }, seed: 1, minBudget: 1, maxBudget: 3, configs: 3,
+      trial: async (config) => {
+        const w = wt.tensor([config.x as number], [1], { dtype: 'float64' });
+        await new Promise((r) => setImmediate(r));
+        const loss = wt.tidy(() => wt.sum(wt.square(w)).item());
+        w.dispose();
+        return loss;
+      },
+    });
+    expect(res.evaluations).toHaveLength(4);
+    for (const e of res.evaluations) expect(e.loss).toBeCloseTo((e.config.x as number) ** 2, 12);
+  });
+});

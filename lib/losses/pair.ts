@@ -159,7 +159,7 @@ export interface SoftLagObjectiveOptions {
 /**
  * Paper A's correlation objective as a loss to minimise: −J_corr = −mean over the given
  * (within-segment) pairs (i, j) and over channels of ρ̃(Z_i, Z_j), the soft maximum over lags of
- * {@link lagCorrelation} (see {@link softLagCorrelation}). Z is [N, ..., T]: N samples, any
+ * `wt.signal.lagCorrelation` (see `wt.signal.softLagCorrelation`). Z is [N, ..., T]: N samples, any
  * channel axes, time last. Subtract λ·R(θ) yourself (add the regularisers to this loss).
  * Differentiable in Z.
  */

@@ -237,6 +237,9 @@ function search(p: Plan, method: string, settings: Record<string, unknown>, brac
   const log = new SearchLog(p, method, settings);
   const runner = runnerFor(p);
   const run = async () => {
+    // Start trials after this public op has returned: tensors a trial makes before its first
+    // await must not belong to the op's scope (which disposes what it does not return).
+    await Promise.resolve();
     const all: Evaluation[] = [];
     const rungs: Rung[][] = [];
     try {
