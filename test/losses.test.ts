@@ -25,6 +25,8 @@ describe.each(devices)('pair losses on %s', (device) => {
       expect(wt.losses.pairLogistic(dt, y, { ...opts, reduction: 'sum' }).item()).toBeCloseTo(per.reduce((a, b) => a + b), 12);
       const none = values(wt.losses.pairLogistic(dt, T(y, [5], device), { ...opts, reduction: 'none' }));
       none.forEach((v, i) => expect(v).toBeCloseTo(per[i], 12));
+      const p = values(wt.losses.pairProbability(dt, opts));
+      p.forEach((v, i) => expect(v).toBeCloseTo(sigmoid(alpha - (Math.exp(logW) * d[i]) / Math.exp(logTau)), 14));
     });
   });
 

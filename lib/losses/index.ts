@@ -4,8 +4,8 @@
  * combination, semi-hard mining and balanced batches, and the regularisers R(θ).
  */
 export {
-  pairLogistic, contrastiveMargin, softLagObjective, combine,
-  type Reduction, type PairLogisticOptions, type ContrastiveMarginOptions, type SoftLagObjectiveOptions, type PairList,
+  pairLogistic, pairProbability, contrastiveMargin, softLagObjective, combine,
+  type Reduction, type PairLogisticOptions, type PairProbabilityOptions, type ContrastiveMarginOptions, type SoftLagObjectiveOptions, type PairList,
 } from './pair';
 export {
   mineSemiHard, sampleBalanced, allPairs,

@@ -142,15 +142,17 @@ export interface LabelledPairs {
 /** All pairs i < j of the N samples with class labels `labels`, labelled 1 (same class) or 0. */
 export const allPairs = publicOp('allPairs', function allPairs(labels: Tensor | ArrayLike<number>): LabelledPairs {
   const y = classLabelsArg('allPairs', 'labels', labels);
-  if (y.length > 1 << 14) fail('E_RANGE', `allPairs: ${y.length} samples would give more than 2^27 pairs; at most 16384 samples`);
-  const first: number[] = [];
-  const second: number[] = [];
-  const same: number[] = [];
+  if (y.length > 1 << 13) fail('E_RANGE', `allPairs: ${y.length} samples would give more than 2^25 pairs; at most 8192 samples`);
+  const count = (y.length * (y.length - 1)) / 2;
+  const first = new Int32Array(count);
+  const second = new Int32Array(count);
+  const same = new Float64Array(count);
+  let k = 0;
   for (let i = 0; i < y.length; i++)
-    for (let j = i + 1; j < y.length; j++) {
-      first.push(i);
-      second.push(j);
-      same.push(y[i] === y[j] ? 1 : 0);
+    for (let j = i + 1; j < y.length; j++, k++) {
+      first[k] = i;
+      second[k] = j;
+      same[k] = y[i] === y[j] ? 1 : 0;
     }
-  return { first: Int32Array.from(first), second: Int32Array.from(second), labels: Float64Array.from(same) };
+  return { first, second, labels: same };
 });

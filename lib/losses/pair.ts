@@ -7,7 +7,7 @@ import { publicOp } from '../engine';
 import { fail } from '../errors';
 import { tensorArg, dtypeIn, optionsArg, oneOf, finiteArg, isPlainObject, describe, expected } from '../validate';
 import { tensor } from '../creation';
-import { add, sub, mul, exp, softplus, relu, neg } from '../ops/elementwise';
+import { add, sub, mul, exp, softplus, relu, neg, sigmoid } from '../ops/elementwise';
 import { sum, mean } from '../ops/reduce';
 import { gather } from '../ops/layout';
 import { softLagCorrelation, lagArgs, betaArg } from '../signal/lag';
@@ -72,6 +72,22 @@ export const pairLogistic = publicOp('pairLogistic', function pairLogistic(d: Te
   const yt = tensor(y, dist.shape, { dtype: dist.dtype, device: dist.device });
   const z = sub(alpha, mul(exp(sub(logW, logTau)), dist));
   return reduce(sub(softplus(z), mul(yt, z)), reduction);
+});
+
+/** Options of {@link pairProbability}: the logistic pair model's parameters. */
+export type PairProbabilityOptions = Omit<PairLogisticOptions, 'reduction'>;
+
+/**
+ * The logistic pair model's probability that two samples match, p = σ(α − w·d/τ) with
+ * w = exp(logW), τ = exp(logTau) (the model {@link pairLogistic} trains), elementwise over d:
+ * the scores for `wt.metrics.rocAuc` and the calibration metrics. Differentiable.
+ */
+export const pairProbability = publicOp('pairProbability', function pairProbability(d: Tensor, opts?: PairProbabilityOptions): Tensor {
+  const op = 'pairProbability';
+  const dist = distanceArg(op, 'd', d);
+  const o = optionsArg(op, 2, opts, ['alpha', 'logW', 'logTau']);
+  const z = sub(scalarParam(op, 'alpha', o.alpha, dist, 0), mul(exp(sub(scalarParam(op, 'logW', o.logW, dist, 0), scalarParam(op, 'logTau', o.logTau, dist, 0))), dist));
+  return sigmoid(z);
 });
 
 /** Options of {@link contrastiveMargin}. */
