@@ -149,3 +149,15 @@ describe("the bench's direct JS reference", () => {
     [a, b, v, ...grads].forEach((t) => t.dispose());
   });
 });
+
+describe('second order (gradgradcheck, float64, cpu)', () => {
+  // The trust-region optimisers take Hessian-vector products of these losses through the tape.
+  test('softLagCorrelation has Hessian-vector products matching differences of its gradient', () => {
+    const n = 13;
+    const a = T(randomArray(n, 61), [n], 'cpu');
+    const b = T(randomArray(n, 62), [n], 'cpu');
+    const failures = wt.tidy(() => wt.testing.gradgradcheck((x, y) => wt.signal.softLagCorrelation(x, y, { maxLag: 3, beta: 2 }), [a, b]));
+    expect(failures).toEqual([]);
+    [a, b].forEach((t) => t.dispose());
+  });
+});
