@@ -6,10 +6,18 @@
 import { BenchCase } from './types';
 import { fftBenchCases } from './fft';
 import { trustRegionBenchCases } from './trust_region';
+import { waveletBenchCases } from './wavelet';
+import { sdtwBenchCases } from './sdtw';
+import { signalBenchCases } from './signal';
+import { signalDropoutBenchCases } from './signal_dropout';
 
 export type BenchFamily = (device: string, threads: number[]) => BenchCase[];
 
-export const benchFamilies: BenchFamily[] = [fftBenchCases, trustRegionBenchCases];
-// ---- signal (issue 14, h-sig): softLagCorrelation forward+backward against the direct JS correlation
-import { signalBenchCases } from './signal';
-benchFamilies.push(signalBenchCases);
+export const benchFamilies: BenchFamily[] = [
+  fftBenchCases,
+  trustRegionBenchCases,
+  waveletBenchCases, // --filter dwt
+  sdtwBenchCases, // --filter sdtw
+  signalBenchCases, // --filter signal: softLagCorrelation against the direct JS correlation
+  signalDropoutBenchCases, // --filter signal: TransformDropout against the bare rfft+irfft pair
+];
