@@ -6,7 +6,14 @@
 import { BenchCase } from './types';
 import { fftBenchCases } from './fft';
 import { trustRegionBenchCases } from './trust_region';
+// The wavelet family.
+import { waveletBenchCases } from './wavelet';
 
 export type BenchFamily = (device: string, threads: number[]) => BenchCase[];
 
-export const benchFamilies: BenchFamily[] = [fftBenchCases, trustRegionBenchCases];
+export const benchFamilies: BenchFamily[] = [
+  fftBenchCases,
+  trustRegionBenchCases,
+  // The wavelet family.
+  waveletBenchCases,
+];
