@@ -6,6 +6,7 @@ import * as wt from '../lib';
 import { testDevices, isKernelDevice, randomArray, rng } from './helpers';
 import { T, values, expectGrad, expectCode, weightedSum } from './ndref';
 import { MODES, type Mode, type Bank, dwtRef, idwtRef, maxAbs, maxDiff } from './wavelet_reference';
+import { WAVELET_TABLE } from '../lib/wavelets/filters';
 
 interface Step {
   type: 'predict' | 'update';
@@ -100,12 +101,12 @@ describe.each(devices)('learnable lifting on %s', (device) => {
     for (let seed = 1; seed <= (kernel ? 2 : 12); seed++) {
       const steps = randomSteps(seed, 2 + (seed % 4));
       const w = schemeOf(steps, 1.1);
-      const wide = bankOfScheme(steps, 1.1, w.filterLength + 8, w.shift - 2);
+      const wide = bankOfScheme(steps, 1.1, w.filterLength + 8, w.alignment.alignA - 2);
       // Taps of the widened window outside [2 − L, 1] (shifted by 4) carry nothing.
       const inside = (j: number) => j >= 4 && j < 4 + w.filterLength;
       for (const f of [wide.decLo, wide.decHi, wide.recLo, wide.recHi]) f.forEach((v, j) => inside(j) || expect(Math.abs(v)).toBeLessThan(1e-15));
       // Some tap touches each edge of pywt's window (L is the smallest length that holds the bank).
-      const bank = bankOfScheme(steps, 1.1, w.filterLength, w.shift);
+      const bank = bankOfScheme(steps, 1.1, w.filterLength, w.alignment.alignA);
       // The window's left edge is the last two analysis taps and the first two synthesis taps.
       const L = w.filterLength;
       const reaches = [bank.decLo, bank.decHi].some((f) => f[L - 1] !== 0 || f[L - 2] !== 0) || [bank.recLo, bank.recHi].some((f) => f[0] !== 0 || f[1] !== 0);
@@ -118,7 +119,7 @@ describe.each(devices)('learnable lifting on %s', (device) => {
       const steps = randomSteps(seed, 2 + (seed % 3));
       const scale = 0.8 + 0.05 * seed;
       const w = schemeOf(steps, scale);
-      const bank = bankOfScheme(steps, scale, w.filterLength, w.shift);
+      const bank = bankOfScheme(steps, scale, w.filterLength, w.alignment.alignA);
       for (const mode of MODES)
         for (const n of kernel ? [1, 6, 9] : [1, 2, 5, 8, 31]) {
           const xs = Array.from(randomArray(n, 100 * seed + n));
@@ -175,7 +176,31 @@ describe.each(devices)('learnable lifting on %s', (device) => {
     const [pa, pd] = wt.dwt(x, 'bior2.2', { mode: 'periodization' });
     expect(maxDiff(values(a), values(pa))).toBeLessThan(1e-12);
     expect(maxDiff(values(d).map((v) => -v), values(pd))).toBeLessThan(1e-12); // bior2.2's signD = −1
-    expect([w.filterLength, w.shift]).toEqual([6, -1]);
+    expect([w.filterLength, w.alignment.alignA]).toEqual([6, -1]);
+  });
+
+  it("a scheme started from a table wavelet computes it exactly, in every mode (the tape against the native kernels)", () => {
+    for (const name of kernel ? ['db4', 'bior2.2'] : ['haar', 'db4', 'sym5', 'coif2', 'bior4.4', 'rbio3.1', 'db10']) {
+      const w = wt.liftingScheme(name, { dtype: 'float64', device });
+      expect(w.filterLength).toBe(wt.wavelet(name).filterLength);
+      for (const mode of MODES)
+        for (const n of kernel ? [5, 8] : [1, 5, 8, 33]) {
+          const xs = randomArray(n, 500 + n);
+          const x = T(xs, [n], device);
+          const [a, d] = wt.dwt(x, w, { mode });
+          const [ra, rd] = dwtRef(xs, WAVELET_TABLE[name], mode);
+          const scale = maxAbs(xs, ra, rd);
+          expect(Math.max(maxDiff(values(a), ra), maxDiff(values(d), rd))).toBeLessThanOrEqual(1e-12 * scale);
+          expect(maxDiff(values(wt.idwt(a, d, w, { mode })), values(wt.idwt(a, d, name, { mode })))).toBeLessThanOrEqual(1e-12 * scale);
+        }
+    }
+    // Its steps as Variables, with wavelet: 'db4', keep that alignment; other step shapes are refused.
+    const start = wt.liftingScheme('db4', { dtype: 'float64', device });
+    const steps = start.steps.map((s) => ({ type: s.type, offset: s.offset, coeffs: wt.variable(s.coeffs) }));
+    const trainable = wt.liftingScheme({ steps, scale: start.scale as wt.Tensor, wavelet: 'db4' });
+    const x = T(randomArray(20, 3), [20], device);
+    expect(maxDiff(values(wt.dwt(x, trainable)[1]), values(wt.dwt(x, 'db4')[1]))).toBeLessThan(1e-12);
+    expectCode(() => wt.liftingScheme({ steps: steps.slice(1), wavelet: 'db4' }), 'E_SHAPE', /db4's factorisation/);
   });
 
   it('gradients w.r.t. the coefficients, the scale and the signal (gradcheck, float64), every mode', () => {

@@ -20,14 +20,16 @@ import { identity } from '../autograd';
 import { zeros } from '../creation';
 import { mul, add } from './elementwise';
 import { slice, swapAxes, reshape, transpose, gather, roll, cast } from './layout';
-import { tensorArg, tensorListArg, optionsArg, axisArg, axesArg, oneOf, intArg, isInt, isPlainObject, describe, expected, finiteArg } from '../validate';
+import { tensorArg, tensorListArg, optionsArg, axisArg, axesArg, oneOf, intArg, isPlainObject, describe, expected } from '../validate';
 import { WAVELET_TABLE } from '../wavelets/filters';
 import { resolveWaveletName, waveletFilters, waveletNames as tableNames } from '../wavelets/catalog';
 import { liftingFactorisation } from '../wavelets/lifting';
-import { WAVELET_MODES, type WaveletMode, type WaveletFamily } from '../wavelets/types';
-import { tapeDwt, tapeIdwt, type TapeLiftingScheme, type TapeLiftingStep } from '../wavelets/tape_lifting';
+import type { WaveletFamily, LiftingFactorisation } from '../wavelets/types';
+import { tapeDwt, tapeIdwt, type TapeLiftingScheme, type TapeLiftingStep, type TapeAlignment } from '../wavelets/tape_lifting';
+import { liftingWavedec, liftingWaverec, WAVELET_MODES, type WaveletMode } from './wavelet_native';
+import { tensor } from '../creation';
 
-export type { WaveletMode } from '../wavelets/types';
+export type { WaveletMode } from './wavelet_native';
 
 // ---------------------------------------------------------------- wavelets
 
@@ -42,8 +44,9 @@ export interface LearnableLiftingStep {
 
 /**
  * A lifting scheme whose coefficients are tensors, made by {@link liftingScheme}: usable wherever
- * a wavelet name is. `filterLength` (the L of pywt's length formulas) and `shift` follow from the
- * steps' support (docs/wavelets.md, "Learnable lifting").
+ * a wavelet name is. `filterLength` (the L of pywt's length formulas) and `alignment` follow from
+ * the steps' support, or from the table wavelet the scheme starts from (docs/wavelets.md,
+ * "Learnable lifting").
  */
 export interface LearnableLiftingScheme {
   readonly kind: 'lifting';
@@ -52,8 +55,13 @@ export interface LearnableLiftingScheme {
   readonly scale: Tensor | null;
   /** The even filter length L of the equivalent filter bank: output lengths follow it. */
   readonly filterLength: number;
-  /** Expansive modes: cA[o] = s[o + shift], cD[o] = d[o + shift] of the lifted extended signal. */
-  readonly shift: number;
+  /**
+   * Where the outputs sit. Periodization: cA[i] = s[i + shiftA], cD[i] = signD·d[i + shiftD].
+   * Expansive modes: the lifting runs on w[m] = xe[m + phase] (xe the extended signal) and
+   * cA[o] = s[o + alignA], cD[o] = signD·d[o + alignD]. A scheme from steps has phase 0,
+   * alignA = alignD = its shift t, no periodization shifts and signD = 1.
+   */
+  readonly alignment: TapeAlignment;
 }
 
 /** A wavelet: a pywt name ('haar', 'db1'–'db10', 'sym2'–'sym10', 'coif1'–'coif5', 'bior*', 'rbio*', 'cdf53', 'cdf97') or a learnable scheme. */
@@ -61,52 +69,36 @@ export type Wavelet = string | LearnableLiftingScheme;
 
 const learnableSchemes = new WeakSet<object>();
 
-/** A wavelet as the transforms use it. */
+/** A wavelet as the transforms use it: a table wavelet runs the native kernels, a learnable one the tape. */
 interface ResolvedWavelet {
   filterLength: number;
-  /** The lifting on the tape; learnable schemes make it per call (their coefficients in x's dtype). */
-  tape: (like: Tensor) => TapeLiftingScheme;
+  /** Table wavelets: the factorisation the native kernels take. */
+  factorisation: LiftingFactorisation | null;
+  /** Learnable schemes: the lifting on the tape, its coefficients in the data's dtype. */
+  tape: ((like: Tensor) => TapeLiftingScheme) | null;
 }
 
-const tableSchemes = new Map<string, TapeLiftingScheme>();
-
 /**
- * A table wavelet as a tape scheme. Expansive alignment: pywt's cA[o] = Σ_j decLo[j]·xe[2o+1−j] is
- * the periodization output i = o + (1 − L/2 − c)/2 of any window xe[c …] with c ≡ 1 − L/2 (mod 2)
- * (docs/wavelets.md); with phase = c mod 2 that is the lifted s at o + (1 − L/2 − phase)/2 + shiftA.
+ * The alignment of a table wavelet on the tape. pywt's expansive cA[o] = Σ_j decLo[j]·xe[2o+1−j]
+ * is the periodization output i = o + (1 − L/2 − c)/2 of any window xe[c …] with c ≡ 1 − L/2
+ * (mod 2) (docs/wavelets.md); with phase = c mod 2 that is the lifted s at
+ * o + (1 − L/2 − phase)/2 + shiftA.
  */
-function tableScheme(name: string): TapeLiftingScheme {
-  let scheme = tableSchemes.get(name);
-  if (scheme === undefined) {
-    const L = WAVELET_TABLE[name].decLo.length;
-    const f = liftingFactorisation(name);
-    const phase = (((1 - L / 2) % 2) + 2) % 2 as 0 | 1;
-    const base = (1 - L / 2 - phase) / 2;
-    scheme = {
-      steps: f.steps.map((s): TapeLiftingStep => ({ type: s.type, offset: s.offset, coeffs: [...s.coeffs] })),
-      scale: f.scale,
-      shiftA: f.shiftA,
-      shiftD: f.shiftD,
-      signD: f.signD,
-      filterLength: L,
-      phase,
-      alignA: base + f.shiftA,
-      alignD: base + f.shiftD,
-    };
-    tableSchemes.set(name, scheme);
-  }
-  return scheme;
+function tableAlignment(L: number, f: LiftingFactorisation): TapeAlignment {
+  const phase = ((((1 - L / 2) % 2) + 2) % 2) as 0 | 1;
+  const base = (1 - L / 2 - phase) / 2;
+  return { shiftA: f.shiftA, shiftD: f.shiftD, signD: f.signD, phase, alignA: base + f.shiftA, alignD: base + f.shiftD };
 }
 
 function resolveWavelet(fn: string, w: unknown): ResolvedWavelet {
   if (typeof w === 'object' && w !== null && learnableSchemes.has(w)) {
     const ls = w as LearnableLiftingScheme;
-    return { filterLength: ls.filterLength, tape: (like) => learnableTape(fn, ls, like) };
+    return { filterLength: ls.filterLength, factorisation: null, tape: (like) => learnableTape(fn, ls, like) };
   }
   if (typeof w !== 'string')
     fail('E_RANGE', `${fn}: argument 'wavelet' must be a wavelet name such as 'db4' or a scheme from wt.liftingScheme(); got ${describe(w)}`);
-  const scheme = tableScheme(resolveWaveletName(w, fn));
-  return { filterLength: scheme.filterLength, tape: () => scheme };
+  const name = resolveWaveletName(w, fn);
+  return { filterLength: WAVELET_TABLE[name].decLo.length, factorisation: liftingFactorisation(name, fn), tape: null };
 }
 
 function learnableTape(fn: string, ls: LearnableLiftingScheme, like: Tensor): TapeLiftingScheme {
@@ -119,25 +111,28 @@ function learnableTape(fn: string, ls: LearnableLiftingScheme, like: Tensor): Ta
     const c = prepare(step.coeffs, `steps[${i}].coeffs`);
     return { type: step.type, offset: step.offset, coeffs: Array.from({ length: c.shape[0] }, (_, k) => slice(c, [k], [1])) };
   });
-  return {
-    steps,
-    scale: ls.scale === null ? 1 : prepare(ls.scale, 'scale'),
-    shiftA: 0,
-    shiftD: 0,
-    signD: 1,
-    filterLength: ls.filterLength,
-    phase: 0,
-    alignA: ls.shift,
-    alignD: ls.shift,
-  };
+  return { steps, scale: ls.scale === null ? 1 : prepare(ls.scale, 'scale'), filterLength: ls.filterLength, ...ls.alignment };
 }
 
-/** Options of {@link liftingScheme}. */
+/** The argument of {@link liftingScheme}. */
 export interface LiftingSchemeSpec {
   /** The steps, applied in order after the lazy split s[n] = x[2n], d[n] = x[2n+1]. */
   steps: { type: 'predict' | 'update'; coeffs: Tensor; offset?: number }[];
-  /** A one-element tensor (learnable) or a finite non-zero number; default 1. */
+  /** A one-element tensor (learnable) or the number 1 (default). */
   scale?: Tensor | number;
+  /**
+   * A table wavelet whose steps these are (same types, offsets and tap counts): the scheme takes
+   * its filter length, shifts and sign, so it computes exactly that wavelet until trained.
+   */
+  wavelet?: string;
+}
+
+/** Options of {@link liftingScheme} when it starts from a table wavelet's coefficients. */
+export interface LiftingSchemeOptions {
+  /** float32 or float64 (default float32). */
+  dtype?: 'float32' | 'float64';
+  /** The device of the coefficient tensors (default: the current device). */
+  device?: string;
 }
 
 /** [lo, hi] ∪ [lo2, hi2]. */
@@ -149,7 +144,7 @@ const hull = (a: [number, number], b: [number, number]): [number, number] => [Ma
  * L and largest t with 2t + max(b, b') ≤ 1 and 2t + min(a, a') ≥ 2 − L put both inside pywt's
  * window [2o + 2 − L, 2o + 1] for output o = i − t.
  */
-function schemeGeometry(steps: readonly { type: 'predict' | 'update'; offset: number; taps: number }[]) {
+function schemeGeometry(steps: readonly { type: 'predict' | 'update'; offset: number; taps: number }[]): { filterLength: number; alignment: TapeAlignment } {
   let s: [number, number] = [0, 0];
   let d: [number, number] = [1, 1];
   for (const st of steps) {
@@ -170,7 +165,31 @@ function schemeGeometry(steps: readonly { type: 'predict' | 'update'; offset: nu
   const hi = Math.max(s[1], d[1], -2 * ds[0], 1 - 2 * dd[0]);
   const shift = Math.floor((1 - hi) / 2);
   const filterLength = Math.max(2, 2 * Math.ceil((2 - lo - 2 * shift) / 2));
-  return { filterLength, shift };
+  return { filterLength, alignment: { shiftA: 0, shiftD: 0, signD: 1, phase: 0, alignA: shift, alignD: shift } };
+}
+
+function makeScheme(steps: LearnableLiftingStep[], scale: Tensor | null, geometry: { filterLength: number; alignment: TapeAlignment }): LearnableLiftingScheme {
+  const scheme: LearnableLiftingScheme = Object.freeze({
+    kind: 'lifting' as const,
+    steps: Object.freeze(steps),
+    scale,
+    filterLength: geometry.filterLength,
+    alignment: Object.freeze({ ...geometry.alignment }),
+  });
+  learnableSchemes.add(scheme);
+  return scheme;
+}
+
+/** A table wavelet's factorisation as a scheme of fresh coefficient tensors. */
+function schemeFromTable(fn: string, name: string, options: unknown): LearnableLiftingScheme {
+  const key = resolveWaveletName(name, fn);
+  const o = optionsArg(fn, 2, options, ['dtype', 'device']);
+  const dtype = o.dtype === undefined ? 'float32' : oneOf(fn, 'dtype', o.dtype, ['float32', 'float64'] as const);
+  const where = { dtype, device: o.device as string | undefined };
+  const f = liftingFactorisation(key, fn);
+  const steps = f.steps.map((st) => Object.freeze({ type: st.type, offset: st.offset, coeffs: tensor([...st.coeffs], [st.coeffs.length], where) }));
+  const L = WAVELET_TABLE[key].decLo.length;
+  return makeScheme(steps, tensor([f.scale], [1], where), { filterLength: L, alignment: tableAlignment(L, f) });
 }
 
 /**
@@ -183,9 +202,13 @@ function schemeGeometry(steps: readonly { type: 'predict' | 'update'; offset: nu
  *
  * Outputs: periodization gives cA = s, cD = d of the circular lifting. The expansive modes act as
  * pywt's filter bank of the scheme's impulse responses with the even length `filterLength` that
- * holds the steps' support: floor((n + L − 1)/2) coefficients, cA[o] = s[o + shift] of the lifted
- * extended signal (docs/wavelets.md gives the rule). The coefficients are read when a transform
- * runs, so the scheme follows a Variable as an optimizer updates it.
+ * holds the steps' support: floor((n + L − 1)/2) coefficients, cA[o] = s[o + t] of the lifted
+ * extended signal, t = `alignment.alignA` (docs/wavelets.md gives the rule). The coefficients are
+ * read when a transform runs, so the scheme follows a Variable as an optimizer updates it.
+ *
+ * `liftingScheme('db4', {dtype, device})` starts from a table wavelet: fresh coefficient tensors
+ * holding its factorisation, with its filter length, shifts and sign, so the scheme computes
+ * exactly that wavelet; pass its steps back as Variables with `wavelet: 'db4'` to train them.
  *
  * @example
  * const p = wt.variable(wt.tensor([-0.5, -0.5], [2], { dtype: 'float64' }));
@@ -193,9 +216,11 @@ function schemeGeometry(steps: readonly { type: 'predict' | 'update'; offset: nu
  * const w = wt.liftingScheme({ steps: [{ type: 'predict', coeffs: p }, { type: 'update', coeffs: u, offset: -1 }] });
  * const [cA, cD] = wt.dwt(x, w, { mode: 'periodization' }); // CDF 5/3 before training
  */
-export const liftingScheme = publicOp('liftingScheme', function liftingScheme(spec: LiftingSchemeSpec): LearnableLiftingScheme {
+export const liftingScheme = publicOp('liftingScheme', function liftingScheme(spec: LiftingSchemeSpec | string, options?: LiftingSchemeOptions): LearnableLiftingScheme {
   const fn = 'liftingScheme';
-  const o = optionsArg(fn, 1, spec, ['steps', 'scale']);
+  if (typeof spec === 'string') return schemeFromTable(fn, spec, options);
+  const o = optionsArg(fn, 1, spec, ['steps', 'scale', 'wavelet']);
+  if (options != null) fail('E_RANGE', `${fn}: options {dtype, device} go with a wavelet name only; got ${describe(options)} after a steps object`);
   if (!Array.isArray(o.steps)) expected('E_SHAPE', fn, 'steps', 'an array of {type, coeffs, offset} steps', o.steps);
   if (o.steps.length > 64) fail('E_SHAPE', `${fn}: argument 'steps' has ${o.steps.length} steps; at most 64`);
   let device: string | null = null;
@@ -221,15 +246,17 @@ export const liftingScheme = publicOp('liftingScheme', function liftingScheme(sp
   if (o.scale instanceof Tensor) {
     scale = checkTensor(o.scale, 'scale');
     if (scale.size !== 1) fail('E_SHAPE', `${fn}: argument 'scale' must hold one value; got shape [${scale.shape.join(', ')}]`);
-  } else if (o.scale !== undefined) {
-    const v = finiteArg(fn, 'scale', o.scale);
-    if (v === 0) fail('E_RANGE', `${fn}: argument 'scale' must be non-zero (the inverse divides by it)`);
-    if (v !== 1) fail('E_RANGE', `${fn}: argument 'scale' as a number must be 1 (pass a one-element tensor for another scale); got ${v}`);
+  } else if (o.scale !== undefined && o.scale !== 1) {
+    expected('E_RANGE', fn, 'scale', 'a one-element tensor or the number 1', o.scale);
   }
-  const geometry = schemeGeometry(steps.map((s) => ({ type: s.type, offset: s.offset, taps: s.coeffs.shape[0] })));
-  const scheme: LearnableLiftingScheme = Object.freeze({ kind: 'lifting' as const, steps: Object.freeze(steps), scale, ...geometry });
-  learnableSchemes.add(scheme);
-  return scheme;
+  if (o.wavelet === undefined) return makeScheme(steps, scale, schemeGeometry(steps.map((st) => ({ type: st.type, offset: st.offset, taps: st.coeffs.shape[0] }))));
+  const key = resolveWaveletName(o.wavelet, fn);
+  const f = liftingFactorisation(key, fn);
+  const same = f.steps.length === steps.length && f.steps.every((t, i) => t.type === steps[i].type && t.offset === steps[i].offset && t.coeffs.length === steps[i].coeffs.shape[0]);
+  if (!same)
+    fail('E_SHAPE', `${fn}: argument 'steps' must have the types, offsets and tap counts of ${key}'s factorisation (${f.steps.map((t) => `${t.type} ${t.offset}/${t.coeffs.length}`).join(', ')}) to take its alignment`);
+  const L = WAVELET_TABLE[key].decLo.length;
+  return makeScheme(steps, scale, { filterLength: L, alignment: tableAlignment(L, f) });
 });
 
 /** A table wavelet described as pywt's `Wavelet` object describes it, plus its lifting factorisation. */
@@ -332,12 +359,18 @@ function toLast(x: Tensor, axis: number): Tensor {
 
 const lastLength = (t: Tensor) => t.shape[t.rank - 1];
 
-function dwtLast(x: Tensor, w: ResolvedWavelet, mode: WaveletMode): [Tensor, Tensor] {
-  return tapeDwt(x, w.tape(x), mode);
+/** One level along the last axis: the native kernels for a table wavelet, the tape for a learnable one. */
+function dwtLast(fn: string, x: Tensor, w: ResolvedWavelet, mode: WaveletMode): [Tensor, Tensor] {
+  if (w.factorisation !== null) {
+    const [cA, cD] = liftingWavedec(x, w.factorisation, w.filterLength, mode, 1, fn);
+    return [cA, cD];
+  }
+  return tapeDwt(x, (w.tape as (like: Tensor) => TapeLiftingScheme)(x), mode);
 }
 
-function idwtLast(cA: Tensor, cD: Tensor, w: ResolvedWavelet, mode: WaveletMode): Tensor {
-  return tapeIdwt(cA, cD, w.tape(cA), mode);
+function idwtLast(fn: string, cA: Tensor, cD: Tensor, w: ResolvedWavelet, mode: WaveletMode): Tensor {
+  if (w.factorisation !== null) return liftingWaverec([cA, cD], w.factorisation, w.filterLength, mode, fn);
+  return tapeIdwt(cA, cD, (w.tape as (like: Tensor) => TapeLiftingScheme)(cA), mode);
 }
 
 /** The idwt length of N coefficients (pywt's idwt_buffer_length); E_SHAPE when too few. */
@@ -388,7 +421,7 @@ export const dwt = publicOp('dwt', function dwt(x: Tensor, wavelet: Wavelet, opt
   const mode = modeArg('dwt', o.mode);
   const axis = axisArg('dwt', 'axis', o.axis ?? -1, t.rank);
   if (t.shape[axis] === 0) fail('E_SHAPE', `dwt: argument 'x' has length 0 along axis ${axis}`);
-  return dwtLast(toLast(t, axis), w, mode).map((c) => toLast(c, axis));
+  return dwtLast('dwt', toLast(t, axis), w, mode).map((c) => toLast(c, axis));
 });
 
 /** Options of {@link idwt}. */
@@ -421,7 +454,7 @@ export const idwt = publicOp('idwt', function idwt(cA: Tensor | null, cD: Tensor
   if (N === 0) fail('E_SHAPE', `idwt: the coefficients have length 0 along axis ${axis}`);
   reconstructedLength('idwt', a === null ? 'cD' : 'cA', N, w.filterLength, mode);
   const zero = () => zeros(like.shape, { dtype: like.dtype, device: like.device });
-  const rec = idwtLast(toLast(a ?? zero(), axis), toLast(d ?? zero(), axis), w, mode);
+  const rec = idwtLast('idwt', toLast(a ?? zero(), axis), toLast(d ?? zero(), axis), w, mode);
   return toLast(cropLast('idwt', rec, o.n), axis);
 });
 
@@ -449,10 +482,12 @@ export const wavedec = publicOp('wavedec', function wavedec(x: Tensor, wavelet: 
   if (n === 0) fail('E_SHAPE', `wavedec: argument 'x' has length 0 along axis ${axis}`);
   const level = o.level === undefined ? maxLevelOf(n, w.filterLength) : levelArg('wavedec', o.level, 0);
   if (level === 0) return [identity(t)];
+  const last = toLast(t, axis);
+  if (w.factorisation !== null) return liftingWavedec(last, w.factorisation, w.filterLength, mode, level, 'wavedec').map((c) => toLast(c, axis));
   const details: Tensor[] = [];
-  let a = toLast(t, axis);
+  let a = last;
   for (let l = 0; l < level; l++) {
-    const [cA, cD] = dwtLast(a, w, mode);
+    const [cA, cD] = dwtLast('wavedec', a, w, mode);
     details.push(toLast(cD, axis));
     a = cA;
   }
@@ -490,15 +525,26 @@ export const waverec = publicOp('waverec', function waverec(coeffs: Tensor[], wa
   const o = optionsArg('waverec', 3, opts, ['mode', 'axis', 'n']);
   const mode = modeArg('waverec', o.mode);
   const axis = axisArg('waverec', 'axis', o.axis ?? -1, cs[0].rank);
-  let a = cs[0];
+  if (cs.length === 1) return identity(toLast(cropLast('waverec', toLast(cs[0], axis), o.n), axis));
+  // The lengths level by level, checked before any work: each details tensor fits the approximation.
+  let shape = cs[0].shape;
   for (let i = 1; i < cs.length; i++) {
     const d = cs[i];
-    a = fitApproximation('waverec', a, d, i, [axis]);
-    reconstructedLength('waverec', `coeffs[${i}]`, d.shape[axis], w.filterLength, mode);
-    a = toLast(idwtLast(toLast(a, axis), toLast(d, axis), w, mode), axis);
+    const sd = d.shape;
+    if (shape.length !== sd.length || shape.some((s, k) => s !== sd[k] && !(k === axis && s === sd[k] + 1)))
+      fail('E_SHAPE', `waverec: coefficients ${i} [${sd.join(', ')}] do not fit the approximation [${shape.join(', ')}] reconstructed before them (same shape, the approximation at most one longer along axis ${axis})`);
+    shape = sd.map((s, k) => (k === axis ? reconstructedLength('waverec', `coeffs[${i}]`, s, w.filterLength, mode) : s));
   }
-  const out = toLast(cropLast('waverec', toLast(a, axis), o.n), axis);
-  return out === cs[0] ? identity(out) : out;
+  let a: Tensor;
+  if (w.factorisation !== null) a = liftingWaverec(cs.map((c) => toLast(c, axis)), w.factorisation, w.filterLength, mode, 'waverec');
+  else {
+    a = toLast(cs[0], axis);
+    for (let i = 1; i < cs.length; i++) {
+      const d = toLast(cs[i], axis);
+      a = idwtLast('waverec', lastLength(a) === lastLength(d) ? a : cropLast('waverec', a, lastLength(d)), d, w, mode);
+    }
+  }
+  return toLast(cropLast('waverec', a, o.n), axis);
 });
 
 // ---------------------------------------------------------------- stationary transform
@@ -560,7 +606,7 @@ export const swt = publicOp('swt', function swt(x: Tensor, wavelet: Wavelet, opt
   for (let j = 1; j <= level; j++) {
     const D = 2 ** (j - 1);
     const phases = gather(a, polyphaseIndices(n, D), a.rank - 1);
-    const [cA, cD] = dwtLast(reshape(phases, [...a.shape.slice(0, -1), 2 * D, n / D]), w, 'periodization');
+    const [cA, cD] = dwtLast('swt', reshape(phases, [...a.shape.slice(0, -1), 2 * D, n / D]), w, 'periodization');
     a = interleave(cA, D);
     out.push([toLast(a, axis), toLast(interleave(cD, D), axis)]);
   }
@@ -604,7 +650,7 @@ export const iswt = publicOp('iswt', function iswt(coeffs: Tensor[][], wavelet: 
     const D = 2 ** (j - 1);
     const cD = toLast(flat[2 * (levels - j) + 1], axis);
     // [..., 2D, n/D]: row r reconstructs x[m·D + r] (r < D) or x[(m + 1)·D + r − D] (r ≥ D).
-    const rec = idwtLast(deinterleave(a, D), deinterleave(cD, D), w, 'periodization');
+    const rec = idwtLast('iswt', deinterleave(a, D), deinterleave(cD, D), w, 'periodization');
     const lead = rec.shape.slice(0, -2);
     const rows = (start: number) => slice(rec, [...lead.map(() => 0), start, 0], [...lead, D, n / D]);
     const avg = mul(add(rows(0), roll(rows(D), 1, rec.rank - 1)), 0.5);
@@ -642,7 +688,7 @@ export const dwt2 = publicOp('dwt2', function dwt2(x: Tensor, wavelet: Wavelet, 
   const mode = modeArg('dwt2', o.mode);
   const [ax0, ax1] = axesPair('dwt2', o.axes, t.rank);
   if (t.shape[ax0] === 0 || t.shape[ax1] === 0) fail('E_SHAPE', `dwt2: argument 'x' [${t.shape.join(', ')}] is empty along the transformed axes`);
-  const along = (v: Tensor, axis: number) => dwtLast(toLast(v, axis), w, mode).map((c) => toLast(c, axis));
+  const along = (v: Tensor, axis: number) => dwtLast('dwt2', toLast(v, axis), w, mode).map((c) => toLast(c, axis));
   const [lo, hi] = along(t, ax0);
   const [ll, lh] = along(lo, ax1);
   const [hl, hh] = along(hi, ax1);
@@ -702,7 +748,7 @@ function inverse2(bands: (Tensor | null)[], w: ResolvedWavelet, mode: WaveletMod
   const along = (a: Tensor | null, d: Tensor | null, axis: number): Tensor | null => {
     if (a === null && d === null) return null;
     const z = a === null || d === null ? zero() : null;
-    return toLast(idwtLast(toLast(a ?? (z as Tensor), axis), toLast(d ?? (z as Tensor), axis), w, mode), axis);
+    return toLast(idwtLast('idwt2', toLast(a ?? (z as Tensor), axis), toLast(d ?? (z as Tensor), axis), w, mode), axis);
   };
   const [ll, hl, lh, hh] = bands;
   const lo = along(ll, lh, ax1);

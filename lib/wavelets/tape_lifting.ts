@@ -1,6 +1,7 @@
 /**
  * Lifting on the autograd tape: one level of the DWT and its inverse along the last axis, composed
- * of differentiable ops (strided slices, rolls, products, gathers), for learnable lifting schemes.
+ * of differentiable ops (strided slices, rolls, products, gathers), for learnable lifting schemes
+ * (the table wavelets run the native kernels of lib/ops/wavelet_native.ts).
  *
  * Everything here is circular on an even-length window. Periodization lifts the signal itself (an
  * odd length first repeats its last sample, as pywt does). An expansive mode lifts a window of the
@@ -14,7 +15,7 @@ import { Tensor } from '../tensor';
 import { tensor } from '../creation';
 import { add, sub, mul, div } from '../ops/elementwise';
 import { sliceAxes, slice, roll, stack, reshape, gather, concat, pad } from '../ops/layout';
-import type { WaveletMode } from './types';
+import type { WaveletMode } from '../ops/wavelet_native';
 
 /** One lifting step with its coefficients as numbers (a table wavelet) or scalar tensors (learnable). */
 export interface TapeLiftingStep {
@@ -24,22 +25,24 @@ export interface TapeLiftingStep {
 }
 
 /**
- * A lifting scheme with where its outputs sit. Periodization: cA[i] = s[i + shiftA],
- * cD[i] = signD·d[i + shiftD] (indices mod M). Expansive modes: the lifting runs on
- * w[m] = xe[m + phase] (xe the extended signal) and cA[o] = s_w[o + alignA],
- * cD[o] = signD·d_w[o + alignD].
+ * Where a scheme's outputs sit. Periodization: cA[i] = s[i + shiftA], cD[i] = signD·d[i + shiftD]
+ * (indices mod M). Expansive modes: the lifting runs on w[m] = xe[m + phase] (xe the extended
+ * signal) and cA[o] = s_w[o + alignA], cD[o] = signD·d_w[o + alignD].
  */
-export interface TapeLiftingScheme {
-  readonly steps: readonly TapeLiftingStep[];
-  readonly scale: Tensor | number;
+export interface TapeAlignment {
   readonly shiftA: number;
   readonly shiftD: number;
   readonly signD: 1 | -1;
-  /** pywt's filter length L: output lengths follow it. */
-  readonly filterLength: number;
   readonly phase: 0 | 1;
   readonly alignA: number;
   readonly alignD: number;
+}
+
+/** A lifting scheme on the tape with its alignment and pywt's filter length L (output lengths follow it). */
+export interface TapeLiftingScheme extends TapeAlignment {
+  readonly steps: readonly TapeLiftingStep[];
+  readonly scale: Tensor | number;
+  readonly filterLength: number;
 }
 
 const lastAxis = (x: Tensor) => x.rank - 1;
