@@ -49,3 +49,4 @@ export interface WaveletFilterBank {
 export interface WaveletTableEntry extends WaveletFilterBank {
   readonly lifting: LiftingFactorisation;
 }
+
