@@ -83,6 +83,17 @@ export interface NativeBinding {
   waveletAnalysisAdjoint(grad: Handle, n: number, fn: string, mode: string, filterLen: number, scheme: number[], level: number): Handle;
   waveletSynthesis(coeffs: Handle[], fn: string, mode: string, filterLen: number, scheme: number[]): Handle;
   waveletSynthesisAdjoint(grad: Handle, lengths: number[], fn: string, mode: string, filterLen: number, scheme: number[]): Handle;
+  /** Soft-DTW family (native/napi/sdtw_ops.cc): band -1 for none; width the stored columns per DP row;
+   * fn the public name in messages. Forwards return [values, transition weights]. */
+  sdtwPairs(x: Handle, y: Handle, pairs: Handle, lengthsX: Handle, lengthsY: Handle, gamma: number, band: number,
+    width: number, fn: string): [Handle, Handle];
+  /** Per-pair [∂value/∂x [P, Tx, D], ∂value/∂y [P, Ty, D]]. */
+  sdtwPairsBackward(x: Handle, y: Handle, pairs: Handle, lengthsX: Handle, lengthsY: Handle, transitions: Handle,
+    gamma: number, band: number, width: number, fn: string): [Handle, Handle];
+  sdtwCost(cost: Handle, lengthsX: Handle, lengthsY: Handle, gamma: number, band: number, width: number,
+    fn: string): [Handle, Handle];
+  sdtwCostBackward(cost: Handle, lengthsX: Handle, lengthsY: Handle, transitions: Handle, dvalue: Handle,
+    gamma: number, band: number, width: number, fn: string): Handle;
 }
 
 /** Codes shared with native/abi/plugin_abi.h (wt_unary, wt_binary, wt_reduce, wt_random). */

@@ -116,7 +116,7 @@ describe.each(testDevices())('second-order gradients on %s', (device) => {
   const table = cases(device);
 
   test('every differentiable op has a case', () => {
-    expect(Object.keys(table).sort()).toEqual(wt.differentiableOps());
+    expect([...Object.keys(table), ...Object.keys(onceDifferentiable)].sort()).toEqual(wt.differentiableOps());
   });
 
   test.each(Object.keys(table))('%s: recorded on the tape, and H·v matches central differences of the gradient', (op) => {
@@ -140,6 +140,31 @@ describe.each(testDevices())('second-order gradients on %s', (device) => {
       )(...xs);
       expect([...seen]).toContain(op);
       expect(wt.testing.gradgradcheck(f, xs)).toEqual([]);
+    });
+  });
+});
+
+// soft-DTW family: once-differentiable ops (a native backward kernel), whose second backward must
+// refuse with E_RANGE naming the op rather than return a wrong value.
+import { sdtwPairs, sdtwFromCost } from '../lib/ops/sdtw_native';
+
+const sdtwOpts = { gamma: 0.5, band: 1, lengthsX: null, lengthsY: null };
+const onceDifferentiable: Record<string, Case> = {
+  sdtwPairs: {
+    inputs: [[[2, 4, 2], -1, 1], [[3, 5, 2], -1, 1]],
+    f: (x, y) => S(sdtwPairs(x, y, wt.tensor([0, 0, 1, 2], [2, 2], { dtype: 'int32', device: x.device }), sdtwOpts, 'sdtwPairs')),
+  },
+  sdtwFromCost: { inputs: [[[2, 3, 4], 0, 2]], f: (c) => S(sdtwFromCost(c, sdtwOpts, 'sdtwFromCost')) },
+};
+
+describe.each(testDevices())('once-differentiable ops on %s', (device) => {
+  test.each(Object.keys(onceDifferentiable))('%s: a second backward throws E_RANGE', (op) => {
+    const { inputs, f } = onceDifferentiable[op];
+    wt.tidy(() => {
+      const xs = inputs.map(([shape, lo, hi], i) => wt.tensor(randomArray(shape.reduce((a, b) => a * b, 1), 200 + i, lo, hi), shape, { dtype: 'float64', device }));
+      const argnums = xs.map((_, i) => i);
+      expect(() => wt.testing.gradgradcheck(f, xs)).toThrow(expect.objectContaining({ code: 'E_RANGE' }));
+      expect((wt.grad(f, { argnums })(...xs) as wt.Tensor[]).every((g) => Array.from(g.dataSync()).every(Number.isFinite))).toBe(true);
     });
   });
 });
