@@ -32,3 +32,8 @@ export * as optim from './optim';
 export * as tr from './ops/trust_region';
 export * as testing from './testing';
 export type { TensorLike } from './ops/util';
+// soft-DTW family (issue 12): soft-DTW values, pairwise matrices, pair lists, divergence, alignments, hard DTW and paths
+export {
+  softDtw, softDtwPairwise, softDtwPairs, softDtwFromCost, softDtwAlignment, dtw, dtwPath,
+  type SoftDtwOptions, type SoftDtwCostOptions, type DtwOptions,
+} from './ops/sdtw';
