@@ -483,8 +483,22 @@ describe.each(devices)('soft-DTW on %s', (device) => {
         for (let i = 0; i < Tx; i++)
           for (let j = 0; j < Ty; j++) if (i >= lx[b] || j >= ly[b]) expect(E[(b * Tx + i) * Ty + j]).toBe(0);
     }
-    xt.dispose();
-    yt.dispose();
+    // Samples past the lengths are never read: NaN padding changes nothing.
+    const xn = Float64Array.from(x.data);
+    const yn = Float64Array.from(y.data);
+    for (let b = 0; b < B; b++) {
+      xn.fill(NaN, b * Tx * D + lx[b] * D, (b + 1) * Tx * D);
+      yn.fill(NaN, b * Ty * D + ly[b] * D, (b + 1) * Ty * D);
+    }
+    const xnt = T(xn, [B, Tx, D], device);
+    const ynt = T(yn, [B, Ty, D], device);
+    const nanOpts = { gamma: 0.7, band: 1, lengthsX: lengthsT(lx, device), lengthsY: lengthsT(ly, device) };
+    expect(values(wt.softDtw(xnt, ynt, nanOpts))).toEqual(values(wt.softDtw(xt, yt, nanOpts)));
+    const [gxn, gyn] = grads((a, b) => wt.softDtw(a, b, nanOpts), xnt, ynt, [1, 1, 1, 1]);
+    const [gxp, gyp] = grads((a, b) => wt.softDtw(a, b, nanOpts), xt, yt, [1, 1, 1, 1]);
+    expect(gxn).toEqual(gxp);
+    expect(gyn).toEqual(gyp);
+    [xt, yt, xnt, ynt].forEach((t) => t.dispose());
   });
 
   test("normalize 'divergence': >= 0 without band, 0 at x = y with zero gradient, equal to the reference", () => {
