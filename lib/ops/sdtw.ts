@@ -341,6 +341,9 @@ function bandRows(n: number, m: number, r: number | null): { lo: Int32Array; hi:
   return { lo, hi };
 }
 
+/** At most this many admissible cells per pair in {@link dtwPath} (one byte each on the host). */
+const MAX_PATH_CELLS = 2 ** 31;
+
 /**
  * The optimal DTW alignment path of one pair (float64, on the host): the cells (i, j) from
  * (0, 0) to (n−1, m−1), backtracked from the end through the predecessor of least accumulated
@@ -351,6 +354,8 @@ function optimalPath(x: Float64Array | Float32Array, xOff: number, y: Float64Arr
   const { lo, hi } = bandRows(n, m, r);
   const rowStart = new Float64Array(n + 1);
   for (let i = 0; i < n; i++) rowStart[i + 1] = rowStart[i] + (hi[i] - lo[i] + 1);
+  if (rowStart[n] > MAX_PATH_CELLS)
+    fail('E_RANGE', `dtwPath: a ${n}×${m} pair has ${rowStart[n]} admissible cells, more than the ${MAX_PATH_CELLS} the host backtrack stores; pass a smaller band`);
   // Predecessor of each admissible cell: 0 diagonal, 1 from (i−1, j), 2 from (i, j−1).
   const from = new Uint8Array(rowStart[n]);
   let prev = new Float64Array(m).fill(Infinity);
