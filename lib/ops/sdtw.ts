@@ -141,12 +141,6 @@ function pairTensor(is: ArrayLike<number>, js: ArrayLike<number>, device: string
   return wrap(native.fromData(data, [is.length, 2], 'int32', device));
 }
 
-/** (0, 0), (1, 1), …, (n−1, n−1). */
-function diagonalPairs(n: number, device: string): Tensor {
-  const idx = Int32Array.from({ length: n }, (_, i) => i);
-  return pairTensor(idx, idx, device);
-}
-
 /** The validated pair indices: pairs int32 [P, 2] with i in [0, N), j in [0, M). */
 function pairsArg(op: string, v: unknown, N: number, M: number): { tensor: Tensor; is: Int32Array; js: Int32Array } {
   const t = tensorArg(op, 'pairs', v);
@@ -165,7 +159,7 @@ function pairsArg(op: string, v: unknown, N: number, M: number): { tensor: Tenso
   return { tensor: t, is, js };
 }
 
-/** A length-`n` result with no pairs to compute (keeps dtype and device). */
+/** An empty result of the given shape, when there are no pairs to compute (like's dtype and device). */
 function emptyResult(shape: number[], like: Tensor): Tensor {
   const data = like.dtype === 'float32' ? new Float32Array(0) : new Float64Array(0);
   return wrap(native.fromData(data, shape, like.dtype, like.device));
