@@ -6,7 +6,11 @@
 import { BenchCase } from './types';
 import { fftBenchCases } from './fft';
 import { trustRegionBenchCases } from './trust_region';
+// soft-DTW family
+import { sdtwBenchCases } from './sdtw';
 
 export type BenchFamily = (device: string, threads: number[]) => BenchCase[];
 
 export const benchFamilies: BenchFamily[] = [fftBenchCases, trustRegionBenchCases];
+// soft-DTW family
+benchFamilies.push(sdtwBenchCases);
