@@ -45,3 +45,8 @@ export {
   type DwtOptions, type IdwtOptions, type WavedecOptions, type WaverecOptions, type SwtOptions, type IswtOptions,
   type Dwt2Options, type Idwt2Options, type Wavedec2Options, type Waverec2Options,
 } from './ops/wavelet';
+// soft-DTW family (issue 12): soft-DTW values, pairwise matrices, pair lists, divergence, alignments, hard DTW and paths
+export {
+  softDtw, softDtwPairwise, softDtwPairs, softDtwFromCost, softDtwAlignment, dtw, dtwPath,
+  type SoftDtwOptions, type SoftDtwCostOptions, type DtwOptions,
+} from './ops/sdtw';

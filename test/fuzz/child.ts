@@ -75,6 +75,9 @@ const optionKeys = ['axis', 'n', 'keepdims', 'dtype', 'device', 'norm', 'maxLag'
 // wavelets (issue 11): names, modes and option keys the wavelet functions take.
 strings.push('db2', 'haar', 'cdf97', 'symmetric', 'periodization', 'antireflect');
 optionKeys.push('level', 'steps', 'scale', 'wavelet');
+// soft-DTW family (issue 12): its option keys, and a normalize value
+optionKeys.push('gamma', 'band', 'lengthsX', 'lengthsY', 'normalize');
+strings.push('divergence');
 
 function tensorData(shape: number[], dtype: wt.DType): Float32Array | Float64Array | Int32Array {
   const n = shape.reduce((a, b) => a * b, 1) * (dtype.startsWith('complex') ? 2 : 1);
