@@ -32,3 +32,7 @@ export * as optim from './optim';
 export * as tr from './ops/trust_region';
 export * as testing from './testing';
 export type { TensorLike } from './ops/util';
+// ---- nn family (issue 14: layers, transform dropout, demultiplexing, dct, conv1d, linalg) ----
+export { dct, idct, type DctOptions, type DctNorm } from './ops/dct';
+export { conv1d, type Conv1dOptions } from './ops/conv1d';
+export * as nn from './nn';
