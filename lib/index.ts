@@ -36,3 +36,4 @@ export type { TensorLike } from './ops/util';
 export { dct, idct, type DctOptions, type DctNorm } from './ops/dct';
 export { conv1d, type Conv1dOptions } from './ops/conv1d';
 export * as nn from './nn';
+export * as linalg from './linalg';

@@ -122,14 +122,14 @@ export const conv1d = publicOp('conv1d', function conv1d(x: Tensor, weight: Tens
     const wd = dilation === 1 ? wg : dilateLast(wg, dilation);
     const X = rfft(reshape(xp, [N, G, Cg, Lp]), { n }); // [N, G, Cg, F]
     const W = rfft(wd, { n }); // [G, Og, Cg, F]
-    // Y[n, g, o, f] = Σ_c X[n, g, c, f]·conj(W[g, o, c, f]), as real products over c: [.., F, Cg] @ [.., Cg, Og].
-    const Xr = permute(real(X), [0, 1, 3, 2]);
-    const Xi = permute(imag(X), [0, 1, 3, 2]);
+    // Y[n, g, o, f] = Σ_c X[n, g, c, f]·conj(W[g, o, c, f]): per (g, f) a real product [N, Cg] @ [Cg, Og].
+    const Xr = permute(real(X), [1, 3, 0, 2]); // [G, F, N, Cg]
+    const Xi = permute(imag(X), [1, 3, 0, 2]);
     const Wr = permute(real(W), [0, 3, 2, 1]); // [G, F, Cg, Og]
     const Wi = permute(imag(W), [0, 3, 2, 1]);
-    const Yr = add(matmul(Xr, Wr), matmul(Xi, Wi)); // [N, G, F, Og]
+    const Yr = add(matmul(Xr, Wr), matmul(Xi, Wi)); // [G, F, N, Og]
     const Yi = sub(matmul(Xi, Wr), matmul(Xr, Wi));
-    const full = irfft(permute(complex(Yr, Yi), [0, 1, 3, 2]), { n }); // [N, G, Og, n]
+    const full = irfft(permute(complex(Yr, Yi), [2, 0, 3, 1]), { n }); // [N, G, Og, n]
     y = reshape(sliceAxes(full, [null, null, null, [0, (Lout - 1) * stride + 1, stride]]), [N, O, Lout]);
   }
   if (bias !== null) y = add(y, reshape(bias, [1, O, 1]));
