@@ -32,6 +32,13 @@ export * as optim from './optim';
 export * as tr from './ops/trust_region';
 export * as testing from './testing';
 export type { TensorLike } from './ops/util';
+// wavelets (issue 11): pywt's transforms, length helpers, wavelet descriptions and learnable lifting
+export {
+  dwt, idwt, wavedec, waverec, swt, iswt, dwt2, idwt2, wavedec2, waverec2, dwtMaxLevel, dwtCoeffLength, wavelet, waveletNames, liftingScheme,
+  type WaveletMode, type Wavelet, type WaveletInfo, type LearnableLiftingScheme, type LearnableLiftingStep, type LiftingSchemeSpec,
+  type DwtOptions, type IdwtOptions, type WavedecOptions, type WaverecOptions, type SwtOptions, type IswtOptions,
+  type Dwt2Options, type Idwt2Options, type Wavedec2Options, type Waverec2Options,
+} from './ops/wavelet';
 // ---- nn family (issue 14: layers, transform dropout, demultiplexing, dct, conv1d, linalg) ----
 export { dct, idct, type DctOptions, type DctNorm } from './ops/dct';
 export { conv1d, type Conv1dOptions } from './ops/conv1d';
