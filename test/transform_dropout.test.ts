@@ -106,6 +106,48 @@ describe.each(devices)('TransformDropout on %s', (device) => {
     });
   });
 
+  test("'dwt': p = 0 reconstructs; the round trip equals wavedec → the mask from the same uniforms → waverec; perScale learns per band", () => {
+    wt.tidy(() => {
+      const m = 24;
+      const xs = randomArray(2 * m, 51);
+      const x = T(xs, [2, m], device);
+      const zero = new wt.nn.TransformDropout({ size: m, transform: 'dwt', wavelet: 'db2', level: 2, p: 0, dtype: 'float64', device });
+      expectClose(values(zero.forward(x)), xs, 1e-10);
+      const p = 0.7;
+      const layer = new wt.nn.TransformDropout({ size: m, transform: 'dwt', wavelet: 'db2', level: 2, p, seed: 6, dtype: 'float64', device });
+      const y = values(layer.forward(x));
+      const bands = wt.wavedec(x, 'db2', { level: 2 });
+      const lens = bands.map((b) => b.shape[1]);
+      const K = lens.reduce((a, b) => a + b, 0);
+      expect(layer.coefficients).toBe(K);
+      const u = values(wt.uniform([2, K], 0, 1, { dtype: 'float64', device, seed: stepSeed(6, 0) }));
+      const flat = [0, 1].map((r) => bands.flatMap((b) => values(b).slice(r * b.shape[1], (r + 1) * b.shape[1])));
+      const masked = flat.map((c, r) => {
+        const imp = importance(Float64Array.from(c, (v) => v * v));
+        return c.map((v, k) => {
+          const q = 1 - p * (1 - imp[k]);
+          return u[r * K + k] < q ? v / q : 0;
+        });
+      });
+      let start = 0;
+      const parts = lens.map((len) => {
+        const t = T([...masked[0].slice(start, start + len), ...masked[1].slice(start, start + len)], [2, len], device);
+        start += len;
+        return t;
+      });
+      expectClose(y, values(wt.waverec(parts, 'db2', { n: m })), 1e-10);
+      const ps = new wt.nn.TransformDropout({ size: m, transform: 'dwt', wavelet: 'db2', level: 2, shape: 'perScale', p: 0.5, seed: 6, dtype: 'float64', device });
+      expect(ps.namedParameters().map(([name]) => name)).toEqual(['alpha', 'beta', 'gamma']);
+      expect(ps.alpha!.shape).toEqual([3]);
+      const loss = wt.sum(wt.square(ps.forward(x)));
+      const grads = wt.gradients(loss, ps.parameters());
+      for (const g of grads) expect(values(g).some((v) => v !== 0)).toBe(true);
+      expectCode(() => new wt.nn.TransformDropout({ size: m, shape: 'perScale' }), 'E_RANGE', /'perScale' needs transform 'dwt'/);
+      expectCode(() => new wt.nn.TransformDropout({ size: m, level: 2 }), 'E_RANGE', /belong to transform 'dwt'/);
+      [zero, layer, ps].forEach((l) => l.dispose());
+    });
+  });
+
   test('pca: only the k-component projection is dropped; the orthogonal remainder passes unchanged', () => {
     wt.tidy(() => {
       const k = 4;

@@ -1,7 +1,7 @@
 /**
  * Transform-informed dropout (paper B): dropout applied to the coefficients of a basis transform
- * (rfft, orthonormal DCT-II, PCA) with keep probabilities shaped by the coefficients' energies
- * or by learnable frequency profiles, and the global rate steered by a trust-region controller.
+ * (rfft, orthonormal DCT-II, a multilevel wavelet transform, PCA) with keep probabilities shaped
+ * by the coefficients' energies or by learnable profiles, and the rate steered by a trust region.
  */
 import { Tensor, DType } from '../tensor';
 import { Variable, variable, gradients, stopGradient } from '../autograd';
@@ -10,9 +10,10 @@ import { fail } from '../errors';
 import { getDevice } from '../device';
 import { tensor, uniform, full } from '../creation';
 import { add, sub, mul, div, sigmoid, less, maximum } from '../ops/elementwise';
-import { max, min, mean } from '../ops/reduce';
+import { max, min, mean, sum } from '../ops/reduce';
 import { abs2 } from '../ops/complex';
-import { cast, reshape, swapAxes } from '../ops/layout';
+import { cast, reshape, swapAxes, concat, sliceAxes } from '../ops/layout';
+import { wavedec, waverec, Wavelet } from '../ops/wavelet';
 import { matmul } from '../ops/linalg';
 import { rfft, irfft } from '../ops/fft';
 import { dct, idct } from '../ops/dct';
@@ -24,9 +25,9 @@ import { Module } from './module';
 import { stepSeed } from './layers';
 
 /** The transforms TransformDropout works in. */
-export type DropoutTransform = 'rfft' | 'dct' | 'pca';
+export type DropoutTransform = 'rfft' | 'dct' | 'dwt' | 'pca';
 /** How the per-coefficient drop profile is formed (see {@link TransformDropout}). */
-export type DropoutShape = 'importance' | 'lowpass' | 'highpass';
+export type DropoutShape = 'importance' | 'lowpass' | 'highpass' | 'perScale';
 
 /** A linear schedule of the global rate: start at step 0, end from step `steps` on. */
 export interface LinearRateSchedule {
@@ -39,8 +40,15 @@ export interface LinearRateSchedule {
 export interface TransformDropoutOptions {
   /** Signal length n along the last axis (required). */
   size: number;
-  /** 'rfft' (default; n/2+1 bins), 'dct' (orthonormal DCT-II; n coefficients) or 'pca' (k components). */
+  /**
+   * 'rfft' (default; n/2+1 bins), 'dct' (orthonormal DCT-II; n coefficients), 'dwt' (wt.wavedec's
+   * coefficients, coarse to fine, concatenated) or 'pca' (k components).
+   */
   transform?: DropoutTransform;
+  /** 'dwt': the wavelet (default 'db2'; a name or a wt.liftingScheme). */
+  wavelet?: Wavelet;
+  /** 'dwt': the number of levels (default wt.dwtMaxLevel(n, wavelet)). */
+  level?: number;
   /** The drop profile (default 'importance'). */
   shape?: DropoutShape;
   /** A fixed global rate p in [0, 1) (default 0.5) when neither a schedule nor a controller is given. */
@@ -91,7 +99,10 @@ const TINY = 1e-30;
  * Profiles: 'importance' s = 1 − imp (so q = 1 − p·(1 − imp): energetic coefficients survive);
  * 'lowpass' s_k = σ(α·log(1 + |k − k0|) + β_k) (drops grow away from k0);
  * 'highpass' s_k = σ(α·log(1 + |K − 1 − k|) + β_k) (drops grow towards DC), with α (init 1)
- * and β_k (init −2) learnable parameters (in `parameters()`).
+ * and β_k (init −2) learnable parameters (in `parameters()`); 'perScale' (transform 'dwt' only)
+ * s_jk = σ(α_j·Ê_j + β_jk·imp_jk + γ) with Ê_j band j's share of the sample's energy, α_j (init 0),
+ * β_jk (init −4) and γ (init 0) learnable. For 'dwt' the coefficients are wavedec's bands
+ * [cA_L, cD_L, …, cD_1] concatenated (coarse to fine), and the inverse is waverec with length n.
  *
  * At a fixed mask the layer is differentiable almost everywhere (the min–max kinks aside):
  * gradients reach x through T, T⁻¹ and the importance in the 1/q scaling, and p, α, β through
@@ -121,6 +132,13 @@ export class TransformDropout extends Module {
   private readonly profileDistance: Tensor | null = null;
   private readonly components: Tensor | null = null;
   private readonly pcaMean: Tensor | null = null;
+  /** 'dwt': the wavelet, levels and each band's coefficient count (cA_L, cD_L, …, cD_1). */
+  private readonly wavelet: Wavelet | null = null;
+  private readonly level: number = 0;
+  private readonly bands: number[] = [];
+  /** 'perScale': the band index of each coefficient as a one-hot [K, J] matrix. */
+  private readonly bandOf: Tensor | null = null;
+  readonly gamma: Variable | null = null;
   private readonly dtype: DType;
   private readonly device: string;
   private step = 0;
@@ -130,10 +148,12 @@ export class TransformDropout extends Module {
   constructor(options: TransformDropoutOptions) {
     super();
     if (!isPlainObject(options)) expected('E_RANGE', OP, 'options', 'an options object {size, transform, shape, ...}', options);
-    const o = optionsArg(OP, 1, options, ['size', 'transform', 'shape', 'p', 'schedule', 'controller', 'k0', 'components', 'mean', 'seed', 'dtype', 'device']);
+    const o = optionsArg(OP, 1, options, ['size', 'transform', 'wavelet', 'level', 'shape', 'p', 'schedule', 'controller', 'k0', 'components', 'mean', 'seed', 'dtype', 'device']);
     this.size = intArg(OP, 'size', o.size, 1, 2 ** 26);
-    this.transform = o.transform === undefined ? 'rfft' : oneOf(OP, 'transform', o.transform, ['rfft', 'dct', 'pca'] as const);
-    this.shape = o.shape === undefined ? 'importance' : oneOf(OP, 'shape', o.shape, ['importance', 'lowpass', 'highpass'] as const);
+    this.transform = o.transform === undefined ? 'rfft' : oneOf(OP, 'transform', o.transform, ['rfft', 'dct', 'dwt', 'pca'] as const);
+    this.shape = o.shape === undefined ? 'importance' : oneOf(OP, 'shape', o.shape, ['importance', 'lowpass', 'highpass', 'perScale'] as const);
+    if (this.shape === 'perScale' && this.transform !== 'dwt') fail('E_RANGE', `${OP}: shape 'perScale' needs transform 'dwt' (it has scales); got '${this.transform}'`);
+    if (this.transform !== 'dwt' && (o.wavelet !== undefined || o.level !== undefined)) fail('E_RANGE', `${OP}: options 'wavelet' and 'level' belong to transform 'dwt'`);
     const dtype = o.dtype === undefined ? 'float32' : dtypeArg(OP, 'dtype', o.dtype);
     if (dtype !== 'float32' && dtype !== 'float64') fail('E_DTYPE', `${OP}: argument 'dtype' must be float32 or float64; got ${dtype}`);
     this.dtype = dtype;
@@ -152,7 +172,19 @@ export class TransformDropout extends Module {
         this.pcaMean = keep(stopGradient(cast(mu, dtype)));
       }
     } else if (o.components !== undefined || o.mean !== undefined) fail('E_RANGE', `${OP}: options 'components' and 'mean' belong to transform 'pca'`);
-    this.coefficients = this.transform === 'rfft' ? Math.floor(n / 2) + 1 : this.transform === 'dct' ? n : this.components!.shape[1];
+    if (this.transform === 'dwt') {
+      this.wavelet = o.wavelet === undefined ? 'db2' : (o.wavelet as Wavelet);
+      if (o.level !== undefined) this.level = intArg(OP, 'level', o.level, 1, 64);
+      // The band lengths, from one transform of zeros (wavedec validates the wavelet and level).
+      const probe = wavedec(full([n], 0, { dtype, device: this.device }), this.wavelet, o.level === undefined ? undefined : { level: this.level });
+      this.bands = probe.map((t) => t.shape[0]);
+      this.level = probe.length - 1;
+      probe.forEach((t) => t.dispose());
+    }
+    this.coefficients = this.transform === 'rfft' ? Math.floor(n / 2) + 1
+      : this.transform === 'dct' ? n
+      : this.transform === 'dwt' ? this.bands.reduce((a, b) => a + b, 0)
+      : this.components!.shape[1];
     const K = this.coefficients;
 
     const sources = [o.p, o.schedule, o.controller].filter((v) => v !== undefined).length;
@@ -182,7 +214,19 @@ export class TransformDropout extends Module {
     this.rate = variable(r0);
     r0.dispose();
 
-    if (this.shape !== 'importance') {
+    if (this.shape === 'perScale') {
+      const J = this.bands.length;
+      const onehot = new Float64Array(K * J);
+      let k = 0;
+      this.bands.forEach((len, j) => {
+        for (let i = 0; i < len; i++, k++) onehot[k * J + j] = 1;
+      });
+      this.bandOf = keep(tensor(onehot, [K, J], { dtype, device: this.device }));
+      this.alpha = this.addParameter('alpha', full([J], 0, { dtype, device: this.device }));
+      this.beta = this.addParameter('beta', full([K], -4, { dtype, device: this.device }));
+      this.gamma = this.addParameter('gamma', full([1], 0, { dtype, device: this.device }));
+      if (o.k0 !== undefined) fail('E_RANGE', `${OP}: option 'k0' belongs to shape 'lowpass'`);
+    } else if (this.shape !== 'importance') {
       const k0 = o.k0 === undefined ? 0 : intArg(OP, 'k0', o.k0, 0, K - 1);
       if (o.k0 !== undefined && this.shape !== 'lowpass') fail('E_RANGE', `${OP}: option 'k0' belongs to shape 'lowpass'`);
       const d = Array.from({ length: K }, (_, k) => Math.log1p(this.shape === 'lowpass' ? Math.abs(k - k0) : K - 1 - k));
@@ -202,6 +246,7 @@ export class TransformDropout extends Module {
   private forwardTransform(x: Tensor): Tensor {
     if (this.transform === 'rfft') return rfft(x);
     if (this.transform === 'dct') return dct(x, { norm: 'ortho' });
+    if (this.transform === 'dwt') return concat(wavedec(x, this.wavelet!, { level: this.level }), -1);
     const centred = this.pcaMean === null ? x : sub(x, this.pcaMean);
     return matmul(centred, this.components!);
   }
@@ -220,10 +265,15 @@ export class TransformDropout extends Module {
     const c = this.forwardTransform(x);
     const energy = this.transform === 'rfft' ? abs2(c) : mul(c, c);
     let profile: Tensor;
-    if (this.shape === 'importance') {
-      const lo = min(energy, { axis: -1, keepdims: true });
-      const range = maximum(sub(max(energy, { axis: -1, keepdims: true }), lo), TINY);
-      profile = sub(1, div(sub(energy, lo), range));
+    const lo = min(energy, { axis: -1, keepdims: true });
+    const range = maximum(sub(max(energy, { axis: -1, keepdims: true }), lo), TINY);
+    const imp = div(sub(energy, lo), range);
+    if (this.shape === 'importance') profile = sub(1, imp);
+    else if (this.shape === 'perScale') {
+      // Each band's share of the sample's energy, broadcast back to its coefficients.
+      const share = div(matmul(energy, this.bandOf!), maximum(sum(energy, { axis: -1, keepdims: true }), TINY));
+      const bandTerm = matmul(mul(share, this.alpha!), swapAxes(this.bandOf!, 0, 1));
+      profile = sigmoid(add(add(bandTerm, mul(this.beta!, imp)), this.gamma!));
     } else profile = sigmoid(add(mul(this.alpha!, this.profileDistance!), this.beta!));
     const keepProb = sub(1, mul(this.rate, profile));
     const u = uniform(energy.shape, 0, 1, { dtype: this.dtype, device: this.device, seed });
@@ -232,6 +282,16 @@ export class TransformDropout extends Module {
     this.recordKeep(keepProb);
     if (this.transform === 'rfft') return irfft(mul(c, cast(factor, this.dtype === 'float32' ? 'complex64' : 'complex128')), { n: this.size });
     if (this.transform === 'dct') return idct(mul(c, factor), { norm: 'ortho' });
+    if (this.transform === 'dwt') {
+      const dropped = mul(c, factor);
+      const parts: Tensor[] = [];
+      let start = 0;
+      for (const len of this.bands) {
+        parts.push(sliceAxes(dropped, [...x.shape.slice(0, -1).map(() => null), [start, start + len]]));
+        start += len;
+      }
+      return waverec(parts, this.wavelet!, { n: this.size });
+    }
     // x plus the change of its projection: the part outside the k components passes unchanged.
     return add(x, matmul(sub(mul(c, factor), c), swapAxes(this.components!, 0, 1)));
   }
@@ -296,7 +356,7 @@ export class TransformDropout extends Module {
   /** Frees the layer's tensors. */
   dispose(): void {
     super.dispose();
-    for (const t of [this.rate, this.profileDistance, this.components, this.pcaMean, this.lastKeep]) t?.dispose();
+    for (const t of [this.rate, this.profileDistance, this.components, this.pcaMean, this.bandOf, this.lastKeep]) t?.dispose();
   }
 }
 
