@@ -10,3 +10,6 @@ import { trustRegionBenchCases } from './trust_region';
 export type BenchFamily = (device: string, threads: number[]) => BenchCase[];
 
 export const benchFamilies: BenchFamily[] = [fftBenchCases, trustRegionBenchCases];
+// ---- nn family (issue 14): TransformDropout against the bare rfft+irfft pair (--filter signal) ----
+import { signalDropoutBenchCases } from './signal_dropout';
+benchFamilies.push(signalDropoutBenchCases);
