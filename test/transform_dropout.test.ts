@@ -253,6 +253,24 @@ describe.each(devices)('TransformDropout on %s', (device) => {
     x.dispose();
   });
 
+  test('a training step in tidy leaves no tensor behind; dispose frees the layer', () => {
+    const before = wt.memory().tensors;
+    const layer = new wt.nn.TransformDropout({ size: n, shape: 'lowpass', p: 0.5, seed: 8, device });
+    const x = wt.keep(T(randomArray(rows * n, 52), [rows, n], device, 'float32'));
+    wt.tidy(() => {
+      wt.gradients(wt.sum(layer.forward(x)), layer.parameters());
+    });
+    const afterOne = wt.memory().tensors;
+    for (let i = 0; i < 5; i++)
+      wt.tidy(() => {
+        wt.gradients(wt.sum(layer.forward(x)), [layer.rate, ...layer.parameters()]);
+      });
+    expect(wt.memory().tensors).toBe(afterOne);
+    layer.dispose();
+    x.dispose();
+    expect(wt.memory().tensors).toBe(before);
+  });
+
   test('bad input names nn.TransformDropout and the argument', () => {
     expectCode(() => new wt.nn.TransformDropout({ size: n, transform: 'wavelet' as never }), 'E_RANGE', /nn\.TransformDropout: argument 'transform'/);
     expectCode(() => new wt.nn.TransformDropout({ size: n, shape: 'bandpass' as never }), 'E_RANGE', /nn\.TransformDropout: argument 'shape'/);
