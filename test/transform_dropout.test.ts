@@ -144,6 +144,7 @@ describe.each(devices)('TransformDropout on %s', (device) => {
       for (const g of grads) expect(values(g).some((v) => v !== 0)).toBe(true);
       expectCode(() => new wt.nn.TransformDropout({ size: m, shape: 'perScale' }), 'E_RANGE', /'perScale' needs transform 'dwt'/);
       expectCode(() => new wt.nn.TransformDropout({ size: m, level: 2 }), 'E_RANGE', /belong to transform 'dwt'/);
+      expectCode(() => new wt.nn.TransformDropout({ size: m, transform: 'dwt', wavelet: 'nope' }), 'E_RANGE', /^nn\.TransformDropout: .*wavelet/);
       [zero, layer, ps].forEach((l) => l.dispose());
     });
   });
