@@ -50,3 +50,8 @@ export {
   softDtw, softDtwPairwise, softDtwPairs, softDtwFromCost, softDtwAlignment, dtw, dtwPath,
   type SoftDtwOptions, type SoftDtwCostOptions, type DtwOptions,
 } from './ops/sdtw';
+// ---- nn family (issue 14: layers, transform dropout, demultiplexing, dct, conv1d, linalg) ----
+export { dct, idct, type DctOptions, type DctNorm } from './ops/dct';
+export { conv1d, type Conv1dOptions } from './ops/conv1d';
+export * as nn from './nn';
+export * as linalg from './linalg';

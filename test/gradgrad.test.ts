@@ -109,6 +109,14 @@ function cases(device: string): Record<string, Case> {
     waveletAnalysisAdjoint: waveletAnalysisCase,
     waveletSynthesis: waveletSynthesisCase,
     waveletSynthesisAdjoint: waveletSynthesisCase,
+    // ---- nn family (issue 14) ----
+    eigh: {
+      inputs: [[[3, 3], -1, 1]],
+      f: (a) => {
+        const { eigenvalues, eigenvectors } = wt.linalg.eigh(a);
+        return wt.add(S(wt.sin(eigenvalues)), S(wt.mul(wt.square(eigenvectors), wt.reshape(wt.arange(1, 10, 1, { dtype: 'float64', device }), [3, 3]))));
+      },
+    },
   };
 }
 
