@@ -55,12 +55,12 @@ const BIG = 1e8;
 export function softDtwPairs(a: Tensor, b: Tensor, gamma: number): Tensor {
   const [P, T1] = a.shape;
   const T2 = b.shape[1];
-  const dtype = a.dtype;
+  const { dtype, device } = a;
   const sqA = wt.sum(wt.square(a), { axis: 2, keepdims: true });
   const sqB = wt.reshape(wt.sum(wt.square(b), { axis: 2 }), [P, 1, T2]);
   const cost = wt.reshape(wt.sub(wt.add(sqA, sqB), wt.mul(wt.matmul(a, wt.transpose(b, [0, 2, 1])), 2)), [P, T1 * T2]);
-  const bigCol = wt.full([P, 1], BIG, { dtype });
-  const shiftDown = (t: Tensor) => (T1 === 1 ? wt.full([P, 1], BIG, { dtype }) : wt.concat([bigCol, wt.slice(t, [0, 0], [-1, T1 - 1])], 1));
+  const bigCol = wt.full([P, 1], BIG, { dtype, device });
+  const shiftDown = (t: Tensor) => (T1 === 1 ? wt.full([P, 1], BIG, { dtype, device }) : wt.concat([bigCol, wt.slice(t, [0, 0], [-1, T1 - 1])], 1));
   const diagonal = (d: number) => {
     const idx = new Int32Array(T1);
     const mask = new Float64Array(T1);
@@ -71,13 +71,13 @@ export function softDtwPairs(a: Tensor, b: Tensor, gamma: number): Tensor {
       mask[i] = ok ? 1 : 0;
     }
     return {
-      cost: wt.gather(cost, wt.tensor(idx, [T1], { dtype: 'int32' }), 1),
-      keep: wt.tensor(mask, [1, T1], { dtype }),
-      fill: wt.tensor(mask.map((m) => (1 - m) * BIG), [1, T1], { dtype }),
+      cost: wt.gather(cost, wt.tensor(idx, [T1], { dtype: 'int32', device }), 1),
+      keep: wt.tensor(mask, [1, T1], { dtype, device }),
+      fill: wt.tensor(mask.map((m) => (1 - m) * BIG), [1, T1], { dtype, device }),
     };
   };
   const d0 = diagonal(0);
-  let prev2 = wt.full([P, T1], BIG, { dtype });
+  let prev2 = wt.full([P, T1], BIG, { dtype, device });
   let prev1 = wt.add(wt.mul(d0.cost, d0.keep), d0.fill);
   for (let d = 1; d <= T1 + T2 - 2; d++) {
     const { cost: c, keep, fill } = diagonal(d);

@@ -75,17 +75,19 @@ class EncoderA {
     const m = waveletMatrices(branch.wavelet, T, branch.level);
     this.frames = T >> branch.level;
     const tp = (a: Float64Array, rows: number) => wt.transpose(wt.tensor(Float32Array.from(a), [rows, T]));
-    this.approx = wt.keep(tp(m.approx, this.frames));
-    this.detail = wt.keep(tp(m.details[branch.level - 1], this.frames));
-    this.vars = [
-      wt.variable(wt.normal([C, H], 0, 1 / Math.sqrt(C), { seed })),
-      wt.variable(wt.zeros([H])),
-      wt.variable(wt.normal([6 * H, Lz], 0, 1 / Math.sqrt(6 * H), { seed: seed + 1 })),
-      wt.variable(wt.zeros([Lz])),
-      wt.variable(wt.tensor([2], [1])),
-      wt.variable(wt.zeros([1])),
-      wt.variable(wt.zeros([1])),
-    ];
+    [this.approx, this.detail, this.vars] = wt.tidy(() => [
+      wt.keep(tp(m.approx, this.frames)),
+      wt.keep(tp(m.details[branch.level - 1], this.frames)),
+      [
+        wt.variable(wt.normal([C, H], 0, 1 / Math.sqrt(C), { seed })),
+        wt.variable(wt.zeros([H])),
+        wt.variable(wt.normal([6 * H, Lz], 0, 1 / Math.sqrt(6 * H), { seed: seed + 1 })),
+        wt.variable(wt.zeros([Lz])),
+        wt.variable(wt.tensor([2], [1])),
+        wt.variable(wt.zeros([1])),
+        wt.variable(wt.zeros([1])),
+      ],
+    ] as [Tensor, Tensor, Variable[]]);
   }
 
   /** z [N, T', L] of recordings x [N, C, T]: E (per-frame tanh(xW + b)), Ω (cA_J and cD_J along time), Ψ (tanh of a 3-frame linear map). */
@@ -115,7 +117,11 @@ class EncoderA {
   }
 
   restore(s: Float32Array[]): void {
-    this.vars.forEach((v, i) => v.assign(wt.tensor(s[i], v.shape)));
+    this.vars.forEach((v, i) => {
+      const t = wt.tensor(s[i], v.shape);
+      v.assign(t);
+      t.dispose();
+    });
   }
 
   dispose(): void {
@@ -292,11 +298,11 @@ export function runDemoA(opts: { quick: boolean; seed: number; devices: string[]
     });
     scored.sort((a, b) => b.auc - a.auc);
     const keep = Math.ceil(scored.length / 2);
-    scored.slice(keep).forEach((s) => s.entry.m.dispose());
+    scored.slice(keep).forEach((s) => { s.entry.m.dispose(); s.entry.opt.dispose(); });
     models = scored.slice(0, keep).map((s) => s.entry);
   }
   const branch = models[0].m.branch;
-  models.forEach((e) => e.m.dispose());
+  models.forEach((e) => { e.m.dispose(); e.opt.dispose(); });
   screenStage.done(`best branch ${branchName(branch)}`);
 
   // The chosen branch from a fresh start: figures before training, then training with early
@@ -366,6 +372,7 @@ export function runDemoA(opts: { quick: boolean; seed: number; devices: string[]
   }
   const lagAuc = evaluate(lagModel, test, false).auc;
   lagModel.dispose();
+  lagOpt.dispose();
   lagStage.done(`held-out AUC ${lagAuc.toFixed(3)}`);
 
   // One training step's time per device (median of 3 after a warm-up), same branch and batch size.
@@ -388,6 +395,7 @@ export function runDemoA(opts: { quick: boolean; seed: number; devices: string[]
       }
       stepSeconds[device] = median(times);
       m.dispose();
+      o.dispose();
     } finally {
       wt.setDevice(previous);
     }
@@ -420,5 +428,6 @@ export function runDemoA(opts: { quick: boolean; seed: number; devices: string[]
     },
   };
   model.dispose();
+  opt.dispose();
   return out;
 }

@@ -45,8 +45,13 @@ export function sizeB(quick: boolean): DemoBSize {
   };
 }
 
-/** The controller's settings: p from pInit toward pTarget, λ large enough that the target is p's fixed point to a few 1e-3. */
-export const CONTROLLER = { pInit: 0.9, pTarget: 0.02, lambda: 20, delta0: 0.05, deltaMax: 1, warmup: 5 } as const;
+/**
+ * The controller's settings: p from pInit toward pTarget. Δmax = 0.015·√(rates) caps each rate's
+ * move near 0.015 per step, so the descent takes tens of steps; λ sets how far ∂L/∂p may hold a
+ * rate off the target (p* = pTarget − (∂L/∂p)/λ).
+ */
+export const CONTROLLER = { pInit: 0.9, pTarget: 0.02, lambda: 5, warmup: 5 } as const;
+const deltaMaxFor = (rates: number) => 0.015 * Math.sqrt(rates);
 
 /** Dropout arms compared on the same data and initialisation. */
 export type DropoutArm = 'none' | 'plain' | 'rfft' | 'dwt';
@@ -55,12 +60,12 @@ export type DropoutArm = 'none' | 'plain' | 'rfft' | 'dwt';
 class Mlp {
   readonly vars: Variable[];
   constructor(n: number, hidden: number, seed: number) {
-    this.vars = [
+    this.vars = wt.tidy(() => [
       wt.variable(wt.normal([n, hidden], 0, 1 / Math.sqrt(n), { seed })),
       wt.variable(wt.zeros([hidden])),
       wt.variable(wt.normal([hidden, n], 0, 0.1 / Math.sqrt(hidden), { seed: seed + 1 })),
       wt.variable(wt.zeros([n])),
-    ];
+    ]);
   }
   forward(x: Tensor): Tensor {
     const [w1, b1, w2, b2] = this.vars;
@@ -189,7 +194,7 @@ function trainArm(arm: DropoutArm, size: DemoBSize, train: SignalSet, test: Sign
   const model = new Mlp(n, size.hidden, seed + 1);
   const opt = new wt.optim.Adam(model.vars, { lr: 1e-2 });
   const tr = arm === 'rfft' ? rfftTransform(n) : arm === 'dwt' ? dwtTransform(n, size.wavelet, size.level) : null;
-  const ctrl = tr ? new wt.optim.TrustRegionDropout({ size: tr.rates, ...CONTROLLER }) : null;
+  const ctrl = tr ? new wt.optim.TrustRegionDropout({ size: tr.rates, ...CONTROLLER, deltaMax: deltaMaxFor(tr.rates), delta0: deltaMaxFor(tr.rates) / 2, deltaMin: 1e-4 }) : null;
   const rng = new Rng(seed + 2);
   const trainTone = toneOf(train);
   const testX = rows(test.noisy, n, Array.from({ length: test.count }, (_, i) => i));
@@ -243,6 +248,7 @@ function trainArm(arm: DropoutArm, size: DemoBSize, train: SignalSet, test: Sign
   testY.dispose();
   tr?.dispose();
   model.dispose();
+  opt.dispose();
   stage.done(`test MSE ${out.finalTestLoss.toFixed(4)}`);
   return out;
 }
@@ -268,12 +274,12 @@ function demux(size: DemoBSize, seed: number, progress: Progress): DemuxResult {
   const train = makeSignals(size.demuxTrain, n, 0.1, seed + 31);
   const test = makeSignals(size.testSignals, n, 0.1, seed + 32);
   const H = size.hidden;
-  const vars = [
+  const vars = wt.tidy(() => [
     wt.variable(wt.normal([K, H], 0, 1 / Math.sqrt(K), { seed: seed + 33 })),
     wt.variable(wt.zeros([H])),
     wt.variable(wt.normal([H, S * K], 0, 1 / Math.sqrt(H), { seed: seed + 34 })),
     wt.variable(wt.zeros([S * K])),
-  ];
+  ]);
   // Masks from the mixture's log-magnitude spectrum; softmax over sources makes Σ_s m_sk = 1.
   const separate = (y: Tensor) => {
     const B = y.shape[0];
@@ -311,6 +317,7 @@ function demux(size: DemoBSize, seed: number, progress: Progress): DemuxResult {
     return { est: Float64Array.from(r.est.dataSync()), masks: Float64Array.from(r.masks.dataSync()), spectra: Float64Array.from(cs.dataSync()) };
   });
   vars.forEach((v) => v.dispose());
+  opt.dispose();
   const siSdrMixture: number[] = [];
   const siSdrSeparated: number[] = [];
   const leakage: number[] = [];
@@ -362,7 +369,7 @@ export interface DemoBResult {
   figures: {
     testLoss: Record<DropoutArm, number>;
     controller: Record<'rfft' | 'dwt', {
-      pStart: number; pFinalMean: number; pFinalMax: number; pTarget: number; steps: number;
+      pStart: number; pFinalMean: number; pFinalMin: number; pFinalMax: number; pTarget: number; steps: number;
       acceptedFraction: number; insideTrustRegionFraction: number; maxStepOverDelta: number;
     }>;
     demux: Omit<DemuxResult, 'loss' | 'example'>;
@@ -391,6 +398,7 @@ export function runDemoB(opts: { quick: boolean; seed: number; progress: Progres
     return {
       pStart: CONTROLLER.pInit,
       pFinalMean: mean(last),
+      pFinalMin: Math.min(...last),
       pFinalMax: Math.max(...last),
       pTarget: CONTROLLER.pTarget,
       steps: t.p.length,

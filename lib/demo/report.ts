@@ -91,7 +91,7 @@ function chartsA(a: DemoAResult): string[] {
     figure(lineChart('a-screen', 'Successive-halving screen', rungs.map((b) => {
       const pts = fig.screen.filter((s) => s.branch === b);
       return { name: b, x: pts.map((p) => p.steps), y: pts.map((p) => p.valAuc) };
-    }), { xLabel: 'training steps', yLabel: 'validation AUC', width: 520 }), 'Each rung trains the surviving branches (wavelet × levels × γ) further and keeps the better half.'),
+    }), { xLabel: 'training steps', yLabel: 'validation AUC', width: 520, markers: true }), 'Each rung trains the surviving branches (wavelet × levels × γ) further and keeps the better half.'),
     figure(barChart('a-softlag', 'Mean soft-lag correlation, held-out', ['before', 'after'], [
       { name: 'within', values: [fig.softLag.withinBefore, fig.softLag.withinAfter] },
       { name: 'between', values: [fig.softLag.betweenBefore, fig.softLag.betweenAfter] },

@@ -79,7 +79,7 @@ function legend(items: { name: string; color: string; dash?: boolean }[], x: num
 }
 
 /** A line chart of several series; non-finite points break a line; `logY` plots log10(y) for positive y. */
-export function lineChart(id: string, title: string, series: Series[], opts: { xLabel: string; yLabel: string; width?: number; height?: number; logY?: boolean; yDomain?: [number, number]; diagonal?: boolean }): string {
+export function lineChart(id: string, title: string, series: Series[], opts: { xLabel: string; yLabel: string; width?: number; height?: number; logY?: boolean; yDomain?: [number, number]; diagonal?: boolean; markers?: boolean }): string {
   const width = opts.width ?? 460;
   const height = opts.height ?? 260;
   const f: Frame = { width, height, left: 52, right: 112, top: 22, bottom: 34 };
@@ -97,7 +97,12 @@ export function lineChart(id: string, title: string, series: Series[], opts: { x
   const items = series.map((s, i) => ({ name: s.name, color: s.color ?? PALETTE[i % PALETTE.length], dash: s.dash }));
   pts.forEach((p, i) => {
     const d = p.map(([x, y], k) => `${k ? 'L' : 'M'}${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join('');
-    body += `<path class="series" d="${d}" fill="none" stroke="${items[i].color}" stroke-width="1.6"${items[i].dash ? ' stroke-dasharray="4 3"' : ''}/>`;
+    if (p.length > 1) body += `<path class="series" d="${d}" fill="none" stroke="${items[i].color}" stroke-width="1.6"${items[i].dash ? ' stroke-dasharray="4 3"' : ''}/>`;
+    // A one-point series (and every point, with `markers`) is a diamond.
+    if (opts.markers || p.length === 1) {
+      const m = p.map(([x, y]) => { const X = sx(x); const Y = sy(y); return `M${(X - 3).toFixed(1)},${Y.toFixed(1)}L${X.toFixed(1)},${(Y - 3).toFixed(1)}L${(X + 3).toFixed(1)},${Y.toFixed(1)}L${X.toFixed(1)},${(Y + 3).toFixed(1)}Z`; }).join('');
+      body += `<path class="series marker" d="${m}" fill="${items[i].color}"/>`;
+    }
   });
   body += legend(items, width - f.right + 8, f.top + 6);
   return `${open(id, width, height)}${body}</svg>`;
