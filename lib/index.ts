@@ -32,3 +32,9 @@ export * as optim from './optim';
 export * as tr from './ops/trust_region';
 export * as testing from './testing';
 export type { TensorLike } from './ops/util';
+// ---- issue 14 building blocks (h-sig): signal, losses, metrics, search, gumbelSoftmax
+export * as signal from './signal';
+export * as losses from './losses';
+export * as metrics from './metrics';
+export * as search from './search';
+export { gumbelSoftmax, type GumbelSoftmaxOptions } from './ops/gumbel';

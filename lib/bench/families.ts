@@ -10,3 +10,6 @@ import { trustRegionBenchCases } from './trust_region';
 export type BenchFamily = (device: string, threads: number[]) => BenchCase[];
 
 export const benchFamilies: BenchFamily[] = [fftBenchCases, trustRegionBenchCases];
+// ---- signal (issue 14, h-sig): softLagCorrelation forward+backward against the direct JS correlation
+import { signalBenchCases } from './signal';
+benchFamilies.push(signalBenchCases);
