@@ -38,3 +38,15 @@ export * as losses from './losses';
 export * as metrics from './metrics';
 export * as search from './search';
 export { gumbelSoftmax, type GumbelSoftmaxOptions } from './ops/gumbel';
+// wavelets (issue 11): pywt's transforms, length helpers, wavelet descriptions and learnable lifting
+export {
+  dwt, idwt, wavedec, waverec, swt, iswt, dwt2, idwt2, wavedec2, waverec2, dwtMaxLevel, dwtCoeffLength, wavelet, waveletNames, liftingScheme,
+  type WaveletMode, type Wavelet, type WaveletInfo, type LearnableLiftingScheme, type LearnableLiftingStep, type LiftingSchemeSpec,
+  type DwtOptions, type IdwtOptions, type WavedecOptions, type WaverecOptions, type SwtOptions, type IswtOptions,
+  type Dwt2Options, type Idwt2Options, type Wavedec2Options, type Waverec2Options,
+} from './ops/wavelet';
+// ---- nn family (issue 14: layers, transform dropout, demultiplexing, dct, conv1d, linalg) ----
+export { dct, idct, type DctOptions, type DctNorm } from './ops/dct';
+export { conv1d, type Conv1dOptions } from './ops/conv1d';
+export * as nn from './nn';
+export * as linalg from './linalg';

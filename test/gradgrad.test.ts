@@ -90,6 +90,14 @@ function cases(device: string): Record<string, Case> {
     fft: { inputs: [[[2, 5], -1, 1], [[2, 5], -1, 1]], f: (a, b) => S(wt.sin(wt.real(wt.fft(z(a, b), { n: 6 })))) },
     rfft: { inputs: [[[2, 5], -1, 1]], f: (x) => S(wt.square(wt.abs2(wt.rfft(x, { n: 7, norm: 'ortho' })))) },
     irfft: { inputs: [[[2, 4], -1, 1], [[2, 4], -1, 1]], f: (a, b) => S(wt.sin(wt.irfft(z(a, b), { n: 7 }))) },
+    // ---- nn family (issue 14) ----
+    eigh: {
+      inputs: [[[3, 3], -1, 1]],
+      f: (a) => {
+        const { eigenvalues, eigenvectors } = wt.linalg.eigh(a);
+        return wt.add(S(wt.sin(eigenvalues)), S(wt.mul(wt.square(eigenvectors), wt.reshape(wt.arange(1, 10, 1, { dtype: 'float64', device }), [3, 3]))));
+      },
+    },
   };
 }
 

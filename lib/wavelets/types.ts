@@ -49,3 +49,16 @@ export interface WaveletFilterBank {
 export interface WaveletTableEntry extends WaveletFilterBank {
   readonly lifting: LiftingFactorisation;
 }
+
+/**
+ * pywt's signal extension modes. `periodization` gives ceil(n/2) coefficients per level; the
+ * others are expansive, floor((n + L − 1)/2) coefficients, extending the signal by: zero (zeros),
+ * constant (edge values), symmetric (half-sample mirror: … x1 x0 | x0 x1 …), reflect
+ * (whole-sample mirror: … x2 x1 | x0 x1 …), periodic (wrap-around), smooth (linear extrapolation
+ * of the edge slope), antisymmetric (half-sample mirror with the sign flipped), antireflect
+ * (point reflection about the edge sample: 2·x0 − x[k]).
+ */
+export type WaveletMode = 'zero' | 'constant' | 'symmetric' | 'reflect' | 'periodic' | 'smooth' | 'antisymmetric' | 'antireflect' | 'periodization';
+
+/** Every {@link WaveletMode}, in pywt's order. */
+export const WAVELET_MODES: readonly WaveletMode[] = ['zero', 'constant', 'symmetric', 'periodic', 'smooth', 'periodization', 'reflect', 'antisymmetric', 'antireflect'];
