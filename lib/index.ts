@@ -50,3 +50,8 @@ export { dct, idct, type DctOptions, type DctNorm } from './ops/dct';
 export { conv1d, type Conv1dOptions } from './ops/conv1d';
 export * as nn from './nn';
 export * as linalg from './linalg';
+// soft-DTW family (issue 12): soft-DTW values, pairwise matrices, pair lists, divergence, alignments, hard DTW and paths
+export {
+  softDtw, softDtwPairwise, softDtwPairs, softDtwFromCost, softDtwAlignment, dtw, dtwPath,
+  type SoftDtwOptions, type SoftDtwCostOptions, type DtwOptions,
+} from './ops/sdtw';

@@ -77,6 +77,17 @@ export interface NativeBinding {
   /** buf null on the first step or without momentum; returns [param, buf (null without momentum)]. */
   sgdStep(param: Handle, grad: Handle, buf: Handle | null, lr: number, momentum: number, dampening: number,
     weightDecay: number, nesterov: boolean, first: boolean): [Handle, Handle | null];
+  /** Soft-DTW family (native/napi/sdtw_ops.cc): band -1 for none; width the stored columns per DP row;
+   * fn the public name in messages. Forwards return [values, transition weights]. */
+  sdtwPairs(x: Handle, y: Handle, pairs: Handle, lengthsX: Handle, lengthsY: Handle, gamma: number, band: number,
+    width: number, fn: string): [Handle, Handle];
+  /** Per-pair [∂value/∂x [P, Tx, D], ∂value/∂y [P, Ty, D]]. */
+  sdtwPairsBackward(x: Handle, y: Handle, pairs: Handle, lengthsX: Handle, lengthsY: Handle, transitions: Handle,
+    gamma: number, band: number, width: number, fn: string): [Handle, Handle];
+  sdtwCost(cost: Handle, lengthsX: Handle, lengthsY: Handle, gamma: number, band: number, width: number,
+    fn: string): [Handle, Handle];
+  sdtwCostBackward(cost: Handle, lengthsX: Handle, lengthsY: Handle, transitions: Handle, dvalue: Handle,
+    gamma: number, band: number, width: number, fn: string): Handle;
 }
 
 /** Codes shared with native/abi/plugin_abi.h (wt_unary, wt_binary, wt_reduce, wt_random). */

@@ -105,7 +105,7 @@ describe.each(testDevices())('second-order gradients on %s', (device) => {
   const table = cases(device);
 
   test('every differentiable op has a case', () => {
-    expect(Object.keys(table).sort()).toEqual(wt.differentiableOps());
+    expect([...Object.keys(table), ...Object.keys(onceDifferentiableCases(device))].sort()).toEqual(wt.differentiableOps());
   });
 
   test.each(Object.keys(table))('%s: recorded on the tape, and H·v matches central differences of the gradient', (op) => {
@@ -129,6 +129,48 @@ describe.each(testDevices())('second-order gradients on %s', (device) => {
       )(...xs);
       expect([...seen]).toContain(op);
       expect(wt.testing.gradgradcheck(f, xs)).toEqual([]);
+    });
+  });
+});
+
+// soft-DTW family (issue 12): its ops have native backward kernels (onceDifferentiable), so each
+// case checks the op is on the tape, passes first-order gradcheck, and refuses a second-order
+// gradient with E_RANGE naming the op instead of returning a wrong value.
+function onceDifferentiableCases(device: string): Record<string, Case> {
+  const pairs = () => wt.tensor(new Int32Array([0, 1, 1, 0, 1, 1]), [3, 2], { dtype: 'int32', device });
+  return {
+    sdtwPairs: { inputs: [[[2, 4, 2], -1, 1], [[2, 5, 2], -1, 1]], f: (a, b) => S(wt.sin(wt.softDtwPairs(a, b, pairs(), { gamma: 0.5, band: 1 }))) },
+    sdtwFromCost: { inputs: [[[2, 4, 5], 0, 2]], f: (c) => S(wt.sin(wt.softDtwFromCost(c, { gamma: 0.5 }))) },
+  };
+}
+
+describe.each(testDevices())('once-differentiable ops on %s', (device) => {
+  const table = onceDifferentiableCases(device);
+  test.each(Object.keys(table))('%s: recorded on the tape, first-order gradcheck passes, second order refuses with E_RANGE', (op) => {
+    const { inputs, f } = table[op];
+    wt.tidy(() => {
+      const xs = inputs.map(([shape, lo, hi], i) => {
+        const n = shape.reduce((a, b) => a * b, 1);
+        return wt.tensor(randomArray(n, 100 + i, lo, hi), shape, { dtype: 'float64', device });
+      });
+      const argnums = xs.map((_, i) => i);
+      const seen = new Set<string>();
+      wt.grad((...ts: wt.Tensor[]) => {
+        const y = f(...ts);
+        tapeOps(y).forEach((o) => seen.add(o));
+        return y;
+      }, { argnums })(...xs);
+      expect([...seen]).toContain(op);
+      expect(wt.testing.gradcheck(f, xs)).toEqual([]);
+      let caught: unknown;
+      try {
+        wt.testing.gradgradcheck(f, xs);
+      } catch (e) {
+        caught = e;
+      }
+      expect(caught).toBeInstanceOf(wt.WavetapeError);
+      expect((caught as wt.WavetapeError).code).toBe('E_RANGE');
+      expect((caught as wt.WavetapeError).message).toMatch(/its gradient is not differentiable/);
     });
   });
 });

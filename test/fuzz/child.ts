@@ -86,6 +86,9 @@ const shapes = [[], [0], [1], [3], [2, 3], [2, 0, 3], [1, 4, 1], [2, 2, 2, 2], [
 const numbers = [0, 1, 2, 3, 5, 8, -1, -3, 0.5, -0, NaN, Infinity, -Infinity, 2 ** 31, 2 ** 50, 2 ** 53, 1e300, -1e300];
 const strings = ['', 'cpu', 'simt', 'tpu:0', 'float32', 'float64', 'int32', 'complex64', 'ortho', 'forward', 'circular', 'linear', 'add', '__proto__', 'x'];
 const optionKeys = ['axis', 'n', 'keepdims', 'dtype', 'device', 'norm', 'maxLag', 'mode', 'seed', 'argnums', 'hasAux', 'eps', 'atol', 'rtol', 'axes', 'start'];
+// soft-DTW family (issue 12): its option keys, and a normalize value
+optionKeys.push('gamma', 'band', 'lengthsX', 'lengthsY', 'normalize');
+strings.push('divergence');
 
 function tensorData(shape: number[], dtype: wt.DType): Float32Array | Float64Array | Int32Array {
   const n = shape.reduce((a, b) => a * b, 1) * (dtype.startsWith('complex') ? 2 : 1);

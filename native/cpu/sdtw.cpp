@@ -1,0 +1,259 @@
+// CPU schedules of the soft-DTW family: threads across pairs, each pair's DP done row by row
+// inside its band (kernels/sdtw_band.h) with the shared cell update (kernels/sdtw_softmin.h).
+#include <algorithm>
+#include <vector>
+
+#include "../kernels/sdtw_band.h"
+#include "../kernels/sdtw_softmin.h"
+#include "dispatch.h"
+#include "kernels.h"
+#include "thread_pool.h"
+
+namespace wt {
+namespace cpu {
+namespace {
+
+using sdtw::Band;
+
+// The packed index of ops.def: `pairs` (2P entries, or none), then N lengths of x, M of y.
+struct PairIndex {
+  const int32_t* pairs;
+  const int32_t* lx;
+  const int32_t* ly;
+  int64_t xi(int64_t q) const { return pairs == nullptr ? q : pairs[2 * q]; }
+  int64_t yj(int64_t q) const { return pairs == nullptr ? q : pairs[2 * q + 1]; }
+  Band band(int64_t q, int64_t r) const { return Band::make(lx[xi(q)], ly[yj(q)], r); }
+};
+
+void checkLengths(const int32_t* len, int64_t count, int64_t limit, const char* op, const char* what) {
+  for (int64_t k = 0; k < count; ++k)
+    if (len[k] < 1 || len[k] > limit)
+      fail(WT_E_RANGE, op, ": ", what, "[", k, "] = ", len[k], " is outside [1, ", limit, "]");
+}
+
+// Checks the index (pairs in range, lengths in [1, T]) and that every admissible row of every pair
+// fits the stored width (the facade sizes it from the shortest lengthsX).
+PairIndex readIndex(const wt_view& v, int64_t pairs, int64_t N, int64_t M, int64_t tx, int64_t ty,
+                    const wt_sdtw_params& p, const char* op) {
+  const int32_t* base = static_cast<const int32_t*>(v.data);
+  const int64_t p2 = v.shape[0] - N - M;
+  const PairIndex ix{p2 > 0 ? base : nullptr, base + p2, base + p2 + N};
+  for (int64_t q = 0; q < p2 / 2; ++q)
+    if (base[2 * q] < 0 || base[2 * q] >= N || base[2 * q + 1] < 0 || base[2 * q + 1] >= M)
+      fail(WT_E_RANGE, op, ": pair ", q, " = (", base[2 * q], ", ", base[2 * q + 1], ") is outside [0, ", N, ") x [0, ", M,
+           ")");
+  checkLengths(ix.lx, N, tx, op, "lengthsX");
+  checkLengths(ix.ly, M, ty, op, "lengthsY");
+  for (int64_t q = 0; q < pairs; ++q) {
+    const Band b = ix.band(q, p.band);
+    for (int64_t i = 0; i < b.n; ++i)
+      if (b.hi(i) - b.lo(i) + 1 > p.width)
+        fail(WT_E_RANGE, op, ": band row ", i, " of the ", b.n, " x ", b.m, " pair ", q, " spans ", b.hi(i) - b.lo(i) + 1,
+             " columns; the stored width is ", p.width);
+  }
+  return ix;
+}
+
+// Squared Euclidean cost between x_i and y_j, in double.
+template <class T>
+struct EuclideanCost {
+  const T* x;
+  const T* y;
+  int64_t d;
+  double operator()(int64_t i, int64_t j) const {
+    const T* a = x + i * d;
+    const T* b = y + j * d;
+    double s = 0;
+    for (int64_t k = 0; k < d; ++k) {
+      const double t = double(a[k]) - double(b[k]);
+      s += t * t;
+    }
+    return s;
+  }
+};
+
+template <class T>
+struct MatrixCost {
+  const T* c;
+  int64_t ty;
+  double operator()(int64_t i, int64_t j) const { return double(c[i * ty + j]); }
+};
+
+// The forward DP of one pair, rows in order, R in double (two rows: `prev`, `cur`, each `width`
+// long); writes the transition weights of every admissible cell and returns R[n-1, m-1].
+template <class T, class Cost>
+double forwardPair(const Band& b, int64_t width, double gamma, const Cost& cost, T* trans, double* prev, double* cur) {
+  const double invGamma = gamma > 0 ? 1.0 / gamma : 0.0;
+  int64_t loP = 0, hiP = -1;  // the previous row's admissible range (none above row 0)
+  for (int64_t i = 0; i < b.n; ++i) {
+    const int64_t lo = b.lo(i), hi = b.hi(i);
+    T* tr = trans + i * width * 2;
+    for (int64_t j = lo; j <= hi; ++j) {
+      const double c = cost(i, j);
+      const int64_t k = j - lo;
+      if (i == 0 && j == 0) {
+        cur[0] = c;
+        tr[0] = T(0);
+        tr[1] = T(0);
+        continue;
+      }
+      const double diag = j - 1 >= loP && j - 1 <= hiP ? prev[j - 1 - loP] : sdtw::kInf;
+      const double up = j >= loP && j <= hiP ? prev[j - loP] : sdtw::kInf;
+      const double left = j > lo ? cur[k - 1] : sdtw::kInf;
+      const sdtw::Cell cell = sdtw::softMinCell(c, diag, up, left, gamma, invGamma);
+      cur[k] = cell.r;
+      tr[2 * k] = T(cell.wDiag);
+      tr[2 * k + 1] = T(cell.wUp);
+    }
+    std::swap(prev, cur);
+    loP = lo;
+    hiP = hi;
+  }
+  return prev[b.m - 1 - loP];
+}
+
+// The backward E recursion of one pair, rows from last to first and columns from right to left:
+// E[i, j] = sum over the admissible successors s of E[s] times the weight s drew on (i, j).
+// sink(i, j, E) is called once per admissible cell.
+template <class T, class Sink>
+void backwardPair(const Band& b, int64_t width, const T* trans, double* next, double* cur, Sink&& sink) {
+  int64_t loN = 0, hiN = -1;  // the next row's admissible range (none below row n-1)
+  for (int64_t i = b.n - 1; i >= 0; --i) {
+    const int64_t lo = b.lo(i), hi = b.hi(i);
+    const T* tr = trans + i * width * 2;
+    const T* trN = trans + (i + 1) * width * 2;
+    for (int64_t j = hi; j >= lo; --j) {
+      const int64_t k = j - lo;
+      double e = 0;
+      if (i == b.n - 1 && j == b.m - 1) {
+        e = 1;
+      } else {
+        if (j >= loN && j <= hiN) e += next[j - loN] * double(trN[2 * (j - loN) + 1]);
+        if (j + 1 >= loN && j + 1 <= hiN) e += next[j + 1 - loN] * double(trN[2 * (j + 1 - loN)]);
+        if (j < hi) e += cur[k + 1] * double(sdtw::leftWeight(tr[2 * (k + 1)], tr[2 * (k + 1) + 1]));
+      }
+      cur[k] = e;
+      sink(i, j, e);
+    }
+    std::swap(next, cur);
+    loN = lo;
+    hiN = hi;
+  }
+}
+
+struct Scratch {
+  std::vector<double> a, b;
+  explicit Scratch(int64_t width) : a(width), b(width) {}
+};
+
+}  // namespace
+
+void sdtwPairs(const wt_op& op, const wt_sdtw_params& p) {
+  const int64_t N = op.in[0].shape[0], tx = op.in[0].shape[1], D = op.in[0].shape[2];
+  const int64_t M = op.in[1].shape[0], ty = op.in[1].shape[1], P = op.out[0].shape[0];
+  const PairIndex ix = readIndex(op.in[2], P, N, M, tx, ty, p, "sdtw_pairs");
+  visitFloat(op.in[0].dtype, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const T* X = static_cast<const T*>(op.in[0].data);
+    const T* Y = static_cast<const T*>(op.in[1].data);
+    T* values = static_cast<T*>(op.out[0].data);
+    T* trans = static_cast<T*>(op.out[1].data);
+    parallelFor(P, 1, [&](int64_t first, int64_t last) {
+      Scratch s(p.width);
+      for (int64_t q = first; q < last; ++q) {
+        const EuclideanCost<T> cost{X + ix.xi(q) * tx * D, Y + ix.yj(q) * ty * D, D};
+        values[q] = T(forwardPair(ix.band(q, p.band), p.width, p.gamma, cost, trans + q * tx * p.width * 2, s.a.data(),
+                                  s.b.data()));
+      }
+    });
+  });
+}
+
+void sdtwPairsBackward(const wt_op& op, const wt_sdtw_params& p) {
+  const int64_t N = op.in[0].shape[0], tx = op.in[0].shape[1], D = op.in[0].shape[2];
+  const int64_t M = op.in[1].shape[0], ty = op.in[1].shape[1], P = op.out[0].shape[0];
+  const PairIndex ix = readIndex(op.in[2], P, N, M, tx, ty, p, "sdtw_pairs_backward");
+  visitFloat(op.in[0].dtype, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const T* X = static_cast<const T*>(op.in[0].data);
+    const T* Y = static_cast<const T*>(op.in[1].data);
+    const T* trans = static_cast<const T*>(op.in[3].data);
+    T* dX = static_cast<T*>(op.out[0].data);
+    T* dY = static_cast<T*>(op.out[1].data);
+    parallelFor(P, 1, [&](int64_t first, int64_t last) {
+      Scratch s(p.width);
+      std::vector<double> dxRow(D), dyAcc(ty * D);
+      for (int64_t q = first; q < last; ++q) {
+        const Band b = ix.band(q, p.band);
+        const T* x = X + ix.xi(q) * tx * D;
+        const T* y = Y + ix.yj(q) * ty * D;
+        T* dx = dX + q * tx * D;
+        T* dy = dY + q * ty * D;
+        std::fill(dyAcc.begin(), dyAcc.begin() + b.m * D, 0.0);
+        std::fill(dxRow.begin(), dxRow.end(), 0.0);
+        int64_t row = b.n - 1;
+        // Cells arrive row by row (last row first): a row's dx is complete when the next row starts.
+        backwardPair(b, p.width, trans + q * tx * p.width * 2, s.a.data(), s.b.data(), [&](int64_t i, int64_t j, double e) {
+          if (i != row) {
+            for (int64_t k = 0; k < D; ++k) dx[row * D + k] = T(2.0 * dxRow[k]);
+            std::fill(dxRow.begin(), dxRow.end(), 0.0);
+            row = i;
+          }
+          if (e == 0) return;
+          for (int64_t k = 0; k < D; ++k) {
+            const double diff = double(x[i * D + k]) - double(y[j * D + k]);
+            dxRow[k] += e * diff;
+            dyAcc[j * D + k] -= e * diff;
+          }
+        });
+        for (int64_t k = 0; k < D; ++k) dx[k] = T(2.0 * dxRow[k]);
+        std::fill(dx + b.n * D, dx + tx * D, T(0));
+        for (int64_t k = 0; k < b.m * D; ++k) dy[k] = T(2.0 * dyAcc[k]);
+        std::fill(dy + b.m * D, dy + ty * D, T(0));
+      }
+    });
+  });
+}
+
+void sdtwCost(const wt_op& op, const wt_sdtw_params& p) {
+  const int64_t B = op.in[0].shape[0], tx = op.in[0].shape[1], ty = op.in[0].shape[2];
+  const PairIndex ix = readIndex(op.in[1], B, B, B, tx, ty, p, "sdtw_cost");
+  visitFloat(op.in[0].dtype, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const T* C = static_cast<const T*>(op.in[0].data);
+    T* values = static_cast<T*>(op.out[0].data);
+    T* trans = static_cast<T*>(op.out[1].data);
+    parallelFor(B, 1, [&](int64_t first, int64_t last) {
+      Scratch s(p.width);
+      for (int64_t q = first; q < last; ++q) {
+        const MatrixCost<T> cost{C + q * tx * ty, ty};
+        values[q] = T(forwardPair(ix.band(q, p.band), p.width, p.gamma, cost, trans + q * tx * p.width * 2, s.a.data(),
+                                  s.b.data()));
+      }
+    });
+  });
+}
+
+void sdtwCostBackward(const wt_op& op, const wt_sdtw_params& p) {
+  const int64_t B = op.out[0].shape[0], tx = op.out[0].shape[1], ty = op.out[0].shape[2];
+  const PairIndex ix = readIndex(op.in[0], B, B, B, tx, ty, p, "sdtw_cost_backward");
+  visitFloat(op.out[0].dtype, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    const T* trans = static_cast<const T*>(op.in[1].data);
+    const T* dvalue = static_cast<const T*>(op.in[2].data);
+    T* dC = static_cast<T*>(op.out[0].data);
+    parallelFor(B, 1, [&](int64_t first, int64_t last) {
+      Scratch s(p.width);
+      for (int64_t q = first; q < last; ++q) {
+        T* out = dC + q * tx * ty;
+        std::fill(out, out + tx * ty, T(0));
+        const double g = double(dvalue[q]);
+        backwardPair(ix.band(q, p.band), p.width, trans + q * tx * p.width * 2, s.a.data(), s.b.data(),
+                     [&](int64_t i, int64_t j, double e) { out[i * ty + j] = T(g * e); });
+      }
+    });
+  });
+}
+
+}  // namespace cpu
+}  // namespace wt

@@ -1,0 +1,110 @@
+// The soft-DTW cell update shared by every backend: soft-min of the three predecessors by
+// log-sum-exp with a max shift, its softmax weights (the transition probabilities the backward reads).
+#pragma once
+#include <stdint.h>
+#include <math.h>
+#include <string.h>
+
+#include "hd.h"
+
+namespace wt {
+namespace sdtw {
+
+// exp(x) for x <= 0 (the soft-min's shifted arguments), branch-free so loops over lanes vectorise:
+// x = k ln2 + r with |r| <= ln2/2 (Cody-Waite split of ln2), a degree-12 Taylor polynomial for e^r
+// (truncation < 2e-16), 2^k by the exponent bits. Relative error <= 4e-16 (< 2 ulp) on [-708, 0]
+// (test/sdtw_kernels.test.ts measures it); below -708 (and for -inf) the result is 0, whose true
+// value (< 3.3e-308) no soft-min weight can tell from 0 next to the weight 1 of the minimum.
+WT_HD double expNonPositive(double x) {
+  const bool under = !(x >= -708.0);  // also -inf and NaN-free inputs only
+  x = under ? 0.0 : x;
+  const double kd = floor(x * 1.4426950408889634 + 0.5);
+  const double r = (x - kd * 6.93147180369123816490e-01) - kd * 1.90821492927058770002e-10;
+  double p = 1.0 / 479001600.0;
+  p = p * r + 1.0 / 39916800.0;
+  p = p * r + 1.0 / 3628800.0;
+  p = p * r + 1.0 / 362880.0;
+  p = p * r + 1.0 / 40320.0;
+  p = p * r + 1.0 / 5040.0;
+  p = p * r + 1.0 / 720.0;
+  p = p * r + 1.0 / 120.0;
+  p = p * r + 1.0 / 24.0;
+  p = p * r + 1.0 / 6.0;
+  p = p * r + 0.5;
+  p = p * r + 1.0;
+  p = p * r + 1.0;
+  const int64_t bits = (int64_t(kd) + 1023) << 52;
+#if defined(__CUDA_ARCH__)
+  const double scale = __longlong_as_double(bits);
+#else
+  double scale;
+  memcpy(&scale, &bits, sizeof scale);
+#endif
+  return under ? 0.0 : p * scale;
+}
+
+// log(s) for s in [1, 4) (a sum of three weights, one of them 1): s = 2^e·u with u in [√½, √2),
+// log u = 2·atanh(f), f = (u-1)/(u+1), |f| <= 0.1716, by its odd series to f^21 (truncation < 1e-17).
+// Absolute error <= 3e-16 (tested with the exp above).
+WT_HD double logSum(double s) {
+  const double e = s >= 2.8284271247461903 ? 2.0 : s >= 1.4142135623730951 ? 1.0 : 0.0;
+  const double u = s * (e == 2.0 ? 0.25 : e == 1.0 ? 0.5 : 1.0);
+  const double f = (u - 1.0) / (u + 1.0);
+  const double f2 = f * f;
+  double q = 1.0 / 21.0;
+  q = q * f2 + 1.0 / 19.0;
+  q = q * f2 + 1.0 / 17.0;
+  q = q * f2 + 1.0 / 15.0;
+  q = q * f2 + 1.0 / 13.0;
+  q = q * f2 + 1.0 / 11.0;
+  q = q * f2 + 1.0 / 9.0;
+  q = q * f2 + 1.0 / 7.0;
+  q = q * f2 + 1.0 / 5.0;
+  q = q * f2 + 1.0 / 3.0;
+  q = q * f2 + 1.0;
+  return e * 0.69314718055994530942 + 2.0 * f * q;
+}
+
+constexpr double kInf = __builtin_huge_val();
+
+// One DP cell: R = cost + softmin_gamma(diag, up, left) and the weights with which the soft-min
+// draws on each predecessor (they sum to 1; the backward's E recursion uses exactly these).
+// gamma == 0 is hard DTW: the minimum, weight 1 on the first minimal predecessor in the order
+// diagonal, up (i-1, j), left (i, j-1) — the tie-break of the hard path and its gradient.
+struct Cell {
+  double r, wDiag, wUp;  // wLeft = 1 - wDiag - wUp
+};
+
+WT_HD Cell softMinCell(double cost, double diag, double up, double left, double gamma, double invGamma) {
+  const double mn0 = diag < up ? diag : up;
+  const double mn = mn0 < left ? mn0 : left;
+  Cell c;
+  if (gamma == 0.0) {
+    const bool d = diag <= up && diag <= left;
+    const bool u = !d && up <= left;
+    c.r = cost + mn;
+    c.wDiag = d ? 1.0 : 0.0;
+    c.wUp = u ? 1.0 : 0.0;
+    return c;
+  }
+  // The minimum's own weight is exp(0) = 1; infinite predecessors (outside band or lengths) get 0.
+  const double ed = expNonPositive((mn - diag) * invGamma);
+  const double eu = expNonPositive((mn - up) * invGamma);
+  const double el = expNonPositive((mn - left) * invGamma);
+  const double s = ed + eu + el;
+  const double inv = 1.0 / s;
+  c.r = cost + mn - gamma * logSum(s);
+  c.wDiag = ed * inv;
+  c.wUp = eu * inv;
+  return c;
+}
+
+// The left weight from the two stored ones, clamped at 0 against rounding.
+template <class T>
+WT_HD T leftWeight(T wDiag, T wUp) {
+  const T w = T(1) - wDiag - wUp;
+  return w > T(0) ? w : T(0);
+}
+
+}  // namespace sdtw
+}  // namespace wt

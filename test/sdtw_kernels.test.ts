@@ -1,0 +1,280 @@
+// The native soft-DTW kernels (lib/ops/sdtw_native.ts) on every device, against references
+// written here: brute force over alignment paths, a plain float64 O(Tx·Ty) recursion (band rule
+// checked cell by cell), hard DTW, the E recursion's properties, gradcheck, and the fast exp/log.
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as wt from '../lib';
+import { sdtwPairs, sdtwFromCost, SdtwKernelOptions } from '../lib/ops/sdtw_native';
+import { randomArray, testDevices } from './helpers';
+
+type Series = number[][]; // [T][D]
+
+// ---- references ----
+
+/** The band rule, written from its definition: |2j(n−1) − 2i(m−1)| <= max(2r(n−1), max(n−1, m−1)). */
+function admissible(i: number, j: number, n: number, m: number, r: number | null): boolean {
+  if (i < 0 || j < 0 || i >= n || j >= m) return false;
+  if (r === null) return true;
+  const k = Math.max(2 * r * (n - 1), Math.max(n - 1, m - 1));
+  return Math.abs(2 * j * (n - 1) - 2 * i * (m - 1)) <= k;
+}
+
+function costMatrix(x: Series, y: Series): number[][] {
+  return x.map((a) => y.map((b) => a.reduce((s, v, k) => s + (v - b[k]) ** 2, 0)));
+}
+
+/** Plain float64 recursion over the full [n, m] table; gamma 0: hard DTW. */
+function sdtwRef(C: number[][], gamma: number, r: number | null): number {
+  const n = C.length, m = C[0].length;
+  const R = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(Infinity));
+  R[0][0] = 0;
+  for (let i = 1; i <= n; i++)
+    for (let j = 1; j <= m; j++) {
+      if (!admissible(i - 1, j - 1, n, m, r)) continue;
+      const a = [R[i - 1][j - 1], R[i - 1][j], R[i][j - 1]];
+      const mn = Math.min(...a);
+      const soft = gamma === 0 || mn === Infinity ? mn : mn - gamma * Math.log(a.reduce((s, v) => s + Math.exp(-(v - mn) / gamma), 0));
+      R[i][j] = C[i - 1][j - 1] + soft;
+    }
+  return R[n][m];
+}
+
+/** Every monotone path from (0,0) to (n−1,m−1) through admissible cells: its cost, and the count. */
+function paths(C: number[][], r: number | null): number[] {
+  const n = C.length, m = C[0].length;
+  const out: number[] = [];
+  const walk = (i: number, j: number, acc: number) => {
+    if (!admissible(i, j, n, m, r)) return;
+    acc += C[i][j];
+    if (i === n - 1 && j === m - 1) return void out.push(acc);
+    walk(i + 1, j + 1, acc);
+    walk(i + 1, j, acc);
+    walk(i, j + 1, acc);
+  };
+  walk(0, 0, 0);
+  return out;
+}
+
+function series(t: number, d: number, seed: number): Series {
+  const v = randomArray(t * d, seed);
+  return Array.from({ length: t }, (_, i) => Array.from(v.slice(i * d, i * d + d)));
+}
+
+function batch(list: Series[], t: number, d: number, dtype: 'float32' | 'float64', device: string): wt.Tensor {
+  const data = new Float64Array(list.length * t * d);
+  list.forEach((s, b) => s.forEach((row, i) => row.forEach((v, k) => (data[(b * t + i) * d + k] = v))));
+  return wt.tensor(data, [list.length, t, d], { dtype, device });
+}
+
+const ints = (v: number[], device: string) => wt.tensor(v, [v.length], { dtype: 'int32', device });
+const opts = (gamma: number, band: number | null, lengthsX: wt.Tensor | null = null, lengthsY: wt.Tensor | null = null): SdtwKernelOptions => ({
+  gamma,
+  band,
+  lengthsX,
+  lengthsY,
+});
+const values = (t: wt.Tensor) => Array.from(t.dataSync());
+const relErr = (a: number, b: number) => Math.abs(a - b) / Math.max(1, Math.abs(b));
+
+describe.each(testDevices())('soft-DTW kernels on %s', (device) => {
+  const pairsOf = (p: [number, number][]) => wt.tensor(p.flat(), [p.length, 2], { dtype: 'int32', device });
+
+  test('the band rule: n = m is |i − j| <= r; otherwise every admissible cell is on a monotone path and the end is admissible', () => {
+    for (let n = 1; n <= 9; n++)
+      for (let m = 1; m <= 9; m++)
+        for (const r of [0, 1, 2, 4]) {
+          if (n === m) for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) expect(admissible(i, j, n, m, r)).toBe(Math.abs(i - j) <= r);
+          const from = Array.from({ length: n }, () => new Array<boolean>(m).fill(false));
+          const to = Array.from({ length: n }, () => new Array<boolean>(m).fill(false));
+          for (let i = 0; i < n; i++)
+            for (let j = 0; j < m; j++)
+              from[i][j] = admissible(i, j, n, m, r) && ((i === 0 && j === 0) || (i > 0 && j > 0 && from[i - 1][j - 1]) || (i > 0 && from[i - 1][j]) || (j > 0 && from[i][j - 1]));
+          for (let i = n - 1; i >= 0; i--)
+            for (let j = m - 1; j >= 0; j--)
+              to[i][j] = admissible(i, j, n, m, r) && ((i === n - 1 && j === m - 1) || (i + 1 < n && j + 1 < m && to[i + 1][j + 1]) || (i + 1 < n && to[i + 1][j]) || (j + 1 < m && to[i][j + 1]));
+          for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) expect(from[i][j] && to[i][j]).toBe(admissible(i, j, n, m, r));
+          expect(to[0][0]).toBe(true);
+        }
+  });
+
+  test('brute force over all alignment paths (tiny, with and without band, unequal lengths)', () => {
+    for (const [tx, ty, d, band] of [[3, 3, 1, null], [3, 5, 2, 0], [2, 6, 1, 1], [4, 4, 2, 1], [5, 3, 1, 0], [1, 4, 1, 0], [4, 1, 2, null]] as const) {
+      const x = series(tx, d, tx * 10 + ty), y = series(ty, d, ty * 7 + tx);
+      const C = costMatrix(x, y);
+      const costs = paths(C, band);
+      for (const gamma of [0.1, 1, 3]) {
+        const mn = Math.min(...costs);
+        const expected = mn - gamma * Math.log(costs.reduce((s, c) => s + Math.exp(-(c - mn) / gamma), 0));
+        const [v] = values(sdtwPairs(batch([x], tx, d, 'float64', device), batch([y], ty, d, 'float64', device), pairsOf([[0, 0]]), opts(gamma, band), 'test'));
+        expect(relErr(v, expected)).toBeLessThan(1e-12);
+      }
+    }
+  });
+
+  test('a plain float64 recursion for moderate sizes, float32 and float64, pairs from two lists', () => {
+    const X = [series(37, 3, 1), series(37, 3, 2), series(37, 3, 3)];
+    const Y = [series(29, 3, 4), series(29, 3, 5)];
+    const P: [number, number][] = [[0, 0], [2, 1], [1, 0], [2, 0], [0, 1]];
+    for (const band of [null, 0, 3, 10]) {
+      for (const dtype of ['float64', 'float32'] as const) {
+        const got = values(sdtwPairs(batch(X, 37, 3, dtype, device), batch(Y, 29, 3, dtype, device), pairsOf(P), opts(0.5, band), 'test'));
+        P.forEach(([i, j], q) => expect(relErr(got[q], sdtwRef(costMatrix(X[i], Y[j]), 0.5, band))).toBeLessThan(dtype === 'float64' ? 1e-13 : 2e-7));
+      }
+    }
+  });
+
+  test('gamma = 0 is hard DTW; DTW − γ·log(#paths) <= sdtw <= DTW; band 0 with equal lengths is the diagonal sum', () => {
+    const x = series(6, 2, 11), y = series(6, 2, 12);
+    const C = costMatrix(x, y);
+    const X = batch([x], 6, 2, 'float64', device), Y = batch([y], 6, 2, 'float64', device);
+    for (const band of [null, 1]) {
+      const costs = paths(C, band);
+      const dtw = Math.min(...costs);
+      expect(relErr(values(sdtwPairs(X, Y, pairsOf([[0, 0]]), opts(0, band), 'test'))[0], dtw)).toBeLessThan(1e-14);
+      for (const gamma of [0.01, 0.3, 2]) {
+        const v = values(sdtwPairs(X, Y, pairsOf([[0, 0]]), opts(gamma, band), 'test'))[0];
+        expect(v).toBeLessThanOrEqual(dtw + 1e-12);
+        expect(v).toBeGreaterThanOrEqual(dtw - gamma * Math.log(costs.length) - 1e-12);
+      }
+    }
+    const diag = C.reduce((s, row, i) => s + row[i], 0);
+    expect(relErr(values(sdtwPairs(X, Y, pairsOf([[0, 0]]), opts(0.7, 0), 'test'))[0], diag)).toBeLessThan(1e-14);
+  });
+
+  test('per-pair lengths equal soft-DTW of the cropped series; gradients beyond a length are exactly 0', () => {
+    const T = 12, d = 2;
+    const X = [series(T, d, 21), series(T, d, 22)], Y = [series(T, d, 23), series(T, d, 24)];
+    const lx = [12, 7], ly = [5, 10];
+    const P: [number, number][] = [[0, 0], [1, 1], [1, 0], [0, 1]];
+    for (const band of [null, 2]) {
+      const Xt = batch(X, T, d, 'float64', device), Yt = batch(Y, T, d, 'float64', device);
+      const o = opts(0.8, band, ints(lx, device), ints(ly, device));
+      const got = values(sdtwPairs(Xt, Yt, pairsOf(P), o, 'test'));
+      P.forEach(([i, j], q) => expect(relErr(got[q], sdtwRef(costMatrix(X[i].slice(0, lx[i]), Y[j].slice(0, ly[j])), 0.8, band))).toBeLessThan(1e-13));
+      const [gx, gy] = wt.grad((a: wt.Tensor, b: wt.Tensor) => wt.sum(sdtwPairs(a, b, pairsOf(P), o, 'test')), { argnums: [0, 1] })(Xt, Yt) as wt.Tensor[];
+      const gxv = gx.dataSync(), gyv = gy.dataSync();
+      for (let b = 0; b < 2; b++)
+        for (let i = 0; i < T; i++)
+          for (let k = 0; k < d; k++) {
+            if (i >= lx[b]) expect(gxv[(b * T + i) * d + k]).toBe(0);
+            if (i >= ly[b]) expect(gyv[(b * T + i) * d + k]).toBe(0);
+          }
+      expect(Array.from(gxv).some((v) => v !== 0)).toBe(true);
+    }
+  });
+
+  test('the expected alignment E (from a cost): in (0, 1] exactly on the admissible cells, 0 elsewhere', () => {
+    for (const [tx, ty, band] of [[7, 7, 1], [5, 11, 0], [9, 4, 2], [6, 6, null]] as const) {
+      const C = costMatrix(series(tx, 1, tx), series(ty, 1, ty + 50)).map((row) => row.map((v) => v * 0.1));
+      const Ct = wt.tensor(C.flat(), [1, tx, ty], { dtype: 'float64', device });
+      const [E] = wt.grad((c: wt.Tensor) => wt.sum(sdtwFromCost(c, opts(1, band), 'test')), { argnums: [0] })(Ct) as wt.Tensor[];
+      const e = E.dataSync();
+      for (let i = 0; i < tx; i++)
+        for (let j = 0; j < ty; j++) {
+          if (admissible(i, j, tx, ty, band)) expect(e[i * ty + j]).toBeGreaterThan(0);
+          else expect(e[i * ty + j]).toBe(0);
+          expect(e[i * ty + j]).toBeLessThanOrEqual(1 + 1e-12);
+        }
+      expect(e[0]).toBeCloseTo(1, 12);
+      expect(e[tx * ty - 1]).toBe(1);
+      // And the value agrees with the recursion.
+      expect(relErr(values(sdtwFromCost(Ct, opts(1, band), 'test'))[0], sdtwRef(C, 1, band))).toBeLessThan(1e-13);
+    }
+  });
+
+  test('gradcheck in float64: x and y through pairs (band, unequal lengths, per-pair lengths), and C', () => {
+    const X = batch([series(6, 2, 31), series(6, 2, 32)], 6, 2, 'float64', device);
+    const Y = batch([series(8, 2, 33), series(8, 2, 34), series(8, 2, 35)], 8, 2, 'float64', device);
+    const P = pairsOf([[0, 0], [1, 2], [0, 2], [1, 1]]);
+    const w = wt.tensor([1, -0.5, 2, 0.7], [4], { dtype: 'float64', device });
+    for (const o of [opts(1, null), opts(0.3, 1), opts(0.5, 0, ints([6, 4], device), ints([8, 5, 3], device))])
+      expect(wt.testing.gradcheck((a, b) => wt.sum(wt.mul(sdtwPairs(a, b, P, o, 'test'), w)), [X, Y])).toEqual([]);
+    const C = wt.tensor(randomArray(2 * 5 * 7, 41, 0, 2), [2, 5, 7], { dtype: 'float64', device });
+    const wc = wt.tensor([1.5, -1], [2], { dtype: 'float64', device });
+    for (const o of [opts(1, null), opts(0.2, 1, ints([5, 3], device), ints([6, 7], device))])
+      expect(wt.testing.gradcheck((c) => wt.sum(wt.mul(sdtwFromCost(c, o, 'test'), wc)), [C])).toEqual([]);
+  });
+
+  test('gamma = 0: the gradient follows the hard path (ties: diagonal first)', () => {
+    // All costs equal: the diagonal path wins every tie, so E is the identity.
+    const C = wt.tensor(new Array(16).fill(1), [1, 4, 4], { dtype: 'float64', device });
+    const [E] = wt.grad((c: wt.Tensor) => wt.sum(sdtwFromCost(c, opts(0, null), 'test')), { argnums: [0] })(C) as wt.Tensor[];
+    expect(Array.from(E.dataSync())).toEqual([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
+  });
+
+  test('a gamma sweep 1e-4 … 1e3: no NaN or Inf in values or gradients, float32 and float64', () => {
+    const X = batch([series(40, 2, 51)], 40, 2, 'float64', device), Y = batch([series(33, 2, 52)], 33, 2, 'float64', device);
+    for (const dtype of ['float32', 'float64'] as const)
+      for (const gamma of [1e-4, 1e-3, 1e-2, 0.1, 1, 10, 100, 1e3])
+        for (const band of [null, 3]) {
+          const a = wt.cast(X, dtype), b = wt.cast(Y, dtype);
+          const [v, [gx, gy]] = wt.valueAndGrad((p: wt.Tensor, q: wt.Tensor) => wt.sum(sdtwPairs(p, q, pairsOf([[0, 0]]), opts(gamma, band), 'test')), { argnums: [0, 1] })(a, b) as [wt.Tensor, wt.Tensor[]];
+          for (const t of [v, gx, gy]) expect(Array.from(t.dataSync()).every(Number.isFinite)).toBe(true);
+        }
+  });
+
+  test('length 16384 with a band: the value matches the banded float64 recursion, gradients finite', () => {
+    const T = 16384, r = 4;
+    const xs = randomArray(T, 61), ys = randomArray(T - 100, 62);
+    const n = T, m = T - 100;
+    // The recursion over the admissible cells only (rows kept sparse by the rule's own bounds).
+    let prev = new Map<number, number>();
+    for (let i = 0; i < n; i++) {
+      const cur = new Map<number, number>();
+      const centre = Math.round((i * (m - 1)) / (n - 1));
+      for (let j = Math.max(0, centre - r - 2); j <= Math.min(m - 1, centre + r + 2); j++) {
+        if (!admissible(i, j, n, m, r)) continue;
+        const c = (xs[i] - ys[j]) ** 2;
+        if (i === 0 && j === 0) { cur.set(0, c); continue; }
+        const a = [prev.get(j - 1) ?? Infinity, prev.get(j) ?? Infinity, cur.get(j - 1) ?? Infinity];
+        const mn = Math.min(...a);
+        cur.set(j, c + mn - 0.1 * Math.log(a.reduce((s, v) => s + Math.exp(-(v - mn) / 0.1), 0)));
+      }
+      prev = cur;
+    }
+    const expected = prev.get(m - 1)!;
+    for (const dtype of ['float64', 'float32'] as const) {
+      const X = wt.tensor(xs, [1, n, 1], { dtype, device }), Y = wt.tensor(ys, [1, m, 1], { dtype, device });
+      const [v, [gx]] = wt.valueAndGrad((a: wt.Tensor) => wt.sum(sdtwPairs(a, Y, pairsOf([[0, 0]]), opts(0.1, r), 'test')), { argnums: [0] })(X) as [wt.Tensor, wt.Tensor[]];
+      expect(relErr(v.dataSync()[0], expected)).toBeLessThan(dtype === 'float64' ? 1e-11 : 1e-6);
+      expect(Array.from(gx.dataSync()).every(Number.isFinite)).toBe(true);
+    }
+  });
+});
+
+describe('the vectorised exp and log of native/kernels/sdtw_softmin.h', () => {
+  test('exp on [-708, 0]: relative error <= 4e-16; log on [1, 4): absolute error <= 3e-16 (against long double)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sdtw-math-'));
+    const src = path.join(dir, 'check.cpp');
+    fs.writeFileSync(
+      src,
+      `#include "kernels/sdtw_softmin.h"
+#include <cmath>
+#include <cstdio>
+int main() {
+  long double ee = 0, el = 0;
+  for (long k = 0; k <= 4000000; ++k) {
+    const double x = -708.0 * double(k) / 4000000.0;
+    const long double t = expl((long double)x);
+    const long double r = fabsl(((long double)wt::sdtw::expNonPositive(x) - t) / t);
+    if (r > ee) ee = r;
+    const double s = 1.0 + 3.0 * double(k) / 4000001.0;
+    const long double a = fabsl((long double)wt::sdtw::logSum(s) - logl((long double)s));
+    if (a > el) el = a;
+  }
+  const bool zero = wt::sdtw::expNonPositive(-709.0) == 0.0 && wt::sdtw::expNonPositive(-HUGE_VAL) == 0.0;
+  std::printf("%.3Le %.3Le %d\\n", ee, el, zero ? 1 : 0);
+}
+`,
+    );
+    const exe = path.join(dir, 'check');
+    execFileSync('g++', ['-O2', '-std=c++17', '-I', path.join(__dirname, '..', 'native'), src, '-o', exe]);
+    const [ee, el, zero] = execFileSync(exe).toString().trim().split(' ').map(Number);
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(ee).toBeLessThanOrEqual(4e-16);
+    expect(el).toBeLessThanOrEqual(3e-16);
+    expect(zero).toBe(1);
+  });
+});
