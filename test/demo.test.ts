@@ -1,117 +1,52 @@
 // `wavetape demo --quick` end to end: the methods must work (AUC gain, the controller reaching its
 // target inside the trust region, separation beating the mixture), summary.json must hold the
-// figures, and report.html must render every chart in headless Chromium. The demo's composite
-// blocks are checked first against float64 references written here.
+// figures, and report.html must render every chart in headless Chromium. The demo's data
+// generators and helpers are checked first against references written here.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { execFileSync } from 'child_process';
 import * as wt from '../lib';
-import { softDtwPairs, lagCorrelation, waveletMatrices, mineSemiHard } from '../lib/demo/blocks';
-import { rocAuc, siSdrDb } from '../lib/demo/metrics';
+import { bestThreshold } from '../lib/demo/metrics';
+import { makeRecordings, makeSignals } from '../lib/demo/data';
 import { runDemo, parseDemoArgs } from '../lib/demo';
-import { testDevices, randomArray } from './helpers';
 
-/** Soft-DTW by its definition, float64, on explicit sequences. */
-function softDtwRef(a: number[][], b: number[][], gamma: number): number {
-  const n = a.length;
-  const m = b.length;
-  const R = Array.from({ length: n + 1 }, () => new Array(m + 1).fill(Infinity));
-  R[0][0] = 0;
-  const softmin = (xs: number[]) => {
-    const lo = Math.min(...xs);
-    if (lo === Infinity) return Infinity;
-    return lo - gamma * Math.log(xs.reduce((s, x) => s + Math.exp(-(x - lo) / gamma), 0));
-  };
-  for (let i = 1; i <= n; i++) for (let j = 1; j <= m; j++) {
-    const c = a[i - 1].reduce((s, v, k) => s + (v - b[j - 1][k]) ** 2, 0);
-    R[i][j] = c + softmin([R[i - 1][j], R[i][j - 1], R[i - 1][j - 1]]);
-  }
-  return R[n][m];
-}
+describe('demo data and helpers', () => {
+  test('recordings: one seed gives the same data; events only on the event channels; segments share them', () => {
+    const spec = { segments: 3, perSegment: 2, channels: 5, eventChannels: 2, frames: 32, maxShift: 0, noise: 0.1, drift: 1 };
+    const r1 = makeRecordings(spec, 7, 8);
+    const r2 = makeRecordings(spec, 7, 8);
+    expect(r1.x).toEqual(r2.x);
+    expect(r1.labels).toEqual([0, 1, 2, 0, 1, 2]);
+    const { channels: C, frames: T } = spec;
+    for (let r = 0; r < r1.n; r++) for (let c = spec.eventChannels; c < C; c++)
+      for (let t = 0; t < T; t++) expect(r1.clean[(r * C + c) * T + t]).toBe(0);
+    // Without shifts, two recordings of a segment carry the same events up to the gain (0.8–1.2).
+    const row = (r: number) => Array.from(r1.clean.subarray(r * C * T, (r + 1) * C * T));
+    const [a, b] = [row(0), row(3)];
+    const cos = a.reduce((s, v, i) => s + v * b[i], 0) / Math.sqrt(a.reduce((s, v) => s + v * v, 0) * b.reduce((s, v) => s + v * v, 0));
+    expect(cos).toBeCloseTo(1, 12);
+  });
 
-const seqs = (flat: Float64Array, P: number, T: number, L: number) =>
-  Array.from({ length: P }, (_, p) => Array.from({ length: T }, (_, t) => Array.from(flat.subarray((p * T + t) * L, (p * T + t + 1) * L))));
-
-describe('demo building blocks against float64 references', () => {
-  test.each(testDevices())('softDtwPairs equals the O(T1·T2) recursion on %s (T1 ≠ T2)', (device) => {
-    const [P, T1, T2, L] = [3, 5, 4, 2];
-    const a = randomArray(P * T1 * L, 1);
-    const b = randomArray(P * T2 * L, 2);
-    for (const gamma of [0.1, 1]) {
-      const got = wt.tidy(() => Array.from(softDtwPairs(wt.tensor(a, [P, T1, L], { dtype: 'float64', device }), wt.tensor(b, [P, T2, L], { dtype: 'float64', device }), gamma).dataSync()));
-      const A = seqs(a, P, T1, L);
-      const B = seqs(b, P, T2, L);
-      got.forEach((v, p) => expect(v).toBeCloseTo(softDtwRef(A[p], B[p], gamma), 9));
+  test('signals: each clean signal is the sum of its three sources; the noise has the requested deviation', () => {
+    const set = makeSignals(20, 256, 0.5, 3);
+    let se = 0;
+    for (let i = 0; i < set.count; i++) for (let t = 0; t < set.length; t++) {
+      const sum = [0, 1, 2].reduce((s, k) => s + set.sources[(i * 3 + k) * set.length + t], 0);
+      expect(set.clean[i * set.length + t]).toBeCloseTo(sum, 12);
+      se += (set.noisy[i * set.length + t] - set.clean[i * set.length + t]) ** 2;
     }
+    expect(Math.sqrt(se / (set.count * set.length))).toBeGreaterThan(0.47);
+    expect(Math.sqrt(se / (set.count * set.length))).toBeLessThan(0.53);
   });
 
-  test('softDtwPairs gradients match central differences (float64)', () => {
-    const a = wt.tensor(randomArray(2 * 4 * 2, 3), [2, 4, 2], { dtype: 'float64' });
-    const b = wt.tensor(randomArray(2 * 3 * 2, 4), [2, 3, 2], { dtype: 'float64' });
-    expect(wt.testing.gradcheck((x, y) => wt.sum(softDtwPairs(x, y, 0.5)), [a, b])).toEqual([]);
-    a.dispose();
-    b.dispose();
-  });
-
-  test('lagCorrelation is Σ a(t)b(t+ℓ) over the overlap, normalised by the overlap energies', () => {
-    const T = 9;
-    const maxLag = 3;
-    const a = randomArray(T, 5);
-    const b = randomArray(T, 6);
-    const got = wt.tidy(() => Array.from(lagCorrelation(wt.tensor(a, [1, 1, T], { dtype: 'float64' }), wt.tensor(b, [1, 1, T], { dtype: 'float64' }), maxLag).dataSync()));
-    for (let l = -maxLag; l <= maxLag; l++) {
-      let num = 0, ea = 0, eb = 0;
-      for (let t = 0; t < T; t++) if (t + l >= 0 && t + l < T) { num += a[t] * b[t + l]; ea += a[t] ** 2; eb += b[t + l] ** 2; }
-      expect(got[l + maxLag]).toBeCloseTo(num / Math.sqrt(ea * eb), 6);
-    }
-  });
-
-  test('waveletMatrices: haar is pairwise (x0 ± x1)/√2 and db4 over three levels is orthogonal', () => {
-    const h = waveletMatrices('haar', 8, 1);
-    const x = randomArray(8, 7);
-    for (let i = 0; i < 4; i++) {
-      const cA = Array.from({ length: 8 }, (_, k) => h.approx[i * 8 + k] * x[k]).reduce((s, v) => s + v, 0);
-      const cD = Array.from({ length: 8 }, (_, k) => h.details[0][i * 8 + k] * x[k]).reduce((s, v) => s + v, 0);
-      expect(cA).toBeCloseTo((x[2 * i] + x[2 * i + 1]) / Math.SQRT2, 12);
-      expect(Math.abs(cD)).toBeCloseTo(Math.abs(x[2 * i] - x[2 * i + 1]) / Math.SQRT2, 12);
-    }
-    const n = 32;
-    const d = waveletMatrices('db4', n, 3);
-    const rows = [d.approx, ...d.details].flatMap((M) => Array.from({ length: M.length / n }, (_, r) => M.subarray(r * n, (r + 1) * n)));
-    expect(rows.length).toBe(n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-      const dot = rows[i].reduce((s, v, k) => s + v * rows[j][k], 0);
-      expect(Math.abs(dot - (i === j ? 1 : 0))).toBeLessThan(1e-12);
-    }
-  });
-
-  test('mineSemiHard picks the closest negative inside (d_ap, d_ap + m), else the hardest', () => {
-    // Items 0, 1 share a label; 2, 3 the other. d(0,1) = 1; d(0,2) = 1.5 (semi-hard for m = 1), d(0,3) = 0.5 (harder).
-    const D = [
-      0, 1, 1.5, 0.5,
-      1, 0, 3, 4,
-      1.5, 3, 0, 1,
-      0.5, 4, 1, 0,
-    ];
-    const { pos, neg } = mineSemiHard(D, [0, 0, 1, 1], 1);
-    expect(pos).toEqual([[0, 1], [1, 0], [2, 3], [3, 2]]);
-    // (0,1): 2 is semi-hard. (1,0): d=1, negatives 3 and 4 exceed 1 + 1 → hardest, 2. (2,3): d=1,
-    // negatives 1.5 (item 0) in (1, 2) → 0. (3,2): d=1, negatives 0.5 and 4 → none semi-hard → hardest 0.
-    expect(neg).toEqual([[0, 2], [1, 2], [2, 0], [3, 0]]);
-  });
-
-  test('rocAuc counts pairs with ties as ½; siSdrDb of target + orthogonal noise is the energy ratio', () => {
-    const scores = [0.1, 0.4, 0.4, 0.8, 0.3, 0.9];
-    const labels = [0, 1, 0, 1, 0, 1];
-    let num = 0, den = 0;
-    scores.forEach((sp, i) => scores.forEach((sn, j) => {
-      if (labels[i] === 1 && labels[j] === 0) { den++; num += sp > sn ? 1 : sp === sn ? 0.5 : 0; }
-    }));
-    expect(rocAuc(scores, labels)).toBeCloseTo(num / den, 12);
-    const t = [1, -1, 1, -1];
-    const e = [1 + 0.1, -1 + 0.1, 1 - 0.1, -1 - 0.1]; // noise (0.1, 0.1, −0.1, −0.1) is orthogonal to t and zero-mean
-    expect(siSdrDb(e, t)).toBeCloseTo(10 * Math.log10(4 / 0.04), 9);
+  test('bestThreshold maximises accuracy over every threshold (brute force)', () => {
+    const scores = [0.3, -1, 2, 0.3, 0.7, 1.5, -0.2, 0.9];
+    const labels = [0, 0, 1, 1, 0, 1, 0, 1];
+    const acc = (t: number) => scores.filter((s, i) => (s >= t ? 1 : 0) === labels[i]).length / scores.length;
+    let best = 0;
+    for (let t = -3; t <= 3; t += 0.01) best = Math.max(best, acc(t));
+    expect(acc(bestThreshold(scores, labels))).toBeCloseTo(best, 12);
   });
 
   test('bad arguments to the demo command are WavetapeErrors with codes', () => {
@@ -145,9 +80,9 @@ describe('wavetape demo --quick', () => {
   let summary: any;
   let html = '';
 
-  beforeAll(() => {
+  beforeAll(async () => {
     const before = wt.memory().tensors;
-    runDemo(parseDemoArgs(['all', '--quick', '--out', out]));
+    await runDemo(parseDemoArgs(['all', '--quick', '--out', out]));
     expect(wt.memory().tensors).toBe(before);
     summary = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8'));
     html = fs.readFileSync(path.join(out, 'report.html'), 'utf8');
@@ -185,6 +120,7 @@ describe('wavetape demo --quick', () => {
     expect(d.sources).toEqual(['multi-tone', 'chirp', 'AM']);
     d.sources.forEach((_: string, s: number) => expect(d.siSdrSeparated[s]).toBeGreaterThan(d.siSdrMixture[s] + 3));
     expect(d.maxMaskSum).toBeLessThanOrEqual(1 + 1e-5);
+    expect(d.constraintPenalty).toBe(0);
     for (const arm of ['none', 'plain', 'rfft', 'dwt']) expect(Number.isFinite(summary.b.testLoss[arm])).toBe(true);
   });
 

@@ -54,7 +54,7 @@ export function parseDemoArgs(argv: string[]): DemoOptions {
 }
 
 /** Runs the demo with parsed options, writes DIR/summary.json and DIR/report.html, and returns the run. */
-export function runDemo(o: DemoOptions, progress: Progress = silentProgress): DemoRun {
+export async function runDemo(o: DemoOptions, progress: Progress = silentProgress): Promise<DemoRun> {
   const started = Date.now();
   const previous = wt.getDevice();
   wt.setDevice(o.device);
@@ -73,7 +73,7 @@ export function runDemo(o: DemoOptions, progress: Progress = silentProgress): De
     },
   };
   try {
-    if (o.which !== 'b') run.a = runDemoA({ quick: o.quick, seed: o.seed, devices: timingDevices, progress });
+    if (o.which !== 'b') run.a = await runDemoA({ quick: o.quick, seed: o.seed, devices: timingDevices, progress });
     if (o.which !== 'a') run.b = runDemoB({ quick: o.quick, seed: o.seed, progress });
   } finally {
     wt.setDevice(previous);
@@ -86,13 +86,13 @@ export function runDemo(o: DemoOptions, progress: Progress = silentProgress): De
 }
 
 /** The CLI entry: progress on stderr (a bar on a TTY), the summary table on stdout. */
-export function demoCommand(argv: string[]): void {
+export async function demoCommand(argv: string[]): Promise<void> {
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log(DEMO_USAGE);
     return;
   }
   const o = parseDemoArgs(argv);
   console.log(`wavetape demo ${o.which}${o.quick ? ' (quick)' : ''} on ${o.device}, seed ${o.seed}`);
-  const run = runDemo(o, streamProgress(process.stderr, process.stderr.isTTY === true));
+  const run = await runDemo(o, streamProgress(process.stderr, process.stderr.isTTY === true));
   console.log(`\n${summaryTable(run)}\n\nwrote ${path.join(o.out, 'summary.json')} and ${path.join(o.out, 'report.html')} (${run.meta.seconds.toFixed(1)} s)`);
 }

@@ -6,10 +6,7 @@ import * as wt from '../index';
 import type { Tensor, Variable } from '../index';
 import { makeRecordings, Recordings, RecordingSpec } from './data';
 import { Rng } from './rng';
-import {
-  waveletMatrices, softDtwPairs, softLagCorrelation, pairLogistic, contrastiveMargin, mineSemiHard, energyFloor, smoothness,
-} from './blocks';
-import { rocAuc, rocCurve, bestThreshold, accuracyAt, snrDb, mean, median } from './metrics';
+import { bestThreshold, mean, median } from './metrics';
 import type { Progress } from './progress';
 
 /** One branch of the categorical search space: Ω's wavelet and depth, and soft-DTW's γ. */
@@ -61,55 +58,57 @@ export function sizeA(quick: boolean): DemoASize {
 /** Weights of the combined loss λ_CE·L_CE + λ_ctr·L_ctr + λ_E·energy floor + λ_s·smoothness. */
 const WEIGHTS = { ce: 1, ctr: 0.5, energy: 1, smooth: 0.05, energyFloor: 0.5, margin: 1.0, mu: 1 };
 
-/** The encoder's trainable parameters and the logistic pair model's α, log w, log τ. */
+/** The encoder Ψ ∘ Ω ∘ E (wt.nn layers, wt.wavedec) and the logistic pair model's α, log w, log τ. */
 class EncoderA {
   readonly vars: Variable[];
-  private readonly approx: Tensor;
-  private readonly detail: Tensor;
+  private readonly embed: wt.nn.Linear;
+  private readonly psi: wt.nn.Linear;
+  private readonly logistic: Variable[];
   readonly frames: number;
 
   constructor(readonly branch: BranchA, readonly size: DemoASize, seed: number) {
     const { channels: C, frames: T } = size.spec;
     const H = size.hidden;
-    const Lz = size.embed;
-    const m = waveletMatrices(branch.wavelet, T, branch.level);
     this.frames = T >> branch.level;
-    const tp = (a: Float64Array, rows: number) => wt.transpose(wt.tensor(Float32Array.from(a), [rows, T]));
-    [this.approx, this.detail, this.vars] = wt.tidy(() => [
-      wt.keep(tp(m.approx, this.frames)),
-      wt.keep(tp(m.details[branch.level - 1], this.frames)),
-      [
-        wt.variable(wt.normal([C, H], 0, 1 / Math.sqrt(C), { seed })),
-        wt.variable(wt.zeros([H])),
-        wt.variable(wt.normal([6 * H, Lz], 0, 1 / Math.sqrt(6 * H), { seed: seed + 1 })),
-        wt.variable(wt.zeros([Lz])),
-        wt.variable(wt.tensor([2], [1])),
-        wt.variable(wt.zeros([1])),
-        wt.variable(wt.zeros([1])),
-      ],
-    ] as [Tensor, Tensor, Variable[]]);
+    this.embed = new wt.nn.Linear(C, H, { seed });
+    this.psi = new wt.nn.Linear(6 * H, size.embed, { seed: seed + 1 });
+    this.logistic = wt.tidy(() => [wt.variable(wt.tensor([2], [1])), wt.variable(wt.zeros([1])), wt.variable(wt.zeros([1]))]);
+    this.vars = [...this.embed.parameters(), ...this.psi.parameters(), ...this.logistic];
   }
 
-  /** z [N, T', L] of recordings x [N, C, T]: E (per-frame tanh(xW + b)), Ω (cA_J and cD_J along time), Ψ (tanh of a 3-frame linear map). */
+  /** α, log w, log τ of p = σ(α − w·d/τ). */
+  get pairModel(): { alpha: Tensor; logW: Tensor; logTau: Tensor } {
+    const [alpha, logW, logTau] = this.logistic;
+    return { alpha, logW, logTau };
+  }
+
+  /**
+   * z [N, T', L] of recordings x [N, C, T]: E is tanh of a per-frame Linear over channels; Ω is
+   * wt.wavedec along time (periodization) keeping (cA_J, cD_J), the coarse scales, as 2H features
+   * per frame; Ψ is tanh of a Linear over a 3-frame context.
+   */
   encode(x: Tensor): Tensor {
-    const [wE, bE, w1, b1] = this.vars;
     const N = x.shape[0];
     const H = this.size.hidden;
     const Tp = this.frames;
-    const e = wt.tanh(wt.add(wt.matmul(wt.transpose(x, [0, 2, 1]), wE), bE)); // [N, T, H]
-    const et = wt.transpose(e, [0, 2, 1]); // [N, H, T]
-    const coeffs = wt.concat([wt.matmul(et, this.approx), wt.matmul(et, this.detail)], 1); // [N, 2H, T']
-    const u = wt.transpose(coeffs, [0, 2, 1]); // [N, T', 2H]
+    const e = wt.tanh(this.embed.forward(wt.transpose(x, [0, 2, 1]))); // [N, T, H]
+    const coeffs = wt.wavedec(wt.transpose(e, [0, 2, 1]), this.branch.wavelet, { level: this.branch.level, mode: 'periodization' });
+    const u = wt.transpose(wt.concat([coeffs[0], coeffs[1]], 1), [0, 2, 1]); // [N, T', 2H]
     const padded = wt.pad(u, [[0, 0], [1, 1], [0, 0]]);
     const context = wt.concat([0, 1, 2].map((k) => wt.slice(padded, [0, k, 0], [N, Tp, 2 * H])), 2); // [N, T', 6H]
-    return wt.tanh(wt.add(wt.matmul(context, w1), b1));
+    return wt.tanh(this.psi.forward(context));
   }
 
-  /** Soft-DTW distances per frame (d / T') of the pairs (I[k], J[k]) of z. */
+  /** Soft-DTW (wt.softDtwPairs) per frame, d / T', of the pairs (I[k], J[k]) of z. */
   distances(z: Tensor, I: number[], J: number[]): Tensor {
-    const za = wt.gather(z, wt.tensor(Int32Array.from(I), [I.length], { dtype: 'int32' }), 0);
-    const zb = wt.gather(z, wt.tensor(Int32Array.from(J), [J.length], { dtype: 'int32' }), 0);
-    return wt.div(softDtwPairs(za, zb, this.branch.gamma), this.frames);
+    const pairs = new Int32Array(2 * I.length);
+    I.forEach((i, k) => { pairs[2 * k] = i; pairs[2 * k + 1] = J[k]; });
+    return wt.div(wt.softDtwPairs(z, z, wt.tensor(pairs, [I.length, 2], { dtype: 'int32' }), { gamma: this.branch.gamma }), this.frames);
+  }
+
+  /** All N×N soft-DTW distances per frame (wt.softDtwPairwise). */
+  distanceMatrix(z: Tensor): Tensor {
+    return wt.div(wt.softDtwPairwise(z, z, { gamma: this.branch.gamma }), this.frames);
   }
 
   snapshot(): Float32Array[] {
@@ -125,9 +124,9 @@ class EncoderA {
   }
 
   dispose(): void {
-    this.vars.forEach((v) => v.dispose());
-    this.approx.dispose();
-    this.detail.dispose();
+    this.embed.dispose();
+    this.psi.dispose();
+    this.logistic.forEach((v) => v.dispose());
   }
 }
 
@@ -173,33 +172,28 @@ function trainStep(model: EncoderA, opt: wt.optim.Adam, data: Recordings, rng: R
     const y = I.map((i, k) => (labels[i] === labels[J[k]] ? 1 : 0));
     let loss: Tensor;
     if (objective === 'metric') {
-      const d = model.distances(z, I, J);
-      const dv = d.dataSync();
+      // All in-batch distances on the tape; semi-hard mining reads them, the losses gather from them.
       const n = rows.length;
-      const D = new Float64Array(n * n);
-      I.forEach((i, k) => { D[i * n + J[k]] = dv[k]; D[J[k] * n + i] = dv[k]; });
-      const pairIndex = (a: number, b: number) => {
-        const [i, j] = a < b ? [a, b] : [b, a];
-        return i * n - (i * (i + 1)) / 2 + (j - i - 1);
-      };
-      const { pos, neg } = mineSemiHard(D, labels, WEIGHTS.margin);
-      const pick = (ps: [number, number][]) => wt.gather(d, wt.tensor(Int32Array.from(ps.map(([a, b]) => pairIndex(a, b))), [ps.length], { dtype: 'int32' }));
-      const [, , , , alpha, logW, logTau] = model.vars;
-      const ce = pairLogistic(d, wt.tensor(Float32Array.from(y), [y.length]), alpha, logW, logTau);
-      const ctr = contrastiveMargin(pick(pos), pick(neg), WEIGHTS.mu, WEIGHTS.margin);
-      loss = wt.add(wt.mul(ce, WEIGHTS.ce), wt.mul(ctr, WEIGHTS.ctr));
+      const D = model.distanceMatrix(z);
+      const flat = wt.flatten(D);
+      const idx = (xs: ArrayLike<number>) => wt.tensor(Int32Array.from(xs), [xs.length], { dtype: 'int32' });
+      const d = wt.gather(flat, idx(I.map((i, k) => i * n + J[k])), 0);
+      const mined = wt.losses.mineSemiHard(D, labels, { margin: WEIGHTS.margin });
+      const ce = wt.losses.pairLogistic(d, y, model.pairModel);
+      const ctr = wt.losses.contrastiveMargin(wt.gather(flat, idx(mined.positiveIndex), 0), wt.gather(flat, idx(mined.negativeIndex), 0), { mu: WEIGHTS.mu, margin: WEIGHTS.margin, reduction: 'mean' });
+      loss = wt.losses.combine({ ce, ctr }, { ce: WEIGHTS.ce, ctr: WEIGHTS.ctr });
     } else {
+      // −(mean ρ̃ within segments − mean ρ̃ between): softLagObjective is −mean ρ̃ over the given pairs.
       const zt = wt.transpose(z, [0, 2, 1]);
       const maxLag = Math.max(1, model.frames >> 2);
-      const s = softLagCorrelation(
-        wt.gather(zt, wt.tensor(Int32Array.from(I), [I.length], { dtype: 'int32' }), 0),
-        wt.gather(zt, wt.tensor(Int32Array.from(J), [J.length], { dtype: 'int32' }), 0),
-        maxLag, 5,
-      );
-      const w = y.map((v) => v / Math.max(1, y.filter((q) => q === 1).length) - (1 - v) / Math.max(1, y.filter((q) => q === 0).length));
-      loss = wt.neg(wt.sum(wt.mul(s, wt.tensor(Float32Array.from(w), [w.length]))));
+      const within = I.map((i, k): [number, number] => [i, J[k]]).filter((_, k) => y[k] === 1);
+      const between = I.map((i, k): [number, number] => [i, J[k]]).filter((_, k) => y[k] === 0);
+      loss = wt.sub(wt.losses.softLagObjective(zt, within, { maxLag, beta: 5 }), wt.losses.softLagObjective(zt, between, { maxLag, beta: 5 }));
     }
-    loss = wt.add(loss, wt.add(wt.mul(energyFloor(z, WEIGHTS.energyFloor), WEIGHTS.energy), wt.mul(smoothness(z), WEIGHTS.smooth)));
+    loss = wt.add(loss, wt.add(
+      wt.losses.energyFloorPenalty(z, { eps: WEIGHTS.energyFloor, axis: 1, lambda: WEIGHTS.energy }),
+      wt.mul(wt.losses.smoothness(z, { axis: 1, reduction: 'mean' }), WEIGHTS.smooth * model.size.embed),
+    ));
     const grads = wt.gradients(loss, model.vars);
     opt.step(grads);
     return loss.item();
@@ -227,11 +221,11 @@ function evaluate(model: EncoderA, data: Recordings, withSoftLag: boolean): Eval
     if (withSoftLag) {
       const zt = wt.transpose(z, [0, 2, 1]);
       const idx = (xs: number[]) => wt.tensor(Int32Array.from(xs), [xs.length], { dtype: 'int32' });
-      const s = softLagCorrelation(wt.gather(zt, idx(I), 0), wt.gather(zt, idx(J), 0), Math.max(1, model.frames >> 2), 5).dataSync();
+      const s = wt.mean(wt.signal.softLagCorrelation(wt.gather(zt, idx(I), 0), wt.gather(zt, idx(J), 0), { maxLag: Math.max(1, model.frames >> 2), beta: 5 }), { axis: 1 }).dataSync();
       within = mean(Array.from(s).filter((_, k) => labels[k] === 1));
       between = mean(Array.from(s).filter((_, k) => labels[k] === 0));
     }
-    return { auc: rocAuc(scores, labels), scores, labels, softLagWithin: within, softLagBetween: between };
+    return { auc: wt.metrics.rocAuc(scores, labels), scores, labels, softLagWithin: within, softLagBetween: between };
   });
 }
 
@@ -259,10 +253,15 @@ export interface DemoAResult {
   };
 }
 
+function roc(e: Evaluation): { fpr: number[]; tpr: number[] } {
+  const c = wt.metrics.rocCurve(e.scores, e.labels);
+  return { fpr: Array.from(c.fpr), tpr: Array.from(c.tpr) };
+}
+
 const branchName = (b: BranchA) => `${b.wavelet}/L${b.level}/γ${b.gamma}`;
 
 /** Runs demo a: data, the successive-halving screen, training (both objectives), evaluation, step timing. */
-export function runDemoA(opts: { quick: boolean; seed: number; devices: string[]; progress: Progress }): DemoAResult {
+export async function runDemoA(opts: { quick: boolean; seed: number; devices: string[]; progress: Progress }): Promise<DemoAResult> {
   const size = sizeA(opts.quick);
   const { spec } = size;
   const seed = opts.seed;
@@ -274,35 +273,40 @@ export function runDemoA(opts: { quick: boolean; seed: number; devices: string[]
   const test = makeRecordings({ ...spec, perSegment: size.heldOutPerSegment }, seed, seed + 13);
   gen.done(`${train.n} train, ${val.n} validation, ${test.n} test recordings of ${spec.channels}×${spec.frames}`);
 
-  // Successive halving over wavelet × levels × γ: each rung trains the survivors for rungSteps·2^r
-  // more steps and keeps the better half by validation AUC.
-  let branches: BranchA[] = [];
-  for (const wavelet of size.wavelets) for (const level of size.levels) for (const gamma of size.gammas) branches.push({ wavelet, level, gamma });
-  const rungs = Math.ceil(Math.log2(branches.length));
+  // Successive halving (wt.search) over wavelet × levels × γ on cheap runs: each trial trains a
+  // fresh encoder for `budget` steps and scores 1 − validation AUC; each rung keeps the best half.
+  const space = { wavelet: wt.search.choice(size.wavelets), level: wt.search.choice(size.levels), gamma: wt.search.choice(size.gammas) };
+  const configs = size.wavelets.length * size.levels.length * size.gammas.length;
+  const rungs = Math.ceil(Math.log2(configs));
   let screenTotal = 0;
-  for (let r = 0, n = branches.length; r < rungs; r++, n = Math.ceil(n / 2)) screenTotal += n * size.rungSteps * 2 ** r;
-  const screenStage = opts.progress.stage('a: successive-halving screen', screenTotal);
+  for (let r = 0, n = configs; r < rungs; r++, n = Math.ceil(n / 2)) screenTotal += n * size.rungSteps * 2 ** r;
+  const screenStage = opts.progress.stage('a: successive-halving screen (wt.search)', screenTotal);
   const screen: DemoAResult['figures']['screen'] = [];
-  let models = branches.map((b, i) => {
-    const m = new EncoderA(b, size, seed + 100);
-    return { m, opt: new wt.optim.Adam(m.vars, { lr: 0.02 }), rng: new Rng(seed + 200 + i), steps: 0 };
+  const result = await wt.search.successiveHalving({
+    space,
+    configs,
+    minBudget: size.rungSteps,
+    maxBudget: size.rungSteps * 2 ** (rungs - 1),
+    eta: 2,
+    seed,
+    trial: (config, budget, { seed: trialSeed }) => {
+      const b = config as unknown as BranchA;
+      const m = new EncoderA(b, size, seed + 100);
+      const o = new wt.optim.Adam(m.vars, { lr: 0.02 });
+      const r = new Rng(trialSeed);
+      try {
+        for (let s = 0; s < budget; s++) { trainStep(m, o, train, r, 'metric'); screenStage.tick(); }
+        const auc = evaluate(m, val, false).auc;
+        screen.push({ rung: Math.round(Math.log2(budget / size.rungSteps)), steps: budget, branch: branchName(b), valAuc: auc });
+        return 1 - auc;
+      } finally {
+        m.dispose();
+        o.dispose();
+      }
+    },
   });
-  for (let r = 0; r < rungs && models.length > 1; r++) {
-    const steps = size.rungSteps * 2 ** r;
-    const scored = models.map((entry) => {
-      for (let s = 0; s < steps; s++) { trainStep(entry.m, entry.opt, train, entry.rng, 'metric'); screenStage.tick(); }
-      entry.steps += steps;
-      const auc = evaluate(entry.m, val, false).auc;
-      screen.push({ rung: r, steps: entry.steps, branch: branchName(entry.m.branch), valAuc: auc });
-      return { entry, auc };
-    });
-    scored.sort((a, b) => b.auc - a.auc);
-    const keep = Math.ceil(scored.length / 2);
-    scored.slice(keep).forEach((s) => { s.entry.m.dispose(); s.entry.opt.dispose(); });
-    models = scored.slice(0, keep).map((s) => s.entry);
-  }
-  const branch = models[0].m.branch;
-  models.forEach((e) => { e.m.dispose(); e.opt.dispose(); });
+  const best0 = result.best.config as unknown as BranchA;
+  const branch: BranchA = { wavelet: best0.wavelet, level: best0.level, gamma: best0.gamma };
   screenStage.done(`best branch ${branchName(branch)}`);
 
   // The chosen branch from a fresh start: figures before training, then training with early
@@ -338,25 +342,24 @@ export function runDemoA(opts: { quick: boolean; seed: number; devices: string[]
   const trainPairsAfter = evaluate(model, train, false);
   const thresholdAfter = bestThreshold(trainPairsAfter.scores, trainPairsAfter.labels);
   const logisticAccuracyAfter = wt.tidy(() => {
-    const [, , , , alpha, logW, logTau] = model.vars;
-    const w = Math.exp(logW.item() - logTau.item());
-    // p = σ(α − w·d/τ) > ½ ⇔ −d > −α/(w/τ): the logistic model's own decision on held-out pairs.
-    return accuracyAt(after.scores, after.labels, -alpha.item() / w);
+    // The logistic model's own decision on held-out pairs: p = σ(α − w·d/τ) ≥ ½.
+    const { I, J } = allPairs(test.n);
+    const p = wt.losses.pairProbability(model.distances(model.encode(recordingsTensor(test)), I, J), model.pairModel).dataSync();
+    return wt.metrics.pairAccuracy(p, after.labels, { threshold: 0.5 });
   });
   evalStage.tick();
 
   // Ω's view of the events: waverec of (cA_J, cD_J) alone, against the injected events, on the event channels.
-  const mats = waveletMatrices(branch.wavelet, spec.frames, branch.level);
   const T = spec.frames;
-  const Tp = T >> branch.level;
-  const projector = new Float64Array(T * T);
-  for (const M of [mats.approx, mats.details[branch.level - 1]])
-    for (let i = 0; i < Tp; i++) for (let a = 0; a < T; a++) for (let b = 0; b < T; b++) projector[a * T + b] += M[i * T + a] * M[i * T + b];
-  const recovered = wt.tidy(() => Float64Array.from(wt.matmul(wt.tensor(test.x, [test.n * spec.channels, T], { dtype: 'float64' }), wt.tensor(projector, [T, T], { dtype: 'float64' })).dataSync()));
+  const recovered = wt.tidy(() => {
+    const c = wt.wavedec(wt.tensor(test.x, [test.n, spec.channels, T], { dtype: 'float64' }), branch.wavelet, { level: branch.level, mode: 'periodization' });
+    const kept = c.map((t, k) => (k < 2 ? t : wt.zerosLike(t)));
+    return Float64Array.from(wt.waverec(kept, branch.wavelet, { mode: 'periodization', n: T }).dataSync());
+  });
   const evIdx: number[] = [];
   for (let r = 0; r < test.n; r++) for (let c = 0; c < spec.eventChannels; c++) for (let t = 0; t < T; t++) evIdx.push((r * spec.channels + c) * T + t);
   const pickIdx = (a: Float64Array) => evIdx.map((i) => a[i]);
-  const snr = { recording: snrDb(pickIdx(test.x), pickIdx(test.clean)), recovered: snrDb(pickIdx(recovered), pickIdx(test.clean)) };
+  const snr = { recording: wt.metrics.snr(pickIdx(test.clean), pickIdx(test.x)), recovered: wt.metrics.snr(pickIdx(test.clean), pickIdx(recovered)) };
   evalStage.done(`AUC ${before.auc.toFixed(3)} → ${after.auc.toFixed(3)}; SNR ${snr.recording.toFixed(1)} → ${snr.recovered.toFixed(1)} dB`);
 
   // The alternative objective: the same branch and start, trained to raise soft-lag correlation
@@ -410,7 +413,7 @@ export function runDemoA(opts: { quick: boolean; seed: number; devices: string[]
       branch,
       screen,
       auc: { before: before.auc, after: after.auc, softLagObjective: lagAuc },
-      accuracy: { before: accuracyAt(before.scores, before.labels, thresholdBefore), after: accuracyAt(after.scores, after.labels, thresholdAfter), threshold: 'best on training pairs' },
+      accuracy: { before: wt.metrics.pairAccuracy(before.scores, before.labels, { threshold: thresholdBefore }), after: wt.metrics.pairAccuracy(after.scores, after.labels, { threshold: thresholdAfter }), threshold: 'best on training pairs' },
       logisticAccuracyAfter,
       softLag: { withinBefore: before.softLagWithin, betweenBefore: before.softLagBetween, withinAfter: after.softLagWithin, betweenAfter: after.softLagBetween },
       snrDb: snr,
@@ -422,8 +425,8 @@ export function runDemoA(opts: { quick: boolean; seed: number; devices: string[]
       lossMetric,
       lossSoftLag,
       valAuc,
-      rocBefore: rocCurve(before.scores, before.labels),
-      rocAfter: rocCurve(after.scores, after.labels),
+      rocBefore: roc(before),
+      rocAfter: roc(after),
       event: { truth: row(test.clean), recording: row(test.x), recovered: row(recovered), channel },
     },
   };

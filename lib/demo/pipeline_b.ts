@@ -7,8 +7,8 @@ import * as wt from '../index';
 import type { Tensor, Variable } from '../index';
 import { makeSignals, SignalSet, SOURCE_KINDS } from './data';
 import { Rng } from './rng';
-import { waveletMatrices } from './blocks';
-import { siSdrDb, mean } from './metrics';
+import { mean } from './metrics';
+import { siSdr, crossSourceLeakage } from '../metrics/separation';
 import type { Progress } from './progress';
 
 /** Sizes of demo b. */
@@ -57,106 +57,21 @@ const deltaMaxFor = (rates: number) => 0.015 * Math.sqrt(rates);
 export type DropoutArm = 'none' | 'plain' | 'rfft' | 'dwt';
 
 /** The MLP n → hidden → n (tanh) that extracts the multi-tone source from a noisy mixture. */
-class Mlp {
-  readonly vars: Variable[];
-  constructor(n: number, hidden: number, seed: number) {
-    this.vars = wt.tidy(() => [
-      wt.variable(wt.normal([n, hidden], 0, 1 / Math.sqrt(n), { seed })),
-      wt.variable(wt.zeros([hidden])),
-      wt.variable(wt.normal([hidden, n], 0, 0.1 / Math.sqrt(hidden), { seed: seed + 1 })),
-      wt.variable(wt.zeros([n])),
-    ]);
-  }
-  forward(x: Tensor): Tensor {
-    const [w1, b1, w2, b2] = this.vars;
-    return wt.add(wt.matmul(wt.tanh(wt.add(wt.matmul(x, w1), b1)), w2), b2);
-  }
-  dispose(): void {
-    this.vars.forEach((v) => v.dispose());
-  }
+function mlp(n: number, hidden: number, seed: number): wt.nn.Sequential {
+  return new wt.nn.Sequential(new wt.nn.Linear(n, hidden, { seed }), new wt.nn.Tanh(), new wt.nn.Linear(hidden, n, { seed: seed + 1 }));
 }
 
-/**
- * The transform round trip of paper B: coefficients c = T(x), importance (per-sample min–max
- * normalised energy |c|²), keep = 1 − p·(1 − importance), a mask m scaled by 1/keep, x' = T⁻¹(m ⊙ c).
- * `u` [B, K] are uniforms: the hard mask is [u < keep]; the relaxed one (for ∂L/∂p) is
- * σ((logit keep − logit u)/τ), τ = ½, the binary concrete relaxation of the same draw.
- */
-interface Transform {
-  /** Number of coefficients K. */
-  size: number;
-  forward(x: Tensor): { energy: Tensor; apply(mask: Tensor): Tensor };
-  /** Map from the controller's p (one per coefficient or per scale) to [K]. */
-  expand(p: Tensor): Tensor;
-  /** Controller size. */
-  rates: number;
-  /** Row labels of the dropout spectrum. */
-  rateLabels: string[];
-  /** Frees the transform's constant tensors. */
-  dispose(): void;
+/** The 'dwt' transform's wavelet and levels (other transforms take none). */
+function waveletOptions(transform: 'rfft' | 'dwt', size: DemoBSize): { wavelet?: string; level?: number } {
+  return transform === 'dwt' ? { wavelet: size.wavelet, level: size.level } : {};
 }
 
-function rfftTransform(n: number): Transform {
-  const K = (n >> 1) + 1;
-  return {
-    size: K,
-    rates: K,
-    rateLabels: Array.from({ length: K }, (_, k) => `bin ${k}`),
-    forward(x) {
-      const c = wt.rfft(x);
-      return {
-        energy: wt.abs2(c),
-        apply: (mask) => wt.irfft(wt.complex(wt.mul(wt.real(c), mask), wt.mul(wt.imag(c), mask)), { n }),
-      };
-    },
-    expand: (p) => p,
-    dispose() {},
-  };
-}
-
-function dwtTransform(n: number, wavelet: string, level: number): Transform {
-  const m = waveletMatrices(wavelet, n, level);
-  // Rows [cA_J, cD_J, …, cD_1]: orthogonal, so x = Wᵀc.
-  const rows = [m.approx, ...m.details.slice().reverse()];
-  const W = new Float32Array(n * n);
-  const scale = new Int32Array(n);
-  let r = 0;
-  rows.forEach((M, s) => {
-    W.set(M, r * n);
-    for (let i = 0; i < M.length / n; i++) scale[r + i] = s;
-    r += M.length / n;
-  });
-  const Wt = wt.keep(wt.tensor(W, [n, n]));
-  const scaleIdx = wt.keep(wt.tensor(scale, [n], { dtype: 'int32' }));
-  return {
-    size: n,
-    rates: level + 1,
-    rateLabels: [`cA${level}`, ...Array.from({ length: level }, (_, j) => `cD${level - j}`)],
-    forward(x) {
-      const c = wt.matmul(x, wt.transpose(Wt));
-      return { energy: wt.square(c), apply: (mask) => wt.matmul(wt.mul(c, mask), Wt) };
-    },
-    expand: (p) => wt.gather(p, scaleIdx, 0),
-    dispose() {
-      Wt.dispose();
-      scaleIdx.dispose();
-    },
-  };
-}
-
-function roundTrip(tr: Transform, x: Tensor, p: Tensor, u: Tensor, relaxed: boolean): Tensor {
-  const { energy, apply } = tr.forward(x);
-  const e = wt.stopGradient(energy);
-  const lo = wt.min(e, { axis: 1, keepdims: true });
-  const hi = wt.max(e, { axis: 1, keepdims: true });
-  const importance = wt.div(wt.sub(e, lo), wt.add(wt.sub(hi, lo), 1e-12));
-  const keep = wt.sub(1, wt.mul(wt.cast(tr.expand(p), 'float32'), wt.sub(1, importance)));
-  // keep is 1 where the importance is 1; its logit is clamped so the relaxation stays finite there.
-  const kc = wt.clamp(keep, 1e-4, 1 - 1e-4);
-  const gate = relaxed
-    ? wt.sigmoid(wt.mul(wt.sub(wt.sub(wt.log(kc), wt.log1p(wt.neg(kc))), wt.sub(wt.log(u), wt.log1p(wt.neg(u)))), 2))
-    : wt.cast(wt.less(u, keep), 'float32');
-  return apply(wt.div(gate, keep));
+/** wt.nn.TransformDropout's coefficient count for a transform (probed once). */
+function coefficientCount(n: number, transform: 'rfft' | 'dwt', size: DemoBSize): number {
+  const probe = new wt.nn.TransformDropout({ size: n, transform, ...waveletOptions(transform, size) });
+  const K = probe.coefficients;
+  probe.dispose();
+  return K;
 }
 
 const rows = (a: Float64Array, n: number, idx: number[]) => {
@@ -191,14 +106,21 @@ export interface ArmResult {
 function trainArm(arm: DropoutArm, size: DemoBSize, train: SignalSet, test: SignalSet, seed: number, progress: Progress, plainP?: number[]): ArmResult {
   const n = size.length;
   const stage = progress.stage(`b: train MLP, ${arm === 'none' ? 'no dropout' : arm === 'plain' ? 'plain dropout' : `TransformDropout(${arm})`}`, size.steps);
-  const model = new Mlp(n, size.hidden, seed + 1);
-  const opt = new wt.optim.Adam(model.vars, { lr: 1e-2 });
-  const tr = arm === 'rfft' ? rfftTransform(n) : arm === 'dwt' ? dwtTransform(n, size.wavelet, size.level) : null;
-  const ctrl = tr ? new wt.optim.TrustRegionDropout({ size: tr.rates, ...CONTROLLER, deltaMax: deltaMaxFor(tr.rates), delta0: deltaMaxFor(tr.rates) / 2, deltaMin: 1e-4 }) : null;
+  const model = mlp(n, size.hidden, seed + 1);
+  const params = model.parameters();
+  const opt = new wt.optim.Adam(params, { lr: 1e-2 });
+  let ctrl: wt.optim.TrustRegionDropout | null = null;
+  let drop: wt.nn.TransformDropout | null = null;
+  if (arm === 'rfft' || arm === 'dwt') {
+    const K = coefficientCount(n, arm, size);
+    ctrl = new wt.optim.TrustRegionDropout({ size: K, ...CONTROLLER, deltaMax: deltaMaxFor(K), delta0: deltaMaxFor(K) / 2, deltaMin: 1e-4 });
+    drop = new wt.nn.TransformDropout({ size: n, transform: arm, ...waveletOptions(arm, size), shape: 'importance', controller: ctrl, seed: seed + 3 });
+  }
   const rng = new Rng(seed + 2);
   const trainTone = toneOf(train);
-  const testX = rows(test.noisy, n, Array.from({ length: test.count }, (_, i) => i));
-  const testY = rows(toneOf(test), n, Array.from({ length: test.count }, (_, i) => i));
+  const all = Array.from({ length: test.count }, (_, i) => i);
+  const testX = rows(test.noisy, n, all);
+  const testY = rows(toneOf(test), n, all);
   const trainLoss: number[] = [];
   const testLoss: { step: number; loss: number }[] = [];
   const meanP: number[] = [];
@@ -210,25 +132,19 @@ function trainArm(arm: DropoutArm, size: DemoBSize, train: SignalSet, test: Sign
       const x = rows(train.noisy, n, idx);
       const y = rows(trainTone, n, idx);
       let input = x;
-      if (tr && ctrl) {
-        const u = wt.uniform([size.batch, tr.size], 1e-6, 1 - 1e-6, { seed: seed * 7919 + step });
-        const f = (p: Tensor) => mse(model.forward(roundTrip(tr, x, p, u, true)), y);
-        const p0 = wt.tensor(ctrl.probabilities, [tr.rates], { dtype: 'float64' });
-        const [before, g] = wt.valueAndGrad(f)(p0) as [Tensor, Tensor];
-        const candidate = ctrl.propose(g);
-        const after = f(candidate).item();
-        const p = ctrl.commit(before.item(), after);
-        input = roundTrip(tr, x, wt.stopGradient(p), u, false);
+      if (drop && ctrl) {
+        // One trust-region step on p (same masks at p and at the candidate), then the model's step at the new p.
+        drop.stepController(() => mse(model.forward(drop!.forward(x)), y));
+        input = drop.forward(x);
         meanP.push(mean(ctrl.probabilities));
       } else if (arm === 'plain') {
         const p = plainP ? plainP[Math.min(step - 1, plainP.length - 1)] : CONTROLLER.pTarget;
         const u = wt.uniform([size.batch, n], 0, 1, { seed: seed * 7919 + step });
-        input = wt.div(wt.cast(wt.greaterEqual(u, p), 'float32'), 1 - p);
-        input = wt.mul(x, input);
+        input = wt.mul(x, wt.div(wt.cast(wt.greaterEqual(u, p), 'float32'), 1 - p));
         meanP.push(p);
       }
       const l = mse(model.forward(input), y);
-      opt.step(wt.gradients(l, model.vars));
+      opt.step(wt.gradients(l, params));
       return l.item();
     });
     trainLoss.push(loss);
@@ -246,7 +162,7 @@ function trainArm(arm: DropoutArm, size: DemoBSize, train: SignalSet, test: Sign
   }
   testX.dispose();
   testY.dispose();
-  tr?.dispose();
+  drop?.dispose();
   model.dispose();
   opt.dispose();
   stage.done(`test MSE ${out.finalTestLoss.toFixed(4)}`);
@@ -262,6 +178,8 @@ export interface DemuxResult {
   leakage: number[];
   /** max over bins of Σ_s m_sk (competitive masks: 1 up to rounding; the constraint is ≤ 1 + ε). */
   maxMaskSum: number;
+  /** The largest wt.nn.crossSourcePenalty (ε = 1e-6) over the test mixtures: 0 when Σ_s p_sk ≤ 1 + ε everywhere. */
+  constraintPenalty: number;
   loss: number[];
   example: { mixture: number[]; truth: number[][]; separated: number[][] };
 }
@@ -273,23 +191,14 @@ function demux(size: DemoBSize, seed: number, progress: Progress): DemuxResult {
   const stage = progress.stage('b: demultiplex tone + chirp + AM (competitive rfft masks)', size.demuxSteps);
   const train = makeSignals(size.demuxTrain, n, 0.1, seed + 31);
   const test = makeSignals(size.testSignals, n, 0.1, seed + 32);
-  const H = size.hidden;
-  const vars = wt.tidy(() => [
-    wt.variable(wt.normal([K, H], 0, 1 / Math.sqrt(K), { seed: seed + 33 })),
-    wt.variable(wt.zeros([H])),
-    wt.variable(wt.normal([H, S * K], 0, 1 / Math.sqrt(H), { seed: seed + 34 })),
-    wt.variable(wt.zeros([S * K])),
-  ]);
-  // Masks from the mixture's log-magnitude spectrum; softmax over sources makes Σ_s m_sk = 1.
+  const net = new wt.nn.Sequential(new wt.nn.Linear(K, size.hidden, { seed: seed + 33 }), new wt.nn.Tanh(), new wt.nn.Linear(size.hidden, S * K, { seed: seed + 34 }));
+  const vars = net.parameters();
+  // Masks from the mixture's log-magnitude spectrum; competitive (softmax over sources) makes Σ_s m_sk = 1.
   const separate = (y: Tensor) => {
     const B = y.shape[0];
-    const c = wt.rfft(y);
-    const feat = wt.log1p(wt.abs(c));
-    const logits = wt.reshape(wt.add(wt.matmul(wt.tanh(wt.add(wt.matmul(feat, vars[0]), vars[1])), vars[2]), vars[3]), [B, S, K]);
-    const masks = wt.exp(wt.sub(logits, wt.logsumexp(logits, { axis: 1, keepdims: true })));
-    const cb = wt.reshape(c, [B, 1, K]);
-    const est = wt.irfft(wt.complex(wt.mul(wt.real(cb), masks), wt.mul(wt.imag(cb), masks)), { n });
-    return { masks, est };
+    const logits = wt.reshape(net.forward(wt.log1p(wt.abs(wt.rfft(y)))), [B, S, K]);
+    const masks = wt.nn.competitiveMasks(logits, { axis: 1 });
+    return { masks, est: wt.nn.applyMasks(y, masks, { transform: 'rfft' }) };
   };
   const opt = new wt.optim.Adam(vars, { lr: 3e-3 });
   const rng = new Rng(seed + 35);
@@ -310,44 +219,38 @@ function demux(size: DemoBSize, seed: number, progress: Progress): DemuxResult {
     stage.tick(1, `loss ${loss[loss.length - 1].toFixed(4)}`);
   }
   const all = Array.from({ length: test.count }, (_, i) => i);
-  const { est, masks, spectra } = wt.tidy(() => {
-    const y = mix(test, all);
-    const r = separate(y);
-    const cs = wt.abs2(wt.rfft(srcs(test, all)));
-    return { est: Float64Array.from(r.est.dataSync()), masks: Float64Array.from(r.masks.dataSync()), spectra: Float64Array.from(cs.dataSync()) };
-  });
-  vars.forEach((v) => v.dispose());
-  opt.dispose();
-  const siSdrMixture: number[] = [];
-  const siSdrSeparated: number[] = [];
-  const leakage: number[] = [];
-  for (let s = 0; s < S; s++) {
-    const mixS: number[] = [];
-    const sepS: number[] = [];
-    const leakS: number[] = [];
-    for (let i = 0; i < test.count; i++) {
-      const truth = test.sources.subarray((i * S + s) * n, (i * S + s + 1) * n);
-      mixS.push(siSdrDb(test.noisy.subarray(i * n, (i + 1) * n), truth));
-      sepS.push(siSdrDb(est.subarray((i * S + s) * n, (i * S + s + 1) * n), truth));
-      let num = 0;
-      let den = 0;
-      for (let k = 0; k < K; k++) {
-        const e = spectra[(i * S + s) * K + k];
-        den += e;
-        for (let o = 0; o < S; o++) if (o !== s) num += e * masks[(i * S + o) * K + k] ** 2;
-      }
-      leakS.push(num / den);
-    }
-    siSdrMixture.push(mean(mixS));
-    siSdrSeparated.push(mean(sepS));
-    leakage.push(mean(leakS));
-  }
+  // Per test mixture: SI-SDR (lib/metrics/separation) of the mixture itself and of each
+  // separated source against the true one, the cross-source leakage and the constraint's excess.
+  const perSource = Array.from({ length: S }, () => ({ mix: [] as number[], sep: [] as number[], leak: [] as number[] }));
   let maxMaskSum = 0;
-  for (let i = 0; i < test.count; i++) for (let k = 0; k < K; k++) {
-    let s = 0;
-    for (let o = 0; o < S; o++) s += masks[(i * S + o) * K + k];
-    maxMaskSum = Math.max(maxMaskSum, s);
+  let penalty = 0;
+  let est = new Float64Array(0);
+  for (let i = 0; i < test.count; i++) {
+    wt.tidy(() => {
+      const truth = srcs(test, [i]).reshape([S, n]);
+      const y = mix(test, [i]);
+      const r = separate(y);
+      const masks = r.masks.reshape([S, K]);
+      const sep = siSdr(r.est.reshape([S, n]), truth).dataSync();
+      const base = siSdr(wt.broadcastTo(y, [S, n]), truth).dataSync();
+      const leak = crossSourceLeakage(truth, masks).dataSync();
+      for (let s = 0; s < S; s++) {
+        perSource[s].sep.push(sep[s]);
+        perSource[s].mix.push(base[s]);
+        let l = 0;
+        for (let o = 0; o < S; o++) if (o !== s) l += leak[s * S + o];
+        perSource[s].leak.push(l);
+      }
+      maxMaskSum = Math.max(maxMaskSum, wt.max(wt.sum(masks, { axis: 0 })).item());
+      penalty = Math.max(penalty, wt.nn.crossSourcePenalty(masks, { epsilon: 1e-6 }).item());
+      if (i === 0) est = Float64Array.from(r.est.dataSync());
+    });
   }
+  net.dispose();
+  opt.dispose();
+  const siSdrMixture = perSource.map((p) => mean(p.mix));
+  const siSdrSeparated = perSource.map((p) => mean(p.sep));
+  const leakage = perSource.map((p) => mean(p.leak));
   stage.done(`SI-SDR ${siSdrMixture.map((v, s) => `${SOURCE_KINDS[s]} ${v.toFixed(1)} → ${siSdrSeparated[s].toFixed(1)} dB`).join(', ')}`);
   return {
     sources: [...SOURCE_KINDS],
@@ -355,6 +258,7 @@ function demux(size: DemoBSize, seed: number, progress: Progress): DemuxResult {
     siSdrSeparated,
     leakage,
     maxMaskSum,
+    constraintPenalty: penalty,
     loss,
     example: {
       mixture: Array.from(test.noisy.subarray(0, n)),
@@ -416,7 +320,10 @@ export function runDemoB(opts: { quick: boolean; seed: number; progress: Progres
       demux: demuxFigures,
     },
     arms: [none, plain, rfft, dwt],
-    rateLabels: { rfft: rfftTransform(size.length).rateLabels, dwt: [`cA${size.level}`, ...Array.from({ length: size.level }, (_, j) => `cD${size.level - j}`)] },
+    rateLabels: {
+      rfft: Array.from({ length: coefficientCount(size.length, 'rfft', size) }, (_, k) => `bin ${k}`),
+      dwt: Array.from({ length: coefficientCount(size.length, 'dwt', size) }, (_, k) => `c${k}`),
+    },
     demuxCurves: { loss, example },
   };
 }
