@@ -144,6 +144,7 @@ describe.each(devices)('TransformDropout on %s', (device) => {
       for (const g of grads) expect(values(g).some((v) => v !== 0)).toBe(true);
       expectCode(() => new wt.nn.TransformDropout({ size: m, shape: 'perScale' }), 'E_RANGE', /'perScale' needs transform 'dwt'/);
       expectCode(() => new wt.nn.TransformDropout({ size: m, level: 2 }), 'E_RANGE', /belong to transform 'dwt'/);
+      expectCode(() => new wt.nn.TransformDropout({ size: m, transform: 'dwt', wavelet: 'nope' }), 'E_RANGE', /^nn\.TransformDropout: .*wavelet/);
       [zero, layer, ps].forEach((l) => l.dispose());
     });
   });
@@ -251,6 +252,24 @@ describe.each(devices)('TransformDropout on %s', (device) => {
     expect(prev).toBeLessThan(0.2);
     layer.dispose();
     x.dispose();
+  });
+
+  test('a training step in tidy leaves no tensor behind; dispose frees the layer', () => {
+    const before = wt.memory().tensors;
+    const layer = new wt.nn.TransformDropout({ size: n, shape: 'lowpass', p: 0.5, seed: 8, device });
+    const x = wt.keep(T(randomArray(rows * n, 52), [rows, n], device, 'float32'));
+    wt.tidy(() => {
+      wt.gradients(wt.sum(layer.forward(x)), layer.parameters());
+    });
+    const afterOne = wt.memory().tensors;
+    for (let i = 0; i < 5; i++)
+      wt.tidy(() => {
+        wt.gradients(wt.sum(layer.forward(x)), [layer.rate, ...layer.parameters()]);
+      });
+    expect(wt.memory().tensors).toBe(afterOne);
+    layer.dispose();
+    x.dispose();
+    expect(wt.memory().tensors).toBe(before);
   });
 
   test('bad input names nn.TransformDropout and the argument', () => {

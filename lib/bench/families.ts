@@ -13,3 +13,6 @@ export const benchFamilies: BenchFamily[] = [fftBenchCases, trustRegionBenchCase
 // ---- signal (issue 14, h-sig): softLagCorrelation forward+backward against the direct JS correlation
 import { signalBenchCases } from './signal';
 benchFamilies.push(signalBenchCases);
+// ---- nn family (issue 14): TransformDropout against the bare rfft+irfft pair (--filter signal) ----
+import { signalDropoutBenchCases } from './signal_dropout';
+benchFamilies.push(signalDropoutBenchCases);

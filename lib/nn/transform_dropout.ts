@@ -6,7 +6,7 @@
 import { Tensor, DType } from '../tensor';
 import { Variable, variable, gradients, stopGradient } from '../autograd';
 import { tidy, keep } from '../engine';
-import { fail } from '../errors';
+import { fail, WavetapeError } from '../errors';
 import { getDevice } from '../device';
 import { tensor, uniform, full } from '../creation';
 import { add, sub, mul, div, sigmoid, less, maximum } from '../ops/elementwise';
@@ -176,7 +176,14 @@ export class TransformDropout extends Module {
       this.wavelet = o.wavelet === undefined ? 'db2' : (o.wavelet as Wavelet);
       if (o.level !== undefined) this.level = intArg(OP, 'level', o.level, 1, 64);
       // The band lengths, from one transform of zeros (wavedec validates the wavelet and level).
-      const probe = wavedec(full([n], 0, { dtype, device: this.device }), this.wavelet, o.level === undefined ? undefined : { level: this.level });
+      let probe: Tensor[];
+      try {
+        probe = wavedec(full([n], 0, { dtype, device: this.device }), this.wavelet, o.level === undefined ? undefined : { level: this.level });
+      } catch (e) {
+        // A bad wavelet is this constructor's argument: name it so.
+        if (e instanceof WavetapeError) e.message = e.message.replace(/^wavedec: /, `${OP}: `);
+        throw e;
+      }
       this.bands = probe.map((t) => t.shape[0]);
       this.level = probe.length - 1;
       probe.forEach((t) => t.dispose());

@@ -26,14 +26,17 @@ export interface Conv1dOptions {
   /** Channel groups: in and out channels split into `groups` independent convolutions (default 1). */
   groups?: number;
   /**
-   * 'auto' (default): direct when the dilated kernel spans at most 64 samples, FFT otherwise;
+   * 'auto' (default): direct when the dilated kernel spans at most 16 samples, FFT otherwise;
    * 'direct': one matrix product over the k shifted views; 'fft': products of spectra.
    */
   method?: 'auto' | 'direct' | 'fft';
 }
 
-/** The dilated kernel length above which 'auto' takes the FFT path. */
-const DIRECT_MAX_SPAN = 64;
+/**
+ * The dilated kernel length above which 'auto' takes the FFT path. Measured on the CPU at
+ * [8, 16, 4096] with 16 output channels: direct 101 ms vs FFT 117 ms at k = 9, 371 vs 117 at k = 33.
+ */
+const DIRECT_MAX_SPAN = 16;
 
 /** Smallest 2^a·3^b·5^c ≥ m: an FFT length without Bluestein. */
 function fastLength(m: number): number {

@@ -28,9 +28,13 @@ export interface EighResult {
   eigenvectors: Tensor;
 }
 
-/** Householder reduction of the symmetric V (n×n, row-major, overwritten by the transform) to tridiagonal d, e. */
+/**
+ * Householder reduction of the symmetric matrix in V (n×n) to tridiagonal d, e; V is overwritten
+ * by the transposed orthogonal transform (its rows are the basis vectors). JAMA's tred2 with every
+ * V[r][c] read as V[c][r]: the O(n³) loops then run along rows (contiguous) instead of columns.
+ */
 function tred2(V: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
-  for (let j = 0; j < n; j++) d[j] = V[(n - 1) * n + j];
+  for (let j = 0; j < n; j++) d[j] = V[j * n + (n - 1)];
   for (let i = n - 1; i > 0; i--) {
     let scale = 0;
     let h = 0;
@@ -38,9 +42,9 @@ function tred2(V: Float64Array, d: Float64Array, e: Float64Array, n: number): vo
     if (scale === 0) {
       e[i] = d[i - 1];
       for (let j = 0; j < i; j++) {
-        d[j] = V[(i - 1) * n + j];
-        V[i * n + j] = 0;
+        d[j] = V[j * n + (i - 1)];
         V[j * n + i] = 0;
+        V[i * n + j] = 0;
       }
     } else {
       for (let k = 0; k < i; k++) {
@@ -56,11 +60,11 @@ function tred2(V: Float64Array, d: Float64Array, e: Float64Array, n: number): vo
       for (let j = 0; j < i; j++) e[j] = 0;
       for (let j = 0; j < i; j++) {
         f = d[j];
-        V[j * n + i] = f;
+        V[i * n + j] = f;
         g = e[j] + V[j * n + j] * f;
         for (let k = j + 1; k <= i - 1; k++) {
-          g += V[k * n + j] * d[k];
-          e[k] += V[k * n + j] * f;
+          g += V[j * n + k] * d[k];
+          e[k] += V[j * n + k] * f;
         }
         e[j] = g;
       }
@@ -74,38 +78,42 @@ function tred2(V: Float64Array, d: Float64Array, e: Float64Array, n: number): vo
       for (let j = 0; j < i; j++) {
         f = d[j];
         g = e[j];
-        for (let k = j; k <= i - 1; k++) V[k * n + j] -= f * e[k] + g * d[k];
-        d[j] = V[(i - 1) * n + j];
-        V[i * n + j] = 0;
+        for (let k = j; k <= i - 1; k++) V[j * n + k] -= f * e[k] + g * d[k];
+        d[j] = V[j * n + (i - 1)];
+        V[j * n + i] = 0;
       }
     }
     d[i] = h;
   }
   // Accumulate the transformations.
   for (let i = 0; i < n - 1; i++) {
-    V[(n - 1) * n + i] = V[i * n + i];
+    V[i * n + (n - 1)] = V[i * n + i];
     V[i * n + i] = 1;
     const h = d[i + 1];
     if (h !== 0) {
-      for (let k = 0; k <= i; k++) d[k] = V[k * n + i + 1] / h;
+      for (let k = 0; k <= i; k++) d[k] = V[(i + 1) * n + k] / h;
       for (let j = 0; j <= i; j++) {
         let g = 0;
-        for (let k = 0; k <= i; k++) g += V[k * n + i + 1] * V[k * n + j];
-        for (let k = 0; k <= i; k++) V[k * n + j] -= g * d[k];
+        for (let k = 0; k <= i; k++) g += V[(i + 1) * n + k] * V[j * n + k];
+        for (let k = 0; k <= i; k++) V[j * n + k] -= g * d[k];
       }
     }
-    for (let k = 0; k <= i; k++) V[k * n + i + 1] = 0;
+    for (let k = 0; k <= i; k++) V[(i + 1) * n + k] = 0;
   }
   for (let j = 0; j < n; j++) {
-    d[j] = V[(n - 1) * n + j];
-    V[(n - 1) * n + j] = 0;
+    d[j] = V[j * n + (n - 1)];
+    V[j * n + (n - 1)] = 0;
   }
-  V[(n - 1) * n + n - 1] = 1;
+  V[(n - 1) * n + (n - 1)] = 1;
   e[0] = 0;
 }
 
-/** Implicit QL on the tridiagonal (d, e), rotating V's columns; false if an eigenvalue fails to converge. */
-function tql2(V: Float64Array, d: Float64Array, e: Float64Array, n: number): boolean {
+/**
+ * Implicit QL on the tridiagonal (d, e), rotating the eigenvector estimates held as the rows of Z
+ * (Vᵀ: each rotation then touches two contiguous rows, not two strided columns); false if an
+ * eigenvalue fails to converge.
+ */
+function tql2(Z: Float64Array, d: Float64Array, e: Float64Array, n: number): boolean {
   for (let i = 1; i < n; i++) e[i - 1] = e[i];
   e[n - 1] = 0;
   let f = 0;
@@ -151,11 +159,12 @@ function tql2(V: Float64Array, d: Float64Array, e: Float64Array, n: number): boo
           c = p / r;
           p = c * d[i] - s * g;
           d[i + 1] = h + s * (c * g + s * d[i]);
+          const ri = i * n;
+          const rj = ri + n;
           for (let k = 0; k < n; k++) {
-            const a = k * n;
-            h = V[a + i + 1];
-            V[a + i + 1] = s * V[a + i] + c * h;
-            V[a + i] = c * V[a + i] - s * h;
+            h = Z[rj + k];
+            Z[rj + k] = s * Z[ri + k] + c * h;
+            Z[ri + k] = c * Z[ri + k] - s * h;
           }
         }
         p = (-s * s2 * c3 * el1 * e[l]) / dl1;
@@ -184,14 +193,16 @@ function decompose(a: ArrayLike<number>, offset: number, n: number, w: Float64Ar
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   tred2(V, d, e, n);
-  if (!tql2(V, d, e, n)) return false;
+  const Z = V; // already transposed
+  if (!tql2(Z, d, e, n)) return false;
   const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[x] - d[y]);
   order.forEach((src, dst) => {
     w[wOff + dst] = d[src];
     let big = 0;
-    for (let k = 0; k < n; k++) if (Math.abs(V[k * n + src]) > Math.abs(big)) big = V[k * n + src];
+    const row = src * n;
+    for (let k = 0; k < n; k++) if (Math.abs(Z[row + k]) > Math.abs(big)) big = Z[row + k];
     const sign = big < 0 ? -1 : 1;
-    for (let k = 0; k < n; k++) vecs[vOff + k * n + dst] = sign * V[k * n + src];
+    for (let k = 0; k < n; k++) vecs[vOff + k * n + dst] = sign * Z[row + k];
   });
   return true;
 }
