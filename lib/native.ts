@@ -88,6 +88,12 @@ export interface NativeBinding {
     fn: string): [Handle, Handle];
   sdtwCostBackward(cost: Handle, lengthsX: Handle, lengthsY: Handle, transitions: Handle, dvalue: Handle,
     gamma: number, band: number, width: number, fn: string): Handle;
+  /** Wavelet family (native/napi/wavelet_ops.cc): `scheme` flattened as core's waveletParams reads it;
+   * analysis returns the packed [..., total] coefficients [cA_L, cD_L, ..., cD_1]. */
+  waveletAnalysis(x: Handle, fn: string, mode: string, filterLen: number, scheme: number[], level: number): Handle;
+  waveletAnalysisAdjoint(grad: Handle, n: number, fn: string, mode: string, filterLen: number, scheme: number[], level: number): Handle;
+  waveletSynthesis(coeffs: Handle[], fn: string, mode: string, filterLen: number, scheme: number[]): Handle;
+  waveletSynthesisAdjoint(grad: Handle, lengths: number[], fn: string, mode: string, filterLen: number, scheme: number[]): Handle;
 }
 
 /** Codes shared with native/abi/plugin_abi.h (wt_unary, wt_binary, wt_reduce, wt_random). */

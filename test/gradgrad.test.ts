@@ -5,6 +5,9 @@
 import * as wt from '../lib';
 import { tapeOps } from '../lib/autograd';
 import { randomArray, testDevices } from './helpers';
+// The wavelet family.
+import { liftingWavedec, liftingWaverec } from '../lib/ops/wavelet_native';
+import { liftingFactorisation } from '../lib/wavelets/lifting';
 
 type Fn = (...xs: wt.Tensor[]) => wt.Tensor;
 interface Case {
@@ -25,6 +28,16 @@ function cases(device: string): Record<string, Case> {
     f: (a, b) => S(wt.mul(op(a, b), wt.sin(wt.mul(a, b)))),
   });
   const sliceCase: Case = { inputs: [[[3, 4], -1, 1]], f: (x) => S(wt.sin(wt.mul(wt.sliceAxes(x, [[0, 3, 2], [null, null, -1]]), x.size))) };
+  // The wavelet family.
+  const db2 = liftingFactorisation('db2');
+  const waveletAnalysisCase: Case = {
+    inputs: [[[2, 7], -1, 1]],
+    f: (x) => S(wt.sin(wt.concat(liftingWavedec(x, db2, 4, 'symmetric', 2, 'wavedec'), 1))),
+  };
+  const waveletSynthesisCase: Case = {
+    inputs: [[[2, 5], -1, 1], [[2, 5], -1, 1]],
+    f: (a, d) => S(wt.sin(liftingWaverec([a, d], db2, 4, 'smooth', 'waverec'))),
+  };
   return {
     add: { inputs: [any, [[3], -1, 1]], f: (a, b) => S(wt.sin(wt.add(wt.square(a), b))) },
     sub: { inputs: [any, [[3], -1, 1]], f: (a, b) => S(wt.exp(wt.sub(a, wt.mul(b, a)))) },
@@ -98,6 +111,12 @@ function cases(device: string): Record<string, Case> {
         return wt.add(S(wt.sin(eigenvalues)), S(wt.mul(wt.square(eigenvectors), wt.reshape(wt.arange(1, 10, 1, { dtype: 'float64', device }), [3, 3]))));
       },
     },
+    // The wavelet family (lib/ops/wavelet_native.ts): each op's gradient is its adjoint, so one case
+    // puts both ops of a pair on the tapes.
+    waveletAnalysis: waveletAnalysisCase,
+    waveletAnalysisAdjoint: waveletAnalysisCase,
+    waveletSynthesis: waveletSynthesisCase,
+    waveletSynthesisAdjoint: waveletSynthesisCase,
   };
 }
 

@@ -6,10 +6,17 @@
 import { BenchCase } from './types';
 import { fftBenchCases } from './fft';
 import { trustRegionBenchCases } from './trust_region';
+// The wavelet family.
+import { waveletBenchCases } from './wavelet';
 
 export type BenchFamily = (device: string, threads: number[]) => BenchCase[];
 
-export const benchFamilies: BenchFamily[] = [fftBenchCases, trustRegionBenchCases];
+export const benchFamilies: BenchFamily[] = [
+  fftBenchCases,
+  trustRegionBenchCases,
+  // The wavelet family.
+  waveletBenchCases,
+];
 // ---- signal (issue 14, h-sig): softLagCorrelation forward+backward against the direct JS correlation
 import { signalBenchCases } from './signal';
 benchFamilies.push(signalBenchCases);

@@ -1,0 +1,141 @@
+/**
+ * Wavelet bench cases (`--filter dwt`): issue 11's 256×16384 float32 rows, 5 levels, haar / db4 /
+ * bior2.2 / bior4.4 in periodization and symmetric, wavedec and waverec per thread count, in
+ * Msamples/s (the GFLOP/s column counts one "flop" per input sample, ×1e-3: Gsamples/s), with the
+ * host copy of the same data (read 4 bytes, write 4 bytes a sample) in the same run as the baseline,
+ * and discrete-wavelets (number[] rows, one row timed and scaled) where it supports the case.
+ * Internal: not part of the public API (the package index does not export it).
+ */
+import { BenchCase } from './types';
+import { Tensor } from '../tensor';
+import { tensor } from '../creation';
+import { sync } from '../device';
+import { tidy } from '../engine';
+import { liftingWavedec, liftingWaverec, type WaveletMode } from '../ops/wavelet_native';
+import { liftingFactorisation } from '../wavelets/lifting';
+import { waveletFilters } from '../wavelets/catalog';
+
+const ROWS = 256;
+const N = 16384;
+const LEVELS = 5;
+const WAVELETS = ['haar', 'db4', 'bior2.2', 'bior4.4'];
+const MODES: WaveletMode[] = ['periodization', 'symmetric'];
+const COPY = `host copy ${ROWS}×${N} f32`;
+
+/** Samples per repetition as the work: the table's GFLOP/s column reads as Gsamples/s. */
+const samples = (rows = ROWS) => ({ flops: rows * N, bytes: 8 * rows * N });
+
+function signal(count: number): Float32Array {
+  const out = new Float32Array(count);
+  let s = 12345;
+  for (let i = 0; i < count; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2147483648 - 1;
+  }
+  return out;
+}
+
+interface DiscreteWavelets {
+  wavedec(data: number[], wavelet: string, mode?: string, level?: number): number[][];
+  waverec(coeffs: number[][], wavelet: string): number[];
+}
+
+function optional<T>(id: string): T | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    return require(id) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** discrete-wavelets on one row, its time scaled to ROWS (it has haar and Daubechies, no periodization). */
+function peerCases(dw: DiscreteWavelets, w: string): BenchCase[] {
+  const row = Array.from(signal(N));
+  return [
+    {
+      name: `discrete-wavelets wavedec ${w} symmetric f64 1×${N} (×${ROWS})`,
+      group: 'dwt',
+      device: 'host',
+      peer: 'discrete-wavelets',
+      setup: () => row,
+      run: (x: number[]) => void dw.wavedec(x, w, 'symmetric', LEVELS),
+      work: samples(),
+      scale: ROWS,
+      inner: 1,
+    },
+    {
+      name: `discrete-wavelets waverec ${w} symmetric f64 1×${N} (×${ROWS})`,
+      group: 'dwt',
+      device: 'host',
+      peer: 'discrete-wavelets',
+      setup: () => dw.wavedec(row, w, 'symmetric', LEVELS),
+      run: (c: number[][]) => void dw.waverec(c, w),
+      work: samples(),
+      scale: ROWS,
+      inner: 1,
+    },
+  ];
+}
+
+/** The wavelet cases for `device` at each thread count (CPU threads; ignored by GPU devices). */
+export function waveletBenchCases(device = 'cpu', threads: number[] = [1]): BenchCase[] {
+  const dw = device === 'cpu' ? optional<DiscreteWavelets>('discrete-wavelets') : undefined;
+  const cases: BenchCase[] = [];
+  if (device === 'cpu')
+    cases.push({
+      name: COPY,
+      group: 'dwt',
+      device: 'host',
+      setup: () => ({ src: signal(ROWS * N), dst: new Float32Array(ROWS * N) }),
+      run: (s: { src: Float32Array; dst: Float32Array }) => s.dst.set(s.src),
+      work: samples(),
+    });
+  const one = threads[0];
+  for (const w of WAVELETS) {
+    const scheme = liftingFactorisation(w);
+    const L = waveletFilters(w).decLo.length;
+    if (dw && (w === 'haar' || w === 'db4')) cases.push(...peerCases(dw, w));
+    for (const mode of MODES)
+      for (const t of threads) {
+        const label = (op: string, tt: number) => `${op} ${w} ${mode} f32 ${ROWS}×${N} L${LEVELS} ×${tt}T`;
+        const baseline = (op: string) => (t === one ? (device === 'cpu' ? COPY : undefined) : label(op, one));
+        cases.push({
+          name: label('wavedec', t),
+          group: 'dwt',
+          device,
+          threads: t,
+          setup: () => tensor(signal(ROWS * N), [ROWS, N], { dtype: 'float32', device }),
+          run: (x: Tensor) =>
+            tidy(() => {
+              liftingWavedec(x, scheme, L, mode, LEVELS, 'wavedec');
+              sync();
+            }),
+          teardown: (x: Tensor) => x.dispose(),
+          work: samples(),
+          baseline: baseline('wavedec'),
+        });
+        cases.push({
+          name: label('waverec', t),
+          group: 'dwt',
+          device,
+          threads: t,
+          setup: () =>
+            tidy(() => {
+              const cs = liftingWavedec(tensor(signal(ROWS * N), [ROWS, N], { dtype: 'float32', device }), scheme, L, mode, LEVELS, 'wavedec');
+              sync();
+              return cs;
+            }),
+          run: (cs: Tensor[]) =>
+            tidy(() => {
+              liftingWaverec(cs, scheme, L, mode, 'waverec');
+              sync();
+            }),
+          teardown: (cs: Tensor[]) => cs.forEach((c) => c.dispose()),
+          work: samples(),
+          baseline: baseline('waverec'),
+        });
+      }
+  }
+  return cases;
+}

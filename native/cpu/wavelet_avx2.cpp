@@ -1,0 +1,33 @@
+// The wavelet family's CPU schedule compiled for AVX2 + FMA (8 float / 4 double lanes along the
+// signal in every lifting pass); the baseline build is x86-64-v2, so this runs only after a CPU check.
+#include <cstdint>
+#include <vector>
+
+// Everything shared with other translation units is included above the pragma, so no inline
+// function they also instantiate is compiled for AVX2.
+#include "../abi/plugin_abi.h"
+#include "dispatch.h"
+#include "thread_pool.h"
+#include "wavelet_avx2.h"
+
+#pragma GCC target("avx2,fma")
+
+#include "../kernels/wavelet_lifting.h"
+
+namespace wt {
+namespace cpu {
+namespace {
+
+#include "wavelet_rows.h"
+
+}  // namespace
+
+void waveletAvx2(int dir, const wt_op& op, const wt_wavelet_params& p) {
+  visitFloat(op.in[0].dtype, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    runOp<T>(Direction(dir), op, p);
+  });
+}
+
+}  // namespace cpu
+}  // namespace wt
