@@ -125,6 +125,16 @@ describe.each(testDevices())('soft-DTW kernels on %s', (device) => {
     }
   });
 
+  test('a value does not depend on the other pairs of the call (lane groups of 4 vs alone), bit for bit', () => {
+    const X = batch([series(23, 3, 71), series(23, 3, 72)], 23, 3, 'float32', device);
+    const Y = batch([series(19, 3, 73), series(19, 3, 74), series(19, 3, 75)], 19, 3, 'float32', device);
+    const P: [number, number][] = [[0, 0], [1, 2], [0, 1], [1, 1], [0, 2], [1, 0], [0, 0]];
+    for (const band of [null, 2]) {
+      const all = values(sdtwPairs(X, Y, pairsOf(P), opts(0.2, band), 'test'));
+      P.forEach((p, q) => expect(values(sdtwPairs(X, Y, pairsOf([p]), opts(0.2, band), 'test'))[0]).toBe(all[q]));
+    }
+  });
+
   test('gamma = 0 is hard DTW; DTW − γ·log(#paths) <= sdtw <= DTW; band 0 with equal lengths is the diagonal sum', () => {
     const x = series(6, 2, 11), y = series(6, 2, 12);
     const C = costMatrix(x, y);

@@ -8,6 +8,8 @@ import { fftBenchCases } from './fft';
 import { trustRegionBenchCases } from './trust_region';
 // The wavelet family.
 import { waveletBenchCases } from './wavelet';
+// soft-DTW family
+import { sdtwBenchCases } from './sdtw';
 
 export type BenchFamily = (device: string, threads: number[]) => BenchCase[];
 
@@ -23,3 +25,5 @@ benchFamilies.push(signalBenchCases);
 // ---- nn family (issue 14): TransformDropout against the bare rfft+irfft pair (--filter signal) ----
 import { signalDropoutBenchCases } from './signal_dropout';
 benchFamilies.push(signalDropoutBenchCases);
+// soft-DTW family
+benchFamilies.push(sdtwBenchCases);

@@ -141,12 +141,6 @@ function pairTensor(is: ArrayLike<number>, js: ArrayLike<number>, device: string
   return wrap(native.fromData(data, [is.length, 2], 'int32', device));
 }
 
-/** (0, 0), (1, 1), …, (n−1, n−1). */
-function diagonalPairs(n: number, device: string): Tensor {
-  const idx = Int32Array.from({ length: n }, (_, i) => i);
-  return pairTensor(idx, idx, device);
-}
-
 /** The validated pair indices: pairs int32 [P, 2] with i in [0, N), j in [0, M). */
 function pairsArg(op: string, v: unknown, N: number, M: number): { tensor: Tensor; is: Int32Array; js: Int32Array } {
   const t = tensorArg(op, 'pairs', v);
@@ -165,7 +159,7 @@ function pairsArg(op: string, v: unknown, N: number, M: number): { tensor: Tenso
   return { tensor: t, is, js };
 }
 
-/** A length-`n` result with no pairs to compute (keeps dtype and device). */
+/** An empty result of the given shape, when there are no pairs to compute (like's dtype and device). */
 function emptyResult(shape: number[], like: Tensor): Tensor {
   const data = like.dtype === 'float32' ? new Float32Array(0) : new Float64Array(0);
   return wrap(native.fromData(data, shape, like.dtype, like.device));
@@ -341,6 +335,9 @@ function bandRows(n: number, m: number, r: number | null): { lo: Int32Array; hi:
   return { lo, hi };
 }
 
+/** At most this many admissible cells per pair in {@link dtwPath} (one byte each on the host). */
+const MAX_PATH_CELLS = 2 ** 31;
+
 /**
  * The optimal DTW alignment path of one pair (float64, on the host): the cells (i, j) from
  * (0, 0) to (n−1, m−1), backtracked from the end through the predecessor of least accumulated
@@ -351,6 +348,8 @@ function optimalPath(x: Float64Array | Float32Array, xOff: number, y: Float64Arr
   const { lo, hi } = bandRows(n, m, r);
   const rowStart = new Float64Array(n + 1);
   for (let i = 0; i < n; i++) rowStart[i + 1] = rowStart[i] + (hi[i] - lo[i] + 1);
+  if (rowStart[n] > MAX_PATH_CELLS)
+    fail('E_RANGE', `dtwPath: a ${n}×${m} pair has ${rowStart[n]} admissible cells, more than the ${MAX_PATH_CELLS} the host backtrack stores; pass a smaller band`);
   // Predecessor of each admissible cell: 0 diagonal, 1 from (i−1, j), 2 from (i, j−1).
   const from = new Uint8Array(rowStart[n]);
   let prev = new Float64Array(m).fill(Infinity);

@@ -1,5 +1,7 @@
-// CPU schedules of the soft-DTW family: threads across pairs, each pair's DP done row by row
-// inside its band (kernels/sdtw_band.h) with the shared cell update (kernels/sdtw_softmin.h).
+// CPU schedules of the soft-DTW family: threads across pairs; the forward sweeps groups of four
+// pairs of one geometry in AVX2 lanes (sdtw_avx2.cpp) where the CPU has it, other pairs one at a
+// time; each pair's DP row by row inside its band (kernels/sdtw_band.h), cell update from
+// kernels/sdtw_softmin.h; the backward (no exp/log) one pair at a time.
 #include <algorithm>
 #include <vector>
 
@@ -7,6 +9,7 @@
 #include "../kernels/sdtw_softmin.h"
 #include "dispatch.h"
 #include "kernels.h"
+#include "sdtw_lanes.h"
 #include "thread_pool.h"
 
 namespace wt {
@@ -141,6 +144,11 @@ void backwardPair(const Band& b, int64_t width, const T* trans, double* next, do
   }
 }
 
+bool useLanes() {
+  static const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return avx2;
+}
+
 struct Scratch {
   std::vector<double> a, b;
   explicit Scratch(int64_t width) : a(width), b(width) {}
@@ -158,12 +166,34 @@ void sdtwPairs(const wt_op& op, const wt_sdtw_params& p) {
     const T* Y = static_cast<const T*>(op.in[1].data);
     T* values = static_cast<T*>(op.out[0].data);
     T* trans = static_cast<T*>(op.out[1].data);
-    parallelFor(P, 1, [&](int64_t first, int64_t last) {
-      Scratch s(p.width);
-      for (int64_t q = first; q < last; ++q) {
-        const EuclideanCost<T> cost{X + ix.xi(q) * tx * D, Y + ix.yj(q) * ty * D, D};
-        values[q] = T(forwardPair(ix.band(q, p.band), p.width, p.gamma, cost, trans + q * tx * p.width * 2, s.a.data(),
-                                  s.b.data()));
+    const int64_t groups = (P + kSdtwLanes - 1) / kSdtwLanes;
+    parallelFor(groups, 1, [&](int64_t first, int64_t last) {
+      Scratch s(p.width * kSdtwLanes);
+      for (int64_t grp = first; grp < last; ++grp) {
+        const int64_t q0 = grp * kSdtwLanes, q1 = std::min(P, q0 + kSdtwLanes);
+        const Band b0 = ix.band(q0, p.band);
+        bool lanes = useLanes() && q1 - q0 == kSdtwLanes;
+        for (int64_t q = q0 + 1; lanes && q < q1; ++q) lanes = ix.band(q, p.band).n == b0.n && ix.band(q, p.band).m == b0.m;
+        if (lanes) {
+          LaneGroup<T> g;
+          for (int l = 0; l < kSdtwLanes; ++l) {
+            g.x[l] = X + ix.xi(q0 + l) * tx * D;
+            g.y[l] = Y + ix.yj(q0 + l) * ty * D;
+            g.trans[l] = trans + (q0 + l) * tx * p.width * 2;
+          }
+          g.d = D;
+          g.width = p.width;
+          g.gamma = p.gamma;
+          double v[kSdtwLanes];
+          sdtwForwardLanesAvx2(g, b0, s.a.data(), s.b.data(), v);
+          for (int l = 0; l < kSdtwLanes; ++l) values[q0 + l] = T(v[l]);
+          continue;
+        }
+        for (int64_t q = q0; q < q1; ++q) {
+          const EuclideanCost<T> cost{X + ix.xi(q) * tx * D, Y + ix.yj(q) * ty * D, D};
+          values[q] = T(forwardPair(ix.band(q, p.band), p.width, p.gamma, cost, trans + q * tx * p.width * 2, s.a.data(),
+                                    s.b.data()));
+        }
       }
     });
   });

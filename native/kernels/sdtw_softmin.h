@@ -33,10 +33,15 @@ WT_HD double expNonPositive(double x) {
   p = p * r + 0.5;
   p = p * r + 1.0;
   p = p * r + 1.0;
-  const int64_t bits = (int64_t(kd) + 1023) << 52;
+  // 2^k without a double -> int64 conversion (none in AVX2): k + 1023 lands in the low mantissa
+  // bits of k + 1023 + 1.5·2^52, and a 52-bit shift moves it into the exponent field.
+  const double biased = kd + (1023.0 + 6755399441055744.0);
 #if defined(__CUDA_ARCH__)
-  const double scale = __longlong_as_double(bits);
+  const double scale = __longlong_as_double((long long)((unsigned long long)__double_as_longlong(biased) << 52));
 #else
+  uint64_t bits;
+  memcpy(&bits, &biased, sizeof bits);
+  bits <<= 52;
   double scale;
   memcpy(&scale, &bits, sizeof scale);
 #endif
