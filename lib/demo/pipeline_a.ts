@@ -233,7 +233,8 @@ function evaluate(model: EncoderA, data: Recordings, withSoftLag: boolean): Eval
 export interface DemoAResult {
   figures: {
     branch: BranchA;
-    screen: { rung: number; steps: number; branch: string; valAuc: number }[];
+    /** Every trial the screen ran: its sampled configuration's id, rung, budget, branch and validation AUC. */
+    screen: { id: string; rung: number; steps: number; branch: string; valAuc: number }[];
     auc: { before: number; after: number; softLagObjective: number };
     accuracy: { before: number; after: number; threshold: 'best on training pairs' };
     logisticAccuracyAfter: number;
@@ -289,7 +290,7 @@ export async function runDemoA(opts: { quick: boolean; seed: number; devices: st
     maxBudget: size.rungSteps * 2 ** (rungs - 1),
     eta: 2,
     seed,
-    trial: (config, budget, { seed: trialSeed }) => {
+    trial: (config, budget, { id, seed: trialSeed }) => {
       const b = config as unknown as BranchA;
       const m = new EncoderA(b, size, seed + 100);
       const o = new wt.optim.Adam(m.vars, { lr: 0.02 });
@@ -297,7 +298,7 @@ export async function runDemoA(opts: { quick: boolean; seed: number; devices: st
       try {
         for (let s = 0; s < budget; s++) { trainStep(m, o, train, r, 'metric'); screenStage.tick(); }
         const auc = evaluate(m, val, false).auc;
-        screen.push({ rung: Math.round(Math.log2(budget / size.rungSteps)), steps: budget, branch: branchName(b), valAuc: auc });
+        screen.push({ id, rung: Math.round(Math.log2(budget / size.rungSteps)), steps: budget, branch: branchName(b), valAuc: auc });
         return 1 - auc;
       } finally {
         m.dispose();

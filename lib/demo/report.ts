@@ -77,7 +77,7 @@ function chartsA(a: DemoAResult): string[] {
   const c = a.curves;
   const fig = a.figures;
   const smooth = (xs: number[], k = 5) => xs.map((_, i) => { const s = xs.slice(Math.max(0, i - k + 1), i + 1); return s.reduce((p, q) => p + q, 0) / s.length; });
-  const rungs = [...new Set(fig.screen.map((s) => s.branch))];
+  const trials = [...new Set(fig.screen.map((s) => s.id))];
   return [
     figure(lineChart('a-loss', 'Training loss (moving mean of 5 steps)', [
       { name: 'logistic+contrastive', y: smooth(c.lossMetric) },
@@ -88,10 +88,10 @@ function chartsA(a: DemoAResult): string[] {
       { name: `before (${fig.auc.before.toFixed(3)})`, x: c.rocBefore.fpr, y: c.rocBefore.tpr, dash: true },
       { name: `after (${fig.auc.after.toFixed(3)})`, x: c.rocAfter.fpr, y: c.rocAfter.tpr },
     ], { xLabel: 'false-positive rate', yLabel: 'true-positive rate', yDomain: [0, 1], diagonal: true, height: 300 }), 'Score −d (soft-DTW per frame) for same-segment pairs against the rest.'),
-    figure(lineChart('a-screen', 'Successive-halving screen', rungs.map((b) => {
-      const pts = fig.screen.filter((s) => s.branch === b);
-      return { name: b, x: pts.map((p) => p.steps), y: pts.map((p) => p.valAuc) };
-    }), { xLabel: 'training steps', yLabel: 'validation AUC', width: 520, markers: true }), 'Each rung trains the surviving branches (wavelet × levels × γ) further and keeps the better half.'),
+    figure(lineChart('a-screen', 'Successive-halving screen', trials.map((id) => {
+      const pts = fig.screen.filter((s) => s.id === id);
+      return { name: `${id} ${pts[0].branch}`, x: pts.map((p) => p.steps), y: pts.map((p) => p.valAuc) };
+    }), { xLabel: 'training steps', yLabel: 'validation AUC', width: 520, markers: true }), 'wt.search.successiveHalving: configurations sampled from wavelet × levels × γ, each trained afresh for its rung\'s budget; each rung keeps the better half.'),
     figure(barChart('a-softlag', 'Mean soft-lag correlation, held-out', ['before', 'after'], [
       { name: 'within', values: [fig.softLag.withinBefore, fig.softLag.withinAfter] },
       { name: 'between', values: [fig.softLag.betweenBefore, fig.softLag.betweenAfter] },
