@@ -3,7 +3,8 @@
  * The `wavetape` command line: `wavetape bench [--filter RE] [--device D] [--threads N[,M]]
  * [--seconds S] [--json]`. Prints a table of medians (and GB/s, GFLOP/s, ratios against each
  * case's baseline measured in the same run) on stdout; `--json` prints the results as JSON.
- * Internal: not part of the public API (the package index does not export it).
+ * `wavetape demo [a | b | all] [--device D] [--out DIR] [--quick]` runs the papers' workflows
+ * (lib/demo). Internal: not part of the public API (the package index does not export it).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -14,6 +15,7 @@ import { BenchCase, BenchResult } from './bench/types';
 import { coreBenchCases } from './bench/core';
 import { benchFamilies } from './bench/families';
 import { htmlReport } from './bench/report';
+import { demoCommand } from './demo';
 
 interface BenchArgs {
   filter?: RegExp;
@@ -130,7 +132,8 @@ async function bench(argv: string[]): Promise<void> {
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (command === 'bench') return bench(rest);
-  console.log(`usage: wavetape <command>\n\ncommands:\n  bench   run the benchmark harness (wavetape bench --help)`);
+  if (command === 'demo') return demoCommand(rest);
+  console.log(`usage: wavetape <command>\n\ncommands:\n  demo    run both papers' workflows on synthetic data, with an HTML report (wavetape demo --help)\n  bench   run the benchmark harness (wavetape bench --help)`);
   process.exit(command === undefined || command === '--help' || command === '-h' ? 0 : 2);
 }
 
