@@ -10,3 +10,6 @@ export {
 } from './classification';
 export { eventDetection, type EventDetectionOptions, type EventDetectionResult } from './events';
 export type { NumberList } from './values';
+export {
+  siSdr, bssEval, crossSourceLeakage, transformDomainSir, trustRegionFraction, type BssEvalResult, type TrustStep,
+} from './separation';
