@@ -126,15 +126,21 @@ const TINY = 1e-30;
  * drop.stepController(() => lossOf(model));                    // one trust-region step on p
  */
 export class TransformDropout extends Module {
+  /** Signal length n. */
   readonly size: number;
+  /** The transform the dropout works in. */
   readonly transform: DropoutTransform;
+  /** The drop profile. */
   readonly shape: DropoutShape;
   /** Number of coefficients K the transform produces. */
   readonly coefficients: number;
   /** The rate p: [1] or [K] (float, on the layer's device). */
   readonly rate: Variable;
+  /** The profile's α ([1], or [J] per band for 'perScale'); null for 'importance'. */
   readonly alpha: Variable | null = null;
+  /** The profile's β_k ([K]); null for 'importance'. */
   readonly beta: Variable | null = null;
+  /** The trust-region controller steering the rate, if any. */
   readonly controller: TrustRegionDropout | null;
   private readonly schedule: LinearRateSchedule | null;
   private readonly seed: number | undefined;
@@ -147,6 +153,7 @@ export class TransformDropout extends Module {
   private readonly bands: number[] = [];
   /** 'perScale': the band index of each coefficient as a one-hot [K, J] matrix. */
   private readonly bandOf: Tensor | null = null;
+  /** 'perScale': the offset γ ([1]); null otherwise. */
   readonly gamma: Variable | null = null;
   private readonly dtype: DType;
   private readonly device: string;
