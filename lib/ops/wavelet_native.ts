@@ -129,7 +129,8 @@ defineGradient<SynthesisAttrs>('waveletSynthesisAdjoint', {
  * Extensions longer than the signal follow pywt's repeated reflections. For n = 1, where pywt's
  * `reflect` and `antireflect` never return, the extension is constant (x[0] repeated), as pywt's
  * `smooth` does. Differentiable w.r.t. x: the adjoint runs the transposed lifting steps and folds the
- * extension back onto the signal. Errors name `fn`.
+ * extension back onto the signal. Errors name `fn`. A scheme may have at most 32 steps, 64
+ * coefficients in all, and offsets and shifts within ±1024 (else E_RANGE).
  *
  * @param scheme the wavelet's lifting factorisation (lib/wavelets/lifting.ts)
  * @param filterLength pywt's filter length L, which the output lengths follow
