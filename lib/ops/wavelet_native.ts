@@ -4,6 +4,7 @@
  * adjoint ops (native/kernels/wavelet_lifting.h; CPU native/cpu/wavelet*.cpp, CUDA
  * native/cuda/wavelet_lifting.cu).
  * Internal: not exported from lib/index.ts; lib/ops/wavelet.ts validates and names the public API.
+ * Call these inside a public op or `tidy`: the packed tensor they slice is an intermediate of that scope.
  *
  * Four recorded ops, each the other's gradient: `waveletAnalysis` (x → packed [cA_L, cD_L, …, cD_1]
  * along the last axis) and `waveletAnalysisAdjoint` (its transpose: transposed lifting steps, then the
