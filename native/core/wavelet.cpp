@@ -13,6 +13,8 @@ namespace wt {
 namespace {
 
 constexpr int64_t kMaxLevels = 64;
+// Offsets and shifts beyond this would only widen every row's halo (and its scratch) to no purpose.
+constexpr double kMaxReach = 1024;
 const char* const kModes[] = {"zero",   "constant",      "symmetric",   "reflect",      "periodic",
                               "smooth", "antisymmetric", "antireflect", "periodization"};
 
@@ -71,8 +73,8 @@ wt_wavelet_params waveletParams(const std::vector<double>& scheme, int64_t filte
   };
   p.scale = scheme[0];
   if (!std::isfinite(p.scale) || p.scale == 0) bad("the scale must be finite and nonzero");
-  p.shift_a = integer(scheme[1], -(1 << 20), 1 << 20, "shiftA must be an integer");
-  p.shift_d = integer(scheme[2], -(1 << 20), 1 << 20, "shiftD must be an integer");
+  p.shift_a = integer(scheme[1], -kMaxReach, kMaxReach, "shiftA must be an integer in [-1024, 1024]");
+  p.shift_d = integer(scheme[2], -kMaxReach, kMaxReach, "shiftD must be an integer in [-1024, 1024]");
   p.sign_d = integer(scheme[3], -1, 1, "signD must be 1 or -1");
   if (p.sign_d == 0) bad("signD must be 1 or -1");
   p.n_steps = integer(scheme[4], 0, wavelet::kMaxSteps, "at most 32 steps");
@@ -81,7 +83,7 @@ wt_wavelet_params waveletParams(const std::vector<double>& scheme, int64_t filte
   for (int j = 0; j < p.n_steps; ++j) {
     if (at + 3 > scheme.size()) bad("a step is cut short");
     p.step_kind[j] = integer(scheme[at], 0, 1, "a step's kind must be 0 (predict) or 1 (update)");
-    p.step_offset[j] = integer(scheme[at + 1], -(1 << 20), 1 << 20, "a step's offset must be an integer");
+    p.step_offset[j] = integer(scheme[at + 1], -kMaxReach, kMaxReach, "a step's offset must be an integer in [-1024, 1024]");
     p.step_taps[j] = integer(scheme[at + 2], 1, wavelet::kMaxTaps, "a step needs 1 to 64 coefficients");
     at += 3;
     if (tap + p.step_taps[j] > wavelet::kMaxTaps) bad("at most 64 coefficients in all");

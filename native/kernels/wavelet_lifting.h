@@ -495,8 +495,8 @@ WT_HD RowScratch analysisScratch(const wt_wavelet_params& p, const LiftPlan& pla
   return {bufferPairs(plan, longest), longest};
 }
 
-// Detail offsets in the packed row [cA_L, cD_L, ..., cD_1]: cD_l starts at total − Σ_{j<=l} len_j.
-
+// Every level of one row into the packed row [cA_L, cD_L, ..., cD_1] (cD_l starts at
+// total − Σ_{j<=l} len_j); a0, a1 hold the intermediate approximations.
 template <class X, class T>
 WT_HD void analysisRow(X& ex, const wt_wavelet_params& p, const LiftPlan& plan, const TapStarts& ts, const T* x,
                        T* packed, T* s, T* d, T* a0, T* a1) {
