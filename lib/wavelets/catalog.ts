@@ -35,8 +35,9 @@ export function resolveWaveletName(name: unknown, fn: string): string {
     fail('E_RANGE', `${fn}: wavelet must be a wavelet name (a string such as 'db4'), got ${typeof name}`);
   }
   const key = name.trim().toLowerCase();
-  if (key in WAVELET_TABLE) return key;
-  if (key in WAVELET_ALIASES) return WAVELET_ALIASES[key];
+  // Own keys only: 'constructor' or '__proto__' must not resolve through the prototype.
+  if (Object.prototype.hasOwnProperty.call(WAVELET_TABLE, key)) return key;
+  if (Object.prototype.hasOwnProperty.call(WAVELET_ALIASES, key)) return WAVELET_ALIASES[key];
   const nearest = waveletNames()
     .map((n) => ({ n, dist: editDistance(key, n) }))
     .sort((p, q) => p.dist - q.dist)
