@@ -289,6 +289,16 @@ for (const device of testDevices()) {
       expect(() => liftingWavedec(x, scheme, 2, 'symmetric', 65, 'wt.wavedec')).toThrow(expect.objectContaining({ code: 'E_RANGE' }));
       expect(() => liftingWavedec(x, { ...scheme, scale: 0 }, 2, 'symmetric', 1, 'wt.wavedec')).toThrow(expect.objectContaining({ code: 'E_RANGE' }));
       expect(() => liftingWavedec(x, scheme, 3, 'symmetric', 1, 'wt.wavedec')).toThrow(expect.objectContaining({ code: 'E_RANGE' }));
+      const step = { type: 'predict' as const, offset: 0, coeffs: [0.5] };
+      expect(() => liftingWavedec(x, { ...scheme, steps: Array(33).fill(step) }, 2, 'symmetric', 1, 'wt.wavedec')).toThrow(
+        expect.objectContaining({ code: 'E_RANGE', message: expect.stringContaining('32 steps') }),
+      );
+      expect(() => liftingWavedec(x, { ...scheme, steps: [{ ...step, offset: 5000 }] }, 2, 'symmetric', 1, 'wt.wavedec')).toThrow(
+        expect.objectContaining({ code: 'E_RANGE' }),
+      );
+      expect(() => liftingWavedec(x, { ...scheme, steps: [{ ...step, coeffs: [NaN] }] }, 2, 'symmetric', 1, 'wt.wavedec')).toThrow(
+        expect.objectContaining({ code: 'E_RANGE' }),
+      );
     });
   });
 }

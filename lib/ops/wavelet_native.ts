@@ -4,6 +4,7 @@
  * adjoint ops (native/kernels/wavelet_lifting.h; CPU native/cpu/wavelet*.cpp, CUDA
  * native/cuda/wavelet_lifting.cu).
  * Internal: not exported from lib/index.ts; lib/ops/wavelet.ts validates and names the public API.
+ * Call these inside a public op or `tidy`: the packed tensor they slice is an intermediate of that scope.
  *
  * Four recorded ops, each the other's gradient: `waveletAnalysis` (x → packed [cA_L, cD_L, …, cD_1]
  * along the last axis) and `waveletAnalysisAdjoint` (its transpose: transposed lifting steps, then the
@@ -129,7 +130,8 @@ defineGradient<SynthesisAttrs>('waveletSynthesisAdjoint', {
  * Extensions longer than the signal follow pywt's repeated reflections. For n = 1, where pywt's
  * `reflect` and `antireflect` never return, the extension is constant (x[0] repeated), as pywt's
  * `smooth` does. Differentiable w.r.t. x: the adjoint runs the transposed lifting steps and folds the
- * extension back onto the signal. Errors name `fn`.
+ * extension back onto the signal. Errors name `fn`. A scheme may have at most 32 steps, 64
+ * coefficients in all, and offsets and shifts within ±1024 (else E_RANGE).
  *
  * @param scheme the wavelet's lifting factorisation (lib/wavelets/lifting.ts)
  * @param filterLength pywt's filter length L, which the output lengths follow

@@ -3,6 +3,7 @@
 #include "wavelet.h"
 
 #include <cmath>
+#include <optional>
 
 #include "../kernels/wavelet_lifting.h"
 #include "ops.h"
@@ -12,6 +13,8 @@ namespace wt {
 namespace {
 
 constexpr int64_t kMaxLevels = 64;
+// Offsets and shifts beyond this would only widen every row's halo (and its scratch) to no purpose.
+constexpr double kMaxReach = 1024;
 const char* const kModes[] = {"zero",   "constant",      "symmetric",   "reflect",      "periodic",
                               "smooth", "antisymmetric", "antireflect", "periodization"};
 
@@ -70,8 +73,8 @@ wt_wavelet_params waveletParams(const std::vector<double>& scheme, int64_t filte
   };
   p.scale = scheme[0];
   if (!std::isfinite(p.scale) || p.scale == 0) bad("the scale must be finite and nonzero");
-  p.shift_a = integer(scheme[1], -(1 << 20), 1 << 20, "shiftA must be an integer");
-  p.shift_d = integer(scheme[2], -(1 << 20), 1 << 20, "shiftD must be an integer");
+  p.shift_a = integer(scheme[1], -kMaxReach, kMaxReach, "shiftA must be an integer in [-1024, 1024]");
+  p.shift_d = integer(scheme[2], -kMaxReach, kMaxReach, "shiftD must be an integer in [-1024, 1024]");
   p.sign_d = integer(scheme[3], -1, 1, "signD must be 1 or -1");
   if (p.sign_d == 0) bad("signD must be 1 or -1");
   p.n_steps = integer(scheme[4], 0, wavelet::kMaxSteps, "at most 32 steps");
@@ -80,7 +83,7 @@ wt_wavelet_params waveletParams(const std::vector<double>& scheme, int64_t filte
   for (int j = 0; j < p.n_steps; ++j) {
     if (at + 3 > scheme.size()) bad("a step is cut short");
     p.step_kind[j] = integer(scheme[at], 0, 1, "a step's kind must be 0 (predict) or 1 (update)");
-    p.step_offset[j] = integer(scheme[at + 1], -(1 << 20), 1 << 20, "a step's offset must be an integer");
+    p.step_offset[j] = integer(scheme[at + 1], -kMaxReach, kMaxReach, "a step's offset must be an integer in [-1024, 1024]");
     p.step_taps[j] = integer(scheme[at + 2], 1, wavelet::kMaxTaps, "a step needs 1 to 64 coefficients");
     at += 3;
     if (tap + p.step_taps[j] > wavelet::kMaxTaps) bad("at most 64 coefficients in all");
@@ -158,6 +161,34 @@ int64_t synthesisLengths(const std::vector<int64_t>& lens, wt_wavelet_params& p,
   return total;
 }
 
+
+// The packed [..., total] tensor the coefficients are consecutive pieces of, when they are: one
+// storage, unit inner stride, rows `total` apart (batch strides of a contiguous [..., total]) and
+// each piece starting where the previous ends (cA exactly as long as cD_L). Else null.
+std::optional<Tensor> packedView(const std::vector<Tensor>& coeffs, const std::vector<int64_t>& lens, int64_t total) {
+  if (lens[0] != lens[1]) return std::nullopt;
+  const Tensor& first = coeffs[0];
+  Shape strides(first.shape.size());
+  int64_t acc = total;
+  strides.back() = 1;
+  for (int64_t i = int64_t(first.shape.size()) - 2; i >= 0; --i) {
+    strides[i] = acc;
+    acc *= first.shape[i];
+  }
+  int64_t at = first.offset;
+  for (size_t i = 0; i < coeffs.size(); ++i) {
+    const Tensor& c = coeffs[i];
+    if (c.storage != first.storage || c.offset != at) return std::nullopt;
+    for (size_t k = 0; k < strides.size(); ++k)
+      if (c.shape[k] > 1 && c.strides[k] != strides[k]) return std::nullopt;
+    at += lens[i];
+  }
+  Tensor view = first;
+  view.shape.back() = total;
+  view.strides = strides;
+  return view;
+}
+
 }  // namespace
 
 Tensor waveletSynthesis(Env& env, const std::vector<Tensor>& coeffs, wt_wavelet_params p, const char* fn) {
@@ -181,7 +212,12 @@ Tensor waveletSynthesis(Env& env, const std::vector<Tensor>& coeffs, wt_wavelet_
   const int64_t nOut = wavelet::synthesisOutLength(p);
   Tensor out = emptyTensor(first.device(), first.dtype, withLast(first.shape, nOut), fn);
   if (out.numel() == 0) return out;
-  // Pack [cA (cropped to len cD_L), cD_L, ..., cD_1] into one contiguous row per batch entry.
+  // Coefficients that already lie side by side in one packed buffer (wavedec's outputs) are used in
+  // place; others are packed [cA (cropped to len cD_L), cD_L, ..., cD_1] into one row per batch entry.
+  if (const std::optional<Tensor> view = packedView(coeffs, lens, total)) {
+    submitRows(env, WT_OP_WAVELET_SYNTHESIS, *view, out, p);
+    return out;
+  }
   Tensor packed = emptyTensor(first.device(), first.dtype, withLast(first.shape, total), fn);
   const int64_t nd = first.ndim();
   std::vector<int64_t> start(nd, 0), stop(packed.shape.begin(), packed.shape.end()), step(nd, 1);

@@ -23,7 +23,11 @@ void runRows(Direction dir, const wt_wavelet_params& p, const T* in, int64_t inL
   const LiftPlan plan = analysis ? analysisPlan(p) : synthesisPlan(p);
   const TapStarts ts = tapStarts(p);
   const RowScratch rs = analysis ? analysisScratch(p, plan, p.n) : synthesisScratch(p, plan);
-  std::vector<T> scratch(size_t(2 * rs.buffer + 2 * rs.approx));
+  // Each pool thread keeps its scratch between ops (grown, never shrunk): no allocation or first-touch
+  // per row.
+  thread_local std::vector<T> scratch;
+  const size_t need = size_t(2 * rs.buffer + 2 * rs.approx);
+  if (scratch.size() < need) scratch.resize(need);
   T* s = scratch.data();
   T* d = s + rs.buffer;
   T* a0 = d + rs.buffer;

@@ -222,9 +222,25 @@ WT_HD TapStarts tapStarts(const wt_wavelet_params& p) {
 // CPU thread in order; a CUDA block strided over its threads, the same i to the same thread in every
 // call), barrier() orders the block's memory, leader() is true on exactly one thread.
 
+// One step's taps fused in one pass for K known at compile time: v = target; v += c0·src0; v += c1·src1
+// ... rounds exactly as K separate passes, with the target kept in a register.
+template <int K, class X, class T>
+WT_HD void fusedStep(X& ex, T* t, const T* sp, const T* c, int64_t lo, int64_t hi) {
+  const T c0 = c[0], c1 = K > 1 ? c[1] : T(0), c2 = K > 2 ? c[2] : T(0), c3 = K > 3 ? c[3] : T(0);
+  ex.forRange(lo, hi, [&](int64_t i) {
+    T v = t[i];
+    v += c0 * sp[i];
+    if (K > 1) v += c1 * sp[i + 1];
+    if (K > 2) v += c2 * sp[i + 2];
+    if (K > 3) v += c3 * sp[i + 3];
+    t[i] = v;
+  });
+}
+
 // The lifting steps of one level on the buffer (s, d hold pairs from plan.bufLo), in scheme order
-// adding (analysis) or in reverse order subtracting (synthesis). Each tap is one pass, so each target
-// element is target + c0·src + c1·src' + ... in tap order on every backend.
+// adding (analysis) or in reverse order subtracting (synthesis). Each target element becomes
+// target + c0·src + c1·src' + ... rounded in tap order on every backend (steps of up to 4 taps in one
+// pass, longer ones a pass per tap).
 template <class X, class T>
 WT_HD void liftSteps(X& ex, const wt_wavelet_params& p, const LiftPlan& plan, const TapStarts& ts, int64_t len, T* s,
                      T* d, bool inverse) {
@@ -234,11 +250,22 @@ WT_HD void liftSteps(X& ex, const wt_wavelet_params& p, const LiftPlan& plan, co
     T* tgt = p.step_kind[j] == 0 ? d : s;
     const T* src = p.step_kind[j] == 0 ? s : d;
     const int64_t lo = plan.lo[j], hi = len + plan.hiE[j], off = p.step_offset[j];
-    for (int k = 0; k < p.step_taps[j]; ++k) {
-      const T c = inverse ? T(-p.taps[ts.start[j] + k]) : T(p.taps[ts.start[j] + k]);
-      T* t = tgt - b;
-      const T* sp = src - b + off + k;
-      ex.forRange(lo, hi, [&](int64_t i) { t[i] += c * sp[i]; });
+    const int K = p.step_taps[j];
+    T* t = tgt - b;
+    const T* sp = src - b + off;
+    T c[4];
+    for (int k = 0; k < 4 && k < K; ++k) c[k] = inverse ? T(-p.taps[ts.start[j] + k]) : T(p.taps[ts.start[j] + k]);
+    switch (K) {
+      case 1: fusedStep<1>(ex, t, sp, c, lo, hi); break;
+      case 2: fusedStep<2>(ex, t, sp, c, lo, hi); break;
+      case 3: fusedStep<3>(ex, t, sp, c, lo, hi); break;
+      case 4: fusedStep<4>(ex, t, sp, c, lo, hi); break;
+      default:
+        for (int k = 0; k < K; ++k) {
+          const T ck = inverse ? T(-p.taps[ts.start[j] + k]) : T(p.taps[ts.start[j] + k]);
+          const T* spk = sp + k;
+          ex.forRange(lo, hi, [&](int64_t i) { t[i] += ck * spk[i]; });
+        }
     }
     ex.barrier();
   }
@@ -358,6 +385,19 @@ WT_HD void analysisLevelAdjoint(X& ex, const wt_wavelet_params& p, const LiftPla
   ex.barrier();
 }
 
+// buf[q] = c·coef[q − shift] on pairs [lo, hi): the coefficients in place, zero around them
+// (periodization: the coefficients repeated with period len).
+template <class X, class T>
+WT_HD void placeCoefficients(X& ex, const T* coef, int64_t len, T c, int64_t shift, bool periodic, T* buf, int64_t lo,
+                             int64_t hi) {
+  const int64_t qa = lmin(lmax(lo, shift), hi), qb = lmax(lmin(hi, shift + len), qa);
+  auto edge = [&](int64_t q) { buf[q] = periodic ? c * coef[floorMod(q - shift, len)] : T(0); };
+  ex.forRange(lo, qa, edge);
+  const T* cs = coef - shift;
+  ex.forRange(qa, qb, [&](int64_t q) { buf[q] = c * cs[q]; });
+  ex.forRange(qb, hi, edge);
+}
+
 // One synthesis level: (a, dIn) [len] -> out [nOut] (nOut = synthesisLength(len)).
 template <class X, class T>
 WT_HD void synthesisLevel(X& ex, const wt_wavelet_params& p, const LiftPlan& plan, const TapStarts& ts, const T* a,
@@ -368,19 +408,8 @@ WT_HD void synthesisLevel(X& ex, const wt_wavelet_params& p, const LiftPlan& pla
   T* s0 = s - lo;
   T* d0 = d - lo;
   const T ia = T(1 / p.scale), id = T(double(p.sign_d) * p.scale);
-  const int64_t shA = p.shift_a, shD = p.shift_d;
-  if (p.mode == kPeriodization) {
-    ex.forRange(lo, hi, [&](int64_t q) {
-      s0[q] = ia * a[floorMod(q - shA, len)];
-      d0[q] = id * dIn[floorMod(q - shD, len)];
-    });
-  } else {
-    ex.forRange(lo, hi, [&](int64_t q) {
-      const int64_t i = q - shA, j = q - shD;
-      s0[q] = i >= 0 && i < len ? ia * a[i] : T(0);
-      d0[q] = j >= 0 && j < len ? id * dIn[j] : T(0);
-    });
-  }
+  placeCoefficients(ex, a, len, ia, p.shift_a, p.mode == kPeriodization, s0, lo, hi);
+  placeCoefficients(ex, dIn, len, id, p.shift_d, p.mode == kPeriodization, d0, lo, hi);
   ex.barrier();
   liftSteps(ex, p, plan, ts, len, s, d, true);
   // out[t] = y[t + sh]; pairs whose two samples both land in the window interleave directly.
