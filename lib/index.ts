@@ -41,7 +41,7 @@ export { gumbelSoftmax, type GumbelSoftmaxOptions } from './ops/gumbel';
 // wavelets (issue 11): pywt's transforms, length helpers, wavelet descriptions and learnable lifting
 export {
   dwt, idwt, wavedec, waverec, swt, iswt, dwt2, idwt2, wavedec2, waverec2, dwtMaxLevel, dwtCoeffLength, wavelet, waveletNames, liftingScheme,
-  type WaveletMode, type Wavelet, type WaveletInfo, type LearnableLiftingScheme, type LearnableLiftingStep, type LiftingSchemeSpec,
+  type WaveletMode, type Wavelet, type WaveletInfo, type LearnableLiftingScheme, type LearnableLiftingStep, type LiftingSchemeSpec, type LiftingSchemeOptions, type WaveletAlignment,
   type DwtOptions, type IdwtOptions, type WavedecOptions, type WaverecOptions, type SwtOptions, type IswtOptions,
   type Dwt2Options, type Idwt2Options, type Wavedec2Options, type Waverec2Options,
 } from './ops/wavelet';

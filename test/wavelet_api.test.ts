@@ -31,6 +31,7 @@ describe('wt.wavelet and the names', () => {
     expectCode(() => wt.wavelet('db42'), 'E_RANGE', /^wavelet: .*unknown wavelet 'db42'.*'db4'/);
     expectCode(() => wt.dwt(x64(8), 'sym'), 'E_RANGE', /^dwt: .*unknown wavelet 'sym'; nearest known names: /);
     expectCode(() => wt.wavedec(x64(8), 42 as never), 'E_RANGE', /^wavedec: argument 'wavelet'/);
+    for (const name of ['__proto__', 'constructor', 'toString']) expectCode(() => wt.dwt(x64(8), name), 'E_RANGE', /unknown wavelet/);
   });
 });
 

@@ -33,6 +33,9 @@ export type { WaveletMode } from './wavelet_native';
 
 // ---------------------------------------------------------------- wavelets
 
+/** Where a learnable scheme's outputs sit (see {@link LearnableLiftingScheme.alignment}). */
+export type WaveletAlignment = TapeAlignment;
+
 /** One step of a learnable lifting scheme (see {@link liftingScheme}). */
 export interface LearnableLiftingStep {
   readonly type: 'predict' | 'update';
@@ -61,7 +64,7 @@ export interface LearnableLiftingScheme {
    * cA[o] = s[o + alignA], cD[o] = signD·d[o + alignD]. A scheme from steps has phase 0,
    * alignA = alignD = its shift t, no periodization shifts and signD = 1.
    */
-  readonly alignment: TapeAlignment;
+  readonly alignment: WaveletAlignment;
 }
 
 /** A wavelet: a pywt name ('haar', 'db1'–'db10', 'sym2'–'sym10', 'coif1'–'coif5', 'bior*', 'rbio*', 'cdf53', 'cdf97') or a learnable scheme. */

@@ -35,7 +35,8 @@ export function resolveWaveletName(name: unknown, fn: string): string {
     fail('E_RANGE', `${fn}: wavelet must be a wavelet name (a string such as 'db4'), got ${typeof name}`);
   }
   const key = name.trim().toLowerCase();
-  if (Object.prototype.hasOwnProperty.call(WAVELET_TABLE, key)) return key; // own names only: not "__proto__"
+  // Own keys only: 'constructor' or '__proto__' must not resolve through the prototype.
+  if (Object.prototype.hasOwnProperty.call(WAVELET_TABLE, key)) return key;
   if (Object.prototype.hasOwnProperty.call(WAVELET_ALIASES, key)) return WAVELET_ALIASES[key];
   const nearest = waveletNames()
     .map((n) => ({ n, dist: editDistance(key, n) }))
