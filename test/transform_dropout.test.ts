@@ -176,7 +176,7 @@ describe.each(devices)('TransformDropout on %s', (device) => {
       const w = T(randomArray(2 * 10, 46), [2, 10], device);
       for (const transform of ['rfft', 'dct'] as const) {
         const f = (v: wt.Tensor) => {
-          const layer = new wt.nn.TransformDropout({ size: 10, transform, p: 0.4, seed: 2, dtype: 'float64', device });
+          const layer = new wt.nn.TransformDropout({ size: 10, transform, p: 0.4, seed: 2, importanceGradient: true, dtype: 'float64', device });
           const out = wt.sum(wt.mul(layer.forward(v), w));
           layer.dispose();
           return out;
@@ -198,6 +198,32 @@ describe.each(devices)('TransformDropout on %s', (device) => {
       expect(at.gp).toBeCloseTo((lossWith(0.3 + h, 0).loss - lossWith(0.3 - h, 0).loss) / (2 * h), 5);
       expect(at.ga).toBeCloseTo((lossWith(0.3, h).loss - lossWith(0.3, -h).loss) / (2 * h), 5);
       expect(at.gbNorm).toBeGreaterThan(0);
+    });
+  });
+
+  test('by default the importance is constant in the backward: ∂/∂x equals that of irfft(rfft(x)·m/q) at the drawn m and q', () => {
+    wt.tidy(() => {
+      const xs = randomArray(rows * n, 53);
+      const x = T(xs, [rows, n], device);
+      const w = T(randomArray(rows * n, 54), [rows, n], device);
+      const p = 0.5;
+      const K = n / 2 + 1;
+      const layer = new wt.nn.TransformDropout({ size: n, p, seed: 12, dtype: 'float64', device });
+      const g = wt.grad((v: wt.Tensor) => wt.sum(wt.mul(layer.forward(v), w)))(x) as wt.Tensor;
+      const u = values(wt.uniform([rows, K], 0, 1, { dtype: 'float64', device, seed: stepSeed(12, 0) }));
+      const factor = new Float64Array(2 * rows * K);
+      for (let r = 0; r < rows; r++) {
+        const [re, im] = dft(xs.subarray(r * n, (r + 1) * n), n);
+        const imp = importance(re.map((a, k) => a * a + im[k] * im[k]));
+        imp.forEach((v, k) => {
+          const q = 1 - p * (1 - v);
+          factor[2 * (r * K + k)] = u[r * K + k] < q ? 1 / q : 0;
+        });
+      }
+      const F = wt.tensor(factor, [rows, K], { dtype: 'complex128', device });
+      const ref = wt.grad((v: wt.Tensor) => wt.sum(wt.mul(wt.irfft(wt.mul(wt.rfft(v), F), { n }), w)))(x) as wt.Tensor;
+      expectClose(values(g), values(ref), 1e-12);
+      layer.dispose();
     });
   });
 

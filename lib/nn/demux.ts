@@ -108,11 +108,17 @@ export interface DemuxOptions {
  * const loss = wt.add(wt.mean(wt.square(wt.sub(est, truth))), wt.mul(dm.penalty(), 10));
  */
 export class Demux extends Module {
+  /** Number of sources S. */
   readonly sources: number;
+  /** Samples n per signal. */
   readonly size: number;
+  /** The mask domain. */
   readonly transform: DemuxTransform;
+  /** Softmax (true) or sigmoid masks. */
   readonly competitive: boolean;
+  /** ε of the cross-source constraint. */
   readonly epsilon: number;
+  /** The mask logits [S, K] (a parameter). */
   readonly logits: Tensor;
   constructor(options: DemuxOptions) {
     super();

@@ -53,9 +53,13 @@ export interface LinearOptions extends InitOptions {
  * [out, in] and bias [out], both initialised U(−1/√in, 1/√in) (PyTorch's default).
  */
 export class Linear extends Module {
+  /** Input features (the last axis of x). */
   readonly inFeatures: number;
+  /** Output features. */
   readonly outFeatures: number;
+  /** [out, in]. */
   readonly weight: Tensor;
+  /** [out], or null without a bias. */
   readonly bias: Tensor | null;
   constructor(inFeatures: number, outFeatures: number, options?: LinearOptions) {
     super();
@@ -88,7 +92,9 @@ export interface Conv1dLayerOptions extends InitOptions, Omit<Conv1dOptions, 'bi
  * (PyTorch's default); forward is {@link conv1d} on [N, C, L] or [C, L].
  */
 export class Conv1d extends Module {
+  /** [out, in/groups, k]. */
   readonly weight: Tensor;
+  /** [out], or null without a bias. */
   readonly bias: Tensor | null;
   private readonly conv: Conv1dOptions;
   constructor(inChannels: number, outChannels: number, kernelSize: number, options?: Conv1dLayerOptions) {
@@ -160,6 +166,7 @@ export class GELU extends Module {
 
 /** x for x > 0, slope·x otherwise, as torch.nn.LeakyReLU (default slope 0.01). */
 export class LeakyReLU extends Module {
+  /** The slope for x ≤ 0. */
   readonly negativeSlope: number;
   constructor(negativeSlope: number = 0.01) {
     super();
@@ -173,6 +180,7 @@ export class LeakyReLU extends Module {
 
 /** Modules applied in order, as torch.nn.Sequential; children are named "0", "1", …. */
 export class Sequential extends Module {
+  /** The modules, in order. */
   readonly layers: readonly Module[];
   constructor(...layers: Module[]) {
     super();
@@ -201,6 +209,7 @@ export interface DropoutOptions {
  * torch.nn.Dropout; the identity in eval mode. Masks are Philox Bernoulli draws (wt.bernoulli).
  */
 export class Dropout extends Module {
+  /** The drop probability. */
   readonly p: number;
   private readonly seed: number | undefined;
   private step = 0;

@@ -19,7 +19,7 @@ import { rfft, irfft } from '../ops/fft';
 import { dct, idct } from '../ops/dct';
 import { TrustRegionDropout } from '../optim/tr_dropout';
 import {
-  optionsArg, intArg, finiteArg, oneOf, dtypeArg, deviceArg, dtypeIn, tensorArg, expected, isPlainObject,
+  optionsArg, intArg, finiteArg, oneOf, dtypeArg, deviceArg, dtypeIn, tensorArg, expected, isPlainObject, boolArg,
 } from '../validate';
 import { Module } from './module';
 import { stepSeed } from './layers';
@@ -69,6 +69,13 @@ export interface TransformDropoutOptions {
   mean?: Tensor;
   /** Seed of the masks: training step t draws from a stream derived from (seed, t). */
   seed?: number;
+  /**
+   * Differentiate through the importance (default false): the realised function's exact gradient
+   * at a fixed mask, including how the keep probabilities move with x. By default the importance
+   * is a constant statistic of the input in the backward pass, as the mask is (about a third less
+   * backward work).
+   */
+  importanceGradient?: boolean;
   /** dtype (float32 default, or float64) and device of the rate and the learnable profile. */
   dtype?: 'float32' | 'float64';
   device?: string;
@@ -104,9 +111,11 @@ const TINY = 1e-30;
  * β_jk (init −4) and γ (init 0) learnable. For 'dwt' the coefficients are wavedec's bands
  * [cA_L, cD_L, …, cD_1] concatenated (coarse to fine), and the inverse is waverec with length n.
  *
- * At a fixed mask the layer is differentiable almost everywhere (the min–max kinks aside):
- * gradients reach x through T, T⁻¹ and the importance in the 1/q scaling, and p, α, β through
- * the 1/q scaling; the Bernoulli draw itself is not differentiated. p is the
+ * Gradients reach x through T and T⁻¹ at the drawn mask, and p, α, β (and γ) through the 1/q
+ * scaling; the Bernoulli draw is not differentiated, and neither (by default) is the importance,
+ * a statistic of the input like the mask. With `importanceGradient: true` the backward also
+ * follows the importance, giving the realised function's exact gradient at a fixed mask (almost
+ * everywhere: min–max has kinks). p is the
  * Variable `rate` (not a parameter: the optimisers leave it alone), set from `p`, a linear
  * `schedule` or a `controller`.
  *
@@ -117,15 +126,21 @@ const TINY = 1e-30;
  * drop.stepController(() => lossOf(model));                    // one trust-region step on p
  */
 export class TransformDropout extends Module {
+  /** Signal length n. */
   readonly size: number;
+  /** The transform the dropout works in. */
   readonly transform: DropoutTransform;
+  /** The drop profile. */
   readonly shape: DropoutShape;
   /** Number of coefficients K the transform produces. */
   readonly coefficients: number;
   /** The rate p: [1] or [K] (float, on the layer's device). */
   readonly rate: Variable;
+  /** The profile's α ([1], or [J] per band for 'perScale'); null for 'importance'. */
   readonly alpha: Variable | null = null;
+  /** The profile's β_k ([K]); null for 'importance'. */
   readonly beta: Variable | null = null;
+  /** The trust-region controller steering the rate, if any. */
   readonly controller: TrustRegionDropout | null;
   private readonly schedule: LinearRateSchedule | null;
   private readonly seed: number | undefined;
@@ -138,17 +153,21 @@ export class TransformDropout extends Module {
   private readonly bands: number[] = [];
   /** 'perScale': the band index of each coefficient as a one-hot [K, J] matrix. */
   private readonly bandOf: Tensor | null = null;
+  /** 'perScale': the offset γ ([1]); null otherwise. */
   readonly gamma: Variable | null = null;
   private readonly dtype: DType;
   private readonly device: string;
   private step = 0;
   private holdNoise = false;
+  private readonly importanceGradient: boolean;
+  /** The keep probabilities of the last training forward (detached); averaged on request. */
   private lastKeep: Tensor | null = null;
 
   constructor(options: TransformDropoutOptions) {
     super();
     if (!isPlainObject(options)) expected('E_RANGE', OP, 'options', 'an options object {size, transform, shape, ...}', options);
-    const o = optionsArg(OP, 1, options, ['size', 'transform', 'wavelet', 'level', 'shape', 'p', 'schedule', 'controller', 'k0', 'components', 'mean', 'seed', 'dtype', 'device']);
+    const o = optionsArg(OP, 1, options, ['size', 'transform', 'wavelet', 'level', 'shape', 'p', 'schedule', 'controller', 'k0', 'components', 'mean', 'seed', 'importanceGradient', 'dtype', 'device']);
+    this.importanceGradient = o.importanceGradient === undefined ? false : boolArg(OP, 'importanceGradient', o.importanceGradient);
     this.size = intArg(OP, 'size', o.size, 1, 2 ** 26);
     this.transform = o.transform === undefined ? 'rfft' : oneOf(OP, 'transform', o.transform, ['rfft', 'dct', 'dwt', 'pca'] as const);
     this.shape = o.shape === undefined ? 'importance' : oneOf(OP, 'shape', o.shape, ['importance', 'lowpass', 'highpass', 'perScale'] as const);
@@ -270,7 +289,8 @@ export class TransformDropout extends Module {
     if (!this.holdNoise) this.step++;
 
     const c = this.forwardTransform(x);
-    const energy = this.transform === 'rfft' ? abs2(c) : mul(c, c);
+    const cs = this.importanceGradient ? c : stopGradient(c);
+    const energy = this.transform === 'rfft' ? abs2(cs) : mul(cs, cs);
     let profile: Tensor;
     const lo = min(energy, { axis: -1, keepdims: true });
     const range = maximum(sub(max(energy, { axis: -1, keepdims: true }), lo), TINY);
@@ -304,11 +324,8 @@ export class TransformDropout extends Module {
   }
 
   private recordKeep(keepProb: Tensor): void {
-    const K = this.coefficients;
-    const flat = reshape(stopGradient(keepProb), [keepProb.size / K, K]);
-    const spectrum = keep(mean(flat, { axis: 0 }));
     this.lastKeep?.dispose();
-    this.lastKeep = spectrum;
+    this.lastKeep = keep(stopGradient(keepProb));
   }
 
   /**
@@ -316,7 +333,10 @@ export class TransformDropout extends Module {
    * batch (the dropout spectrum to log or plot), or null before the first one.
    */
   keepSpectrum(): Float64Array | null {
-    return this.lastKeep === null ? null : Float64Array.from(this.lastKeep.dataSync());
+    if (this.lastKeep === null) return null;
+    const K = this.coefficients;
+    const q = this.lastKeep;
+    return tidy(() => Float64Array.from(mean(reshape(q, [q.size / K, K]), { axis: 0 }).dataSync()));
   }
 
   /** Training forwards taken (the schedule's and the mask stream's step). */
