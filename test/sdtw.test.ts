@@ -693,6 +693,23 @@ describe.each(devices)('soft-DTW on %s', (device) => {
     [x.t, y.t, z, zy].forEach((t) => t.dispose());
   });
 
+  test('a pair longer than one block of shared diagonals (Tx > 1024) with a band, unequal lengths and per-pair lengths', () => {
+    const [Tx, Ty, D, r] = [1500, 1300, 2, 2];
+    const lx = [1500, 1100];
+    const ly = [1300, 1299];
+    const x = batch(2, Tx, D, 121, device);
+    const y = batch(2, Ty, D, 122, device);
+    const opts = { gamma: 0.2, band: r, lengthsX: lengthsT(lx, device), lengthsY: lengthsT(ly, device) };
+    const v = values(wt.softDtw(x.t, y.t, opts));
+    const [gx, gy] = grads((a, b) => wt.softDtw(a, b, opts), x.t, y.t, [1, -1]);
+    const ref = refBatch(x.data, y.data, 2, Tx, Ty, D, 0.2, r, lx, ly);
+    expectClose(v, ref.vals, 1e-9, 1e-10);
+    expect(relRms(gx, ref.gx.map((g, k) => (k < Tx * D ? g : -g)))).toBeLessThan(1e-9);
+    expect(relRms(gy, ref.gy.map((g, k) => (k < Ty * D ? g : -g)))).toBeLessThan(1e-9);
+    x.t.dispose();
+    y.t.dispose();
+  });
+
   test('a [B, T] input means D = 1, and empty batches give empty results', () => {
     const x = batch(2, 6, 1, 111, device);
     const y = batch(2, 5, 1, 112, device);
