@@ -66,9 +66,17 @@ function waveletOptions(transform: 'rfft' | 'dwt', size: DemoBSize): { wavelet?:
   return transform === 'dwt' ? { wavelet: size.wavelet, level: size.level } : {};
 }
 
+/**
+ * A TransformDropout built inside tidy: its 'dwt' constructor leaves the zero signal it probes the
+ * band lengths with undisposed; everything the layer keeps is kept or a Variable, so tidy is safe.
+ */
+function newTransformDropout(options: wt.nn.TransformDropoutOptions): wt.nn.TransformDropout {
+  return wt.tidy(() => new wt.nn.TransformDropout(options));
+}
+
 /** wt.nn.TransformDropout's coefficient count for a transform (probed once). */
 function coefficientCount(n: number, transform: 'rfft' | 'dwt', size: DemoBSize): number {
-  const probe = new wt.nn.TransformDropout({ size: n, transform, ...waveletOptions(transform, size) });
+  const probe = newTransformDropout({ size: n, transform, ...waveletOptions(transform, size) });
   const K = probe.coefficients;
   probe.dispose();
   return K;
@@ -114,7 +122,7 @@ function trainArm(arm: DropoutArm, size: DemoBSize, train: SignalSet, test: Sign
   if (arm === 'rfft' || arm === 'dwt') {
     const K = coefficientCount(n, arm, size);
     ctrl = new wt.optim.TrustRegionDropout({ size: K, ...CONTROLLER, deltaMax: deltaMaxFor(K), delta0: deltaMaxFor(K) / 2, deltaMin: 1e-4 });
-    drop = new wt.nn.TransformDropout({ size: n, transform: arm, ...waveletOptions(arm, size), shape: 'importance', controller: ctrl, seed: seed + 3 });
+    drop = newTransformDropout({ size: n, transform: arm, ...waveletOptions(arm, size), shape: 'importance', controller: ctrl, seed: seed + 3 });
   }
   const rng = new Rng(seed + 2);
   const trainTone = toneOf(train);

@@ -116,9 +116,9 @@ function chartsB(b: DemoBResult): string[] {
       { name: 'Δ', x: steps, y: t.delta },
       { name: '‖p(t)−p(t−1)‖', x: steps, y: t.stepNorm, dash: true },
     ], { xLabel: 'step', yLabel: 'value (log)', logY: true }), 'The step never leaves the trust region: ‖p(t) − p(t−1)‖ ≤ Δ(t).'));
-    out.push(figure(lineChart(`b-${arm.arm}-rho`, `Controller (${arm.arm}): ratio ρ`, [{ name: 'ρ (clipped to [−2, 4])', x: steps, y: t.rho.map((r) => Math.max(-2, Math.min(4, r))) }], { xLabel: 'step', yLabel: 'ρ' }), 'Actual over predicted decrease of L + λ·½‖p − p_target‖².'));
+    out.push(figure(lineChart(`b-${arm.arm}-rho`, `Controller (${arm.arm}): ratio ρ`, [{ name: 'ρ in [−2, 4]', x: steps, y: t.rho.map((r) => Math.max(-2, Math.min(4, r))) }], { xLabel: 'step', yLabel: 'ρ' }), 'Actual over predicted decrease of L + λ·½‖p − p_target‖².'));
     const spectrum = b.rateLabels[arm.arm as 'rfft' | 'dwt'].map((_, k) => t.p.map((p) => p[k]));
-    out.push(figure(heatMap(`b-${arm.arm}-spectrum`, `Dropout spectrum (${arm.arm}): p per ${arm.arm === 'rfft' ? 'bin' : 'scale'} over steps`, spectrum, { rowLabels: b.rateLabels[arm.arm as 'rfft' | 'dwt'], xLabel: 'step', lo: 0, hi: 1, colLabel: (c) => String(c + 1) }), 'From p = 0.9 toward the target near zero.'));
+    out.push(figure(heatMap(`b-${arm.arm}-spectrum`, `Dropout spectrum (${arm.arm}): p per ${arm.arm === 'rfft' ? 'bin' : 'coefficient (coarse to fine)'} over steps`, spectrum, { rowLabels: b.rateLabels[arm.arm as 'rfft' | 'dwt'], xLabel: 'step', lo: 0, hi: 1, colLabel: (c) => String(c + 1) }), 'From p = 0.9 toward the target near zero.'));
   }
   const d = b.figures.demux;
   out.push(figure(barChart('b-sisdr', 'SI-SDR per source, held-out mixtures', d.sources, [
