@@ -196,12 +196,15 @@ export class TransformDropout extends Module {
       if (o.level !== undefined) this.level = intArg(OP, 'level', o.level, 1, 64);
       // The band lengths, from one transform of zeros (wavedec validates the wavelet and level).
       let probe: Tensor[];
+      const zerosIn = full([n], 0, { dtype, device: this.device });
       try {
-        probe = wavedec(full([n], 0, { dtype, device: this.device }), this.wavelet, o.level === undefined ? undefined : { level: this.level });
+        probe = wavedec(zerosIn, this.wavelet, o.level === undefined ? undefined : { level: this.level });
       } catch (e) {
         // A bad wavelet is this constructor's argument: name it so.
         if (e instanceof WavetapeError) e.message = e.message.replace(/^wavedec: /, `${OP}: `);
         throw e;
+      } finally {
+        zerosIn.dispose();
       }
       this.bands = probe.map((t) => t.shape[0]);
       this.level = probe.length - 1;
@@ -284,7 +287,11 @@ export class TransformDropout extends Module {
     if (x.rank === 0 || x.shape[x.rank - 1] !== this.size) fail('E_SHAPE', `${op}: argument 'x' must end in ${this.size} samples; got shape [${x.shape}]`);
     if (x.dtype !== this.dtype) fail('E_DTYPE', `${op}: argument 'x' is ${x.dtype}; the layer was made for ${this.dtype}`);
     if (x.device !== this.device) fail('E_DEVICE', `${op}: argument 'x' is on ${x.device}; the layer is on ${this.device}`);
-    if (this.schedule !== null && !this.holdNoise) this.rate.assign(full([1], this.scheduled(this.step), { dtype: this.dtype, device: this.device }));
+    if (this.schedule !== null && !this.holdNoise) {
+      const scheduled = full([1], this.scheduled(this.step), { dtype: this.dtype, device: this.device });
+      this.rate.assign(scheduled); // the variable aliases it: this handle is ours to free
+      scheduled.dispose();
+    }
     const seed = this.seed === undefined ? undefined : stepSeed(this.seed, this.step);
     if (!this.holdNoise) this.step++;
 

@@ -88,6 +88,11 @@ std::string rangeFailureText(int kind) {
   switch (kind) {
     case WT_OP_CAUCHY_STEP: return "tr.cauchyStep: argument 'delta' holds a trust radius that is not finite and > 0";
     case WT_OP_UPDATE_RADIUS: return "tr.updateRadius: argument 'delta' holds a trust radius that is not finite and > 0";
+    case WT_OP_SDTW_PAIRS:
+    case WT_OP_SDTW_PAIRS_BACKWARD:
+    case WT_OP_SDTW_COST:
+    case WT_OP_SDTW_COST_BACKWARD:
+      return std::string(wt_op_kind_name(kind)) + ": a length outside [1, T] or a pair index out of range";
     default: return std::string(wt_op_kind_name(kind)) + ": index out of range";
   }
 }

@@ -283,7 +283,7 @@ void forward(DeviceContext& ctx, const Cost& cost, const PairIndex& ix, const Ge
   DeviceScratch scratch(ctx, s.shared ? 8 : size_t(s.blocks) * 3 * ix.tx * sizeof(double));
   launch("sdtwForwardWavefront", sdtwForwardWavefront<T, Cost>, dim3(s.blocks), dim3(kSdtwThreads), s.smem, ctx.stream(),
          cost, ix, g, static_cast<T*>(op.out[0].data), static_cast<T*>(op.out[1].data),
-         static_cast<double*>(scratch.get()), s.shared, ctx.indexErrorFlag(), kind);
+         static_cast<double*>(scratch.get()), s.shared, ctx.rangeErrorFlag(), kind);
 }
 
 template <class T, class Sink>
@@ -291,7 +291,7 @@ void backward(DeviceContext& ctx, const Sink& sink, const PairIndex& ix, const G
   const LiveStorage s = liveStorage(ctx, g.count, ix.tx);
   DeviceScratch scratch(ctx, s.shared ? 8 : size_t(s.blocks) * 3 * ix.tx * sizeof(double));
   launch("sdtwBackwardWavefront", sdtwBackwardWavefront<T, Sink>, dim3(s.blocks), dim3(kSdtwThreads), s.smem,
-         ctx.stream(), sink, ix, g, trans, static_cast<double*>(scratch.get()), s.shared, ctx.indexErrorFlag(), kind);
+         ctx.stream(), sink, ix, g, trans, static_cast<double*>(scratch.get()), s.shared, ctx.rangeErrorFlag(), kind);
 }
 
 }  // namespace
