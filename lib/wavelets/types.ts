@@ -49,4 +49,3 @@ export interface WaveletFilterBank {
 export interface WaveletTableEntry extends WaveletFilterBank {
   readonly lifting: LiftingFactorisation;
 }
-
