@@ -6,9 +6,8 @@
  */
 import { BenchCase } from './types';
 import { Tensor } from '../tensor';
-import { uniform } from '../creation';
+import { tensor, uniform } from '../creation';
 import { sync } from '../device';
-import { tensor } from '../creation';
 import { valueAndGrad } from '../autograd';
 import { sum } from '../ops/reduce';
 import { sdtwPairs } from '../ops/sdtw_native';

@@ -1,25 +1,41 @@
 // The soft-DTW lane forward for AVX2 + FMA: four pairs per 256-bit vector of doubles, the cell
 // update of kernels/sdtw_softmin.h (branch-free exp/log) vectorised across the lanes by the compiler.
 // Compiled for AVX2 through a pragma (the baseline is x86-64-v2); only called after a CPU check.
-#include <algorithm>
-#include <cstdint>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
 
-// The shared headers come above the pragma (as in fft_avx2.cpp): their always-inline functions are
-// inlined into the AVX2 loop, and no out-of-line copy is compiled for AVX2.
-#include "../kernels/sdtw_band.h"
-#include "../kernels/sdtw_softmin.h"
+#include <algorithm>
+
 #include "sdtw_lanes.h"
 
 #pragma GCC target("avx2,fma")
 // No multiply-add contraction: a lane computes bit for bit what the scalar path (and simt) computes,
-// so a value never depends on which pairs share its lane group.
-#pragma GCC optimize("fp-contract=off")
+// so a value never depends on which pairs share its lane group. No trapping math: the selects of
+// exp's underflow and log's range reduction then become blends; FP exceptions are never read.
+#pragma GCC optimize("fp-contract=off", "no-trapping-math")
+
+// The cell update is included under the pragmas so that its selects vectorise here. Its functions
+// are all always-inline (WT_HD), so no out-of-line AVX2 copy exists for another unit to pick up.
+#include "../kernels/sdtw_softmin.h"
 
 namespace wt {
 namespace cpu {
 namespace {
 
 constexpr int L = kSdtwLanes;
+constexpr double kInfLanes[L] = {sdtw::kInf, sdtw::kInf, sdtw::kInf, sdtw::kInf};
+
+// One cell of all lanes (gamma > 0); a separate function so the lane loop vectorises on its own.
+void softLanes(const double* __restrict c, const double* pd, const double* pu, const double* pl, double* __restrict r,
+               double* __restrict wd, double* __restrict wu, double gamma, double invGamma) {
+  for (int l = 0; l < L; ++l) {
+    const sdtw::Cell cell = sdtw::softMinSoft(c[l], pd[l], pu[l], pl[l], gamma, invGamma);
+    r[l] = cell.r;
+    wd[l] = cell.wDiag;
+    wu[l] = cell.wUp;
+  }
+}
 
 template <class T>
 void forwardLanes(const LaneGroup<T>& g, const sdtw::Band& b, double* prev, double* cur, double* values) {
@@ -45,18 +61,21 @@ void forwardLanes(const LaneGroup<T>& g, const sdtw::Band& b, double* prev, doub
         }
         continue;
       }
-      // Admissibility is the same for every lane (one geometry): one branch per cell, not per lane.
-      const bool hasDiag = j - 1 >= loP && j - 1 <= hiP, hasUp = j >= loP && j <= hiP, hasLeft = j > lo;
-      const double* pd = prev + (j - 1 - loP) * L;
-      const double* pu = prev + (j - loP) * L;
-      const double* pl = cur + (k - 1) * L;
+      // Admissibility is the same for every lane (one geometry): an absent predecessor reads +inf
+      // lanes, so the lane loops below have no branch and vectorise.
+      const double* pd = j - 1 >= loP && j - 1 <= hiP ? prev + (j - 1 - loP) * L : kInfLanes;
+      const double* pu = j >= loP && j <= hiP ? prev + (j - loP) * L : kInfLanes;
+      const double* pl = j > lo ? cur + (k - 1) * L : kInfLanes;
       double wd[L], wu[L];
-      for (int l = 0; l < L; ++l) {
-        const sdtw::Cell cell = sdtw::softMinCell(c[l], hasDiag ? pd[l] : sdtw::kInf, hasUp ? pu[l] : sdtw::kInf,
-                                                  hasLeft ? pl[l] : sdtw::kInf, g.gamma, invGamma);
-        r[l] = cell.r;
-        wd[l] = cell.wDiag;
-        wu[l] = cell.wUp;
+      if (g.gamma > 0) {
+        softLanes(c, pd, pu, pl, r, wd, wu, g.gamma, invGamma);
+      } else {
+        for (int l = 0; l < L; ++l) {
+          const sdtw::Cell cell = sdtw::hardMinCell(c[l], pd[l], pu[l], pl[l]);
+          r[l] = cell.r;
+          wd[l] = cell.wDiag;
+          wu[l] = cell.wUp;
+        }
       }
       for (int l = 0; l < L; ++l) {
         T* w = g.trans[l] + (i * W + k) * 2;

@@ -18,7 +18,8 @@ namespace sdtw {
 WT_HD double expNonPositive(double x) {
   const bool under = !(x >= -708.0);  // also -inf and NaN-free inputs only
   x = under ? 0.0 : x;
-  const double kd = floor(x * 1.4426950408889634 + 0.5);
+  // k = x·log2(e) rounded to nearest by the 1.5·2^52 trick (no floor call, vectorises).
+  const double kd = (x * 1.4426950408889634 + 6755399441055744.0) - 6755399441055744.0;
   const double r = (x - kd * 6.93147180369123816490e-01) - kd * 1.90821492927058770002e-10;
   double p = 1.0 / 479001600.0;
   p = p * r + 1.0 / 39916800.0;
@@ -80,28 +81,38 @@ struct Cell {
   double r, wDiag, wUp;  // wLeft = 1 - wDiag - wUp
 };
 
-WT_HD Cell softMinCell(double cost, double diag, double up, double left, double gamma, double invGamma) {
+// The soft branch alone (gamma > 0), branch-free so a loop over lanes vectorises. The minimum's own
+// weight is exp(0) = 1; infinite predecessors (outside band or lengths) get 0.
+WT_HD Cell softMinSoft(double cost, double diag, double up, double left, double gamma, double invGamma) {
   const double mn0 = diag < up ? diag : up;
   const double mn = mn0 < left ? mn0 : left;
-  Cell c;
-  if (gamma == 0.0) {
-    const bool d = diag <= up && diag <= left;
-    const bool u = !d && up <= left;
-    c.r = cost + mn;
-    c.wDiag = d ? 1.0 : 0.0;
-    c.wUp = u ? 1.0 : 0.0;
-    return c;
-  }
-  // The minimum's own weight is exp(0) = 1; infinite predecessors (outside band or lengths) get 0.
   const double ed = expNonPositive((mn - diag) * invGamma);
   const double eu = expNonPositive((mn - up) * invGamma);
   const double el = expNonPositive((mn - left) * invGamma);
   const double s = ed + eu + el;
   const double inv = 1.0 / s;
+  Cell c;
   c.r = cost + mn - gamma * logSum(s);
   c.wDiag = ed * inv;
   c.wUp = eu * inv;
   return c;
+}
+
+// gamma == 0: the minimum, weight 1 on the first minimal predecessor (diagonal, up, left).
+WT_HD Cell hardMinCell(double cost, double diag, double up, double left) {
+  const double mn0 = diag < up ? diag : up;
+  const double mn = mn0 < left ? mn0 : left;
+  const bool d = diag <= up && diag <= left;
+  const bool u = !d && up <= left;
+  Cell c;
+  c.r = cost + mn;
+  c.wDiag = d ? 1.0 : 0.0;
+  c.wUp = u ? 1.0 : 0.0;
+  return c;
+}
+
+WT_HD Cell softMinCell(double cost, double diag, double up, double left, double gamma, double invGamma) {
+  return gamma == 0.0 ? hardMinCell(cost, diag, up, left) : softMinSoft(cost, diag, up, left, gamma, invGamma);
 }
 
 // The left weight from the two stored ones, clamped at 0 against rounding.
