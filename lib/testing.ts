@@ -8,6 +8,7 @@ import { valueAndGrad, grad } from './autograd';
 import { hvp } from './hvp';
 import { tensor } from './creation';
 import { fail } from './errors';
+import { mulberry32 } from './host_random';
 import { fnArg, tensorArg, optionsArg, finiteArg, intArg, expected } from './validate';
 
 /** Options of {@link gradcheck}. */
@@ -92,18 +93,6 @@ export interface GradgradcheckFailure extends GradcheckFailure {
   direction: number;
 }
 
-/** mulberry32: the directions depend on the seed only, never on wavetape's own RNG. */
-function uniform(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Checks the second-order gradients of scalar `f` at `inputs` (float64 tensors): along two
  * seeded random directions v (entries uniform in [-1, 1), one block per input), the tape's
@@ -119,7 +108,7 @@ export function gradgradcheck(f: (...xs: Tensor[]) => Tensor, inputs: Tensor[], 
   const { o, eps, atol, rtol } = checkArgs('gradgradcheck', f, inputs, options, ['eps', 'atol', 'rtol', 'seed']);
   const seed = o.seed === undefined ? 1 : intArg('gradgradcheck', 'seed', o.seed, 0, 2 ** 32 - 1);
   const argnums = inputs.map((_, i) => i);
-  const next = uniform(seed);
+  const next = mulberry32(seed); // the directions depend on the seed only
   const base = inputs.map((x) => Float64Array.from(x.dataSync()));
   const at = (values: Float64Array[]) => values.map((v, i) => tensor(v, inputs[i].shape, { dtype: 'float64', device: inputs[i].device }));
   const gradientAt = (values: Float64Array[]) =>

@@ -7,6 +7,7 @@ import { publicOp } from '../engine';
 import { fail } from '../errors';
 import { tensorArg, dtypeIn, optionsArg, finiteArg, intArg } from '../validate';
 import { classLabelsArg, valuesArg } from '../metrics/values';
+import { mulberry32 } from '../host_random';
 
 /** Options of {@link mineSemiHard}. */
 export interface MineOptions {
@@ -78,18 +79,6 @@ export const mineSemiHard = publicOp('mineSemiHard', function mineSemiHard(D: Te
   };
 });
 
-/** mulberry32: the seeded generator of the samplers (independent of the tensor RNG streams). */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function shuffle<T>(xs: T[], random: () => number): T[] {
   for (let i = xs.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
@@ -120,7 +109,7 @@ export const sampleBalanced = publicOp('sampleBalanced', function sampleBalanced
   const o = optionsArg(op, 2, opts, ['classes', 'perClass', 'seed']);
   const classes = o.classes === undefined ? 4 : intArg(op, 'classes', o.classes, 1, 1 << 24);
   const perClass = o.perClass === undefined ? 4 : intArg(op, 'perClass', o.perClass, 2, 1 << 24);
-  const random = seededRandom(o.seed === undefined ? 0 : intArg(op, 'seed', o.seed, 0, 2 ** 32 - 1));
+  const random = mulberry32(o.seed === undefined ? 0 : intArg(op, 'seed', o.seed, 0, 2 ** 32 - 1));
   const members = new Map<number, number[]>();
   y.forEach((c, i) => (members.get(c) ?? members.set(c, []).get(c)!).push(i));
   const eligible = [...members.keys()].filter((c) => members.get(c)!.length >= 2).sort((p, q) => p - q);

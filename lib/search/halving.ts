@@ -9,7 +9,7 @@ import * as os from 'os';
 import { publicOp } from '../engine';
 import { fail } from '../errors';
 import { describe, expected, finiteArg, intArg, isPlainObject, optionsArg } from '../validate';
-import { seededRandom } from '../losses/mining';
+import { mulberry32 } from '../host_random';
 import { Config, Space, checkSpace, drawConfig } from './space';
 import { TrialFunction, TrialModule, TrialRunner, trialArg, inlineRunner, workerRunner } from './trials';
 
@@ -270,7 +270,7 @@ export const successiveHalving = publicOp('successiveHalving', function successi
   const { p, o } = plan('successiveHalving', opts, ['configs']);
   const rungs = rungCount(p.minBudget, p.maxBudget, p.eta);
   const n = o.configs === undefined ? Math.max(1, Math.round(p.eta ** rungs)) : intArg('successiveHalving', 'configs', o.configs, 1, 1 << 16);
-  const random = seededRandom(p.seed);
+  const random = mulberry32(p.seed);
   const configs = Array.from({ length: n }, (_, i) => ({ id: `c${i}`, config: drawConfig(p.space, random) }));
   const settings = { seed: p.seed, configs: n, minBudget: p.minBudget, maxBudget: p.maxBudget, eta: p.eta };
   return search(p, 'successiveHalving', settings, [{ configs, r0: p.minBudget, rungs }]);
@@ -286,7 +286,7 @@ export const successiveHalving = publicOp('successiveHalving', function successi
 export const hyperband = publicOp('hyperband', function hyperband(opts: SearchOptions): Promise<SearchResult> {
   const { p } = plan('hyperband', opts, []);
   const sMax = rungCount(p.minBudget, p.maxBudget, p.eta);
-  const random = seededRandom(p.seed);
+  const random = mulberry32(p.seed);
   const brackets = [];
   for (let s = sMax; s >= 0; s--) {
     const n = Math.ceil(((sMax + 1) / (s + 1)) * p.eta ** s);

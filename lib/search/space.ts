@@ -6,7 +6,7 @@
 import { publicOp } from '../engine';
 import { fail } from '../errors';
 import { describe, expected, finiteArg, intArg, isPlainObject, optionsArg, boolArg } from '../validate';
-import { seededRandom } from '../losses/mining';
+import { mulberry32 } from '../host_random';
 
 /** One of the given values, uniformly. */
 export interface ChoiceDimension {
@@ -197,6 +197,6 @@ export const sample = publicOp('sample', function sample(space: Space, count: nu
   const s = checkSpace('sample', 'space', space);
   const n = intArg('sample', 'count', count, 0, 1 << 20);
   const o = optionsArg('sample', 3, opts, ['seed']);
-  const random = seededRandom(o.seed === undefined ? 0 : intArg('sample', 'seed', o.seed, 0, 2 ** 32 - 1));
+  const random = mulberry32(o.seed === undefined ? 0 : intArg('sample', 'seed', o.seed, 0, 2 ** 32 - 1));
   return Array.from({ length: n }, () => drawConfig(s, random));
 });

@@ -63,16 +63,7 @@ struct EuclideanCost {
   const T* x;
   const T* y;
   int64_t d;
-  double operator()(int64_t i, int64_t j) const {
-    const T* a = x + i * d;
-    const T* b = y + j * d;
-    double s = 0;
-    for (int64_t k = 0; k < d; ++k) {
-      const double t = double(a[k]) - double(b[k]);
-      s += t * t;
-    }
-    return s;
-  }
+  double operator()(int64_t i, int64_t j) const { return sdtw::squaredDistance(x + i * d, y + j * d, d); }
 };
 
 template <class T>

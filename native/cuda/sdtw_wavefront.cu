@@ -49,14 +49,7 @@ struct EuclideanCost {
   const T* Y;
   int64_t d;
   __device__ double at(int64_t xi, int64_t yj, int64_t tx, int64_t ty, int64_t i, int64_t j) const {
-    const T* a = X + (xi * tx + i) * d;
-    const T* b = Y + (yj * ty + j) * d;
-    double s = 0;
-    for (int64_t k = 0; k < d; ++k) {
-      const double t = double(a[k]) - double(b[k]);
-      s += t * t;
-    }
-    return s;
+    return sdtw::squaredDistance(X + (xi * tx + i) * d, Y + (yj * ty + j) * d, d);
   }
 };
 

@@ -10,6 +10,17 @@
 namespace wt {
 namespace sdtw {
 
+// The squared Euclidean cost between two D-vectors, accumulated in double (the cost on the fly:
+// no cost tensor is ever stored). Every backend's EuclideanCost reads it.
+template <class T> WT_HD double squaredDistance(const T* a, const T* b, int64_t d) {
+  double s = 0;
+  for (int64_t k = 0; k < d; ++k) {
+    const double t = double(a[k]) - double(b[k]);
+    s += t * t;
+  }
+  return s;
+}
+
 // exp(x) for x <= 0 (the soft-min's shifted arguments), branch-free so loops over lanes vectorise:
 // x = k ln2 + r with |r| <= ln2/2 (Cody-Waite split of ln2), a degree-12 Taylor polynomial for e^r
 // (truncation < 2e-16), 2^k by the exponent bits. Relative error <= 4e-16 (< 2 ulp) on [-708, 0]

@@ -513,19 +513,24 @@ WT_HD void analysisRow(X& ex, const wt_wavelet_params& p, const LiftPlan& plan, 
   }
 }
 
+// The coefficient count after l analysis levels (l = 0: the signal's n).
+WT_HD int64_t analysisLengthAt(const wt_wavelet_params& p, int l) {
+  int64_t m = p.n;
+  for (int k = 1; k <= l; ++k) m = analysisLength(m, p.filter_len, p.mode);
+  return m;
+}
+
 template <class X, class T>
 WT_HD void analysisRowAdjoint(X& ex, const wt_wavelet_params& p, const LiftPlan& plan, const TapStarts& ts,
                               const T* packed, T* gx, T* s, T* d, T* a0, T* a1) {
-  // Level lengths from the finest; walk from the coarsest back.
-  int64_t lens[65];
-  lens[0] = p.n;
-  for (int l = 1; l <= p.levels; ++l) lens[l] = analysisLength(lens[l - 1], p.filter_len, p.mode);
-  int64_t start = lens[p.levels];  // cD_L
+  // Walk from the coarsest level back. Lengths are recomputed from the finest (O(levels²) integer
+  // steps) rather than tabled: a per-thread table indexed by level lands in CUDA local memory.
+  int64_t start = analysisLengthAt(p, p.levels);  // cD_L
   const T* ga = packed;
   for (int l = p.levels; l >= 1; --l) {
     T* out = l == 1 ? gx : (l & 1) ? a0 : a1;
-    analysisLevelAdjoint(ex, p, plan, ts, ga, packed + start, lens[l - 1], out, s, d);
-    start += lens[l];
+    analysisLevelAdjoint(ex, p, plan, ts, ga, packed + start, analysisLengthAt(p, l - 1), out, s, d);
+    start += analysisLengthAt(p, l);
     ga = out;
   }
 }
@@ -567,22 +572,23 @@ WT_HD void synthesisRow(X& ex, const wt_wavelet_params& p, const LiftPlan& plan,
 template <class X, class T>
 WT_HD void synthesisRowAdjoint(X& ex, const wt_wavelet_params& p, const LiftPlan& plan, const TapStarts& ts,
                                const T* gOut, T* packed, T* s, T* d, T* a0, T* a1) {
-  int64_t ms[65], starts[65];
-  ms[0] = p.n;
-  starts[0] = p.n;
-  for (int j = 0; j < p.levels; ++j) {
-    starts[j + 1] = starts[j] + ms[j];
-    ms[j + 1] = synthesisLength(ms[j], p.filter_len, p.mode) - int64_t((p.drop_mask >> j) & 1);
-  }
+  // Level j's input length m_j and its detail's offset, recomputed per level (no per-thread table:
+  // see analysisRowAdjoint).
   const T* g = gOut;
   for (int j = p.levels - 1; j >= 0; --j) {
+    int64_t mj = p.n, startJ = p.n;
+    for (int k = 0; k < j; ++k) {
+      startJ += mj;
+      mj = synthesisLength(mj, p.filter_len, p.mode) - int64_t((p.drop_mask >> k) & 1);
+    }
     // The level's full output: the kept samples' gradient, then 0 for a dropped last sample.
-    const int64_t full = synthesisLength(ms[j], p.filter_len, p.mode);
+    const int64_t full = synthesisLength(mj, p.filter_len, p.mode);
+    const int64_t kept = full - int64_t((p.drop_mask >> j) & 1);
     T* gFull = (j & 1) ? a1 : a0;
-    ex.forRange(0, full, [&](int64_t t) { gFull[t] = t < ms[j + 1] ? g[t] : T(0); });
+    ex.forRange(0, full, [&](int64_t t) { gFull[t] = t < kept ? g[t] : T(0); });
     ex.barrier();
     T* ga = j == 0 ? packed : (j & 1) ? a0 : a1;
-    synthesisLevelAdjoint(ex, p, plan, ts, gFull, ms[j], ga, packed + starts[j], s, d);
+    synthesisLevelAdjoint(ex, p, plan, ts, gFull, mj, ga, packed + startJ, s, d);
     g = ga;
   }
 }
