@@ -1,6 +1,7 @@
 // Shared test helpers: the devices to parametrise over, a seeded data generator independent of
 // wavetape's own random ops, and float64 comparison helpers.
 import * as wt from '../lib';
+import { mulberry32 } from '../lib/host_random';
 
 /** Every device this process has (cpu, plus simt in test runs, plus cuda:* on a GPU machine). */
 export function testDevices(): string[] {
@@ -12,17 +13,8 @@ export function isKernelDevice(device: string): boolean {
   return device === 'simt' || device.startsWith('cuda');
 }
 
-/** mulberry32: a tiny seeded generator so test data never depends on wavetape's RNG. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (lib/host_random.ts): a seeded generator so test data never depends on wavetape's RNG. */
+export const rng = mulberry32;
 
 /** n values uniform in [lo, hi) from `seed`. */
 export function randomArray(n: number, seed: number, lo = -1, hi = 1): Float64Array {
