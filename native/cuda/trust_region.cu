@@ -109,11 +109,12 @@ template <class T>
 __global__ void __launch_bounds__(kThreads, kMinBlocksPerSm)
     updateRadiusKernel(const T* actual, const T* predicted, const T* delta, const T* onBoundary, T* packed, int64_t n,
                        wt_radius_params p, int* rangeFlag) {
+  const tr::RadiusConsts<T> c(p);
   for (int64_t i = int64_t(blockIdx.x) * kThreads + threadIdx.x; i < n; i += int64_t(gridDim.x) * kThreads) {
     if (!tr::validRadius(delta[i])) *rangeFlag = WT_OP_UPDATE_RADIUS;
-    const tr::RadiusOut<T> r = tr::updateRadius(actual[i], predicted[i], delta[i], onBoundary[i] != T(0), p);
+    const tr::RadiusOut<T> r = tr::updateRadius(actual[i], predicted[i], delta[i], onBoundary[i] != T(0), c);
     packed[i] = r.delta;
-    packed[n + i] = r.accept ? T(1) : T(0);
+    packed[n + i] = r.accept;
     packed[2 * n + i] = r.rho;
   }
 }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include "../abi/plugin_abi.h"
 #include "hd.h"
+#include "scalar_math.h"
 
 namespace wt {
 namespace tr {
@@ -39,7 +40,7 @@ template <class A> struct CauchyRow {
   bool onBoundary;
 };
 template <class A> WT_HD CauchyRow<A> cauchyFinish(CauchyAcc<A> a, A delta) {
-  const A gnorm = std::sqrt(a.gg);
+  const A gnorm = m::sqrt(a.gg);
   const A tau = a.gbg <= A(0) ? A(1) : fmin(a.gg * gnorm / (delta * a.gbg), A(1));
   if (!(gnorm > A(0))) return {A(0), tau, A(0), false};
   const A coef = -tau * delta / gnorm;
@@ -47,24 +48,32 @@ template <class A> WT_HD CauchyRow<A> cauchyFinish(CauchyAcc<A> a, A delta) {
 }
 
 // scipy's rule (strict comparisons); a predicted reduction ≤ 0 or a non-finite actual one rejects and shrinks.
+// accept is 1 or 0 in T (a bool member kept the struct in memory and the CPU loop scalar).
 template <class T> struct RadiusOut {
   T delta;
   T rho;
-  bool accept;
+  T accept;
+};
+// The rule's constants in T, once per launch.
+template <class T> struct RadiusConsts {
+  T eta, eta1, eta2, gamma1, gamma2, lo, hi;
+  WT_HD explicit RadiusConsts(const wt_radius_params& r)
+      : eta(T(r.eta)), eta1(T(r.eta1)), eta2(T(r.eta2)), gamma1(T(r.gamma1)), gamma2(T(r.gamma2)), lo(T(r.delta_min)),
+        hi(T(r.delta_max)) {}
 };
 template <class T>
-WT_HD RadiusOut<T> updateRadius(T actual, T predicted, T delta, bool onBoundary, const wt_radius_params& r) {
+WT_HD RadiusOut<T> updateRadius(T actual, T predicted, T delta, bool onBoundary, const RadiusConsts<T>& c) {
   const T rho = actual / predicted;
-  const bool good = predicted > T(0) && (actual - actual) == T(0);
-  // Plain comparisons, not fmin/fmax (a libm call per element on x86-64-v2): every operand is
-  // finite here (the constants checked by core, Δ by validRadius), where the two agree.
-  const T lo = T(r.delta_min), hi = T(r.delta_max);
-  T next = delta;
-  if (!good || rho < T(r.eta1)) next = T(r.gamma1) * delta;
-  else if (rho > T(r.eta2) && onBoundary) next = T(r.gamma2) * delta;
-  next = next < lo ? lo : next;
-  next = next > hi ? hi : next;
-  return {next, rho, good && rho > T(r.eta)};
+  // Non-short-circuit & and |, and selects: no branch per element, so a CPU loop vectorises and a
+  // warp never diverges. Plain comparisons, not fmin/fmax (a libm call per element on x86-64-v2):
+  // every operand is finite here (the constants checked by core, Δ by validRadius), where the two agree.
+  const bool good = (predicted > T(0)) & ((actual - actual) == T(0));
+  const bool shrink = !good | (rho < c.eta1);
+  const bool grow = !shrink & (rho > c.eta2) & onBoundary;
+  T next = shrink ? c.gamma1 * delta : grow ? c.gamma2 * delta : delta;
+  next = next < c.lo ? c.lo : next;
+  next = next > c.hi ? c.hi : next;
+  return {next, rho, good & (rho > c.eta) ? T(1) : T(0)};
 }
 
 // PyTorch's Adam for one element at step t; the bias corrections are per step, computed once by the caller.
@@ -85,7 +94,9 @@ template <class T> WT_HD void adamElement(T& theta, T g, T& m, T& v, const AdamC
   if (c.l2On) g += c.l2 * theta;
   m += (g - m) * c.oneMinusBeta1;
   v = v * c.beta2 + c.oneMinusBeta2 * g * g;
-  const T denom = std::sqrt(v) / c.bc2Sqrt + c.eps;
+  // m::sqrt, not std::sqrt: the float overload of <cmath> is not inlined into the AVX2 unit
+  // (defined before its target pragma), which kept Adam scalar there.
+  const T denom = m::sqrt(v) / c.bc2Sqrt + c.eps;
   theta -= c.stepSize * m / denom;
 }
 

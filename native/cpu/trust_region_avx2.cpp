@@ -1,0 +1,102 @@
+// The trust-region family's CPU loops compiled for AVX2 (8 float / 4 double lanes): the Cauchy
+// row sums and step, the radius rule and Adam; the baseline build is x86-64-v2, so this runs only
+// after a CPU check.
+#include <immintrin.h>
+
+#include <cstdint>
+
+// Everything shared with other translation units is included above the pragma, so no inline
+// function they also instantiate is compiled for AVX2 (kernels/ functions are always-inline).
+#include "../abi/plugin_abi.h"
+#include "dispatch.h"
+#include "kernels.h"
+#include "streaming_store.h"
+#include "thread_pool.h"
+#include "trust_region_avx2.h"
+
+#pragma GCC target("avx2")
+// No multiply-add contraction: every lane rounds as the baseline unit and the CUDA kernels (built
+// with --fmad=false) do, so results are bitwise the same on every CPU and device. No trapping math:
+// the radius rule's comparisons then become blends (FP exceptions are never read).
+#pragma GCC optimize("fp-contract=off", "no-trapping-math")
+
+#include "../kernels/trust_region.h"
+
+namespace wt {
+namespace cpu {
+namespace {
+
+constexpr int kLanes = 8;
+
+// Lanes 0-3 and 4-7 of a block of 8, widened to double.
+__m256d lanesLo(const float* p) { return _mm256_cvtps_pd(_mm_loadu_ps(p)); }
+__m256d lanesHi(const float* p) { return _mm256_cvtps_pd(_mm_loadu_ps(p + 4)); }
+__m256d lanesLo(const double* p) { return _mm256_loadu_pd(p); }
+__m256d lanesHi(const double* p) { return _mm256_loadu_pd(p + 4); }
+
+// The Cauchy row sums' 8 lanes as two ymm registers per sum, written out: the compiler's SLP
+// vectorisation of the plain loop mixed scalar conversions into it and ran at half the speed. The
+// same operations in the same order as the baseline's lanes, so the sums are bit for bit its.
+template <class T, bool Diagonal>
+int64_t laneSums(const T* __restrict g, const T* __restrict model, int64_t d, double* gg, double* gbg) {
+  __m256d gg0 = _mm256_setzero_pd(), gg1 = gg0, gbg0 = gg0, gbg1 = gg0;
+  int64_t j = 0;
+  for (; j + kLanes <= d; j += kLanes) {
+    const __m256d x0 = lanesLo(g + j), x1 = lanesHi(g + j), b0 = lanesLo(model + j), b1 = lanesHi(model + j);
+    gg0 = _mm256_add_pd(gg0, _mm256_mul_pd(x0, x0));
+    gg1 = _mm256_add_pd(gg1, _mm256_mul_pd(x1, x1));
+    gbg0 = _mm256_add_pd(gbg0, Diagonal ? _mm256_mul_pd(_mm256_mul_pd(b0, x0), x0) : _mm256_mul_pd(x0, b0));
+    gbg1 = _mm256_add_pd(gbg1, Diagonal ? _mm256_mul_pd(_mm256_mul_pd(b1, x1), x1) : _mm256_mul_pd(x1, b1));
+  }
+  _mm256_store_pd(gg, gg0);
+  _mm256_store_pd(gg + 4, gg1);
+  _mm256_store_pd(gbg, gbg0);
+  _mm256_store_pd(gbg + 4, gbg1);
+  return j;
+}
+
+// Four lanes of coef·g, rounded to T.
+__m128 scaled(const float* g, __m256d coef) { return _mm256_cvtpd_ps(_mm256_mul_pd(_mm256_cvtps_pd(_mm_loadu_ps(g)), coef)); }
+
+template <class T> void scaleRow(const T* __restrict g, double coef, T* __restrict step, int64_t n);
+
+// The step row straight from registers into streaming stores (through an L1 buffer, as writeRun
+// does, it ran 1.35× slower): plain stores up to dst's first 32-byte boundary and after the last
+// whole vector.
+void writeStepRow(const float* g, double coef, float* step, int64_t d, bool streaming) {
+  if (!streaming) return scaleRow(g, coef, step, d);
+  int64_t j = int64_t((32 - reinterpret_cast<uintptr_t>(step) % 32) % 32 / sizeof(float));
+  j = j < d ? j : d;
+  scaleRow(g, coef, step, j);
+  const __m256d c = _mm256_set1_pd(coef);
+  for (; j + 8 <= d; j += 8) _mm256_stream_ps(step + j, _mm256_set_m128(scaled(g + j + 4, c), scaled(g + j, c)));
+  scaleRow(g + j, coef, step + j, d - j);
+}
+void writeStepRow(const double* g, double coef, double* step, int64_t d, bool streaming) {
+  if (!streaming) return scaleRow(g, coef, step, d);
+  int64_t j = int64_t((32 - reinterpret_cast<uintptr_t>(step) % 32) % 32 / sizeof(double));
+  j = j < d ? j : d;
+  scaleRow(g, coef, step, j);
+  const __m256d c = _mm256_set1_pd(coef);
+  for (; j + 4 <= d; j += 4) _mm256_stream_pd(step + j, _mm256_mul_pd(_mm256_loadu_pd(g + j), c));
+  scaleRow(g + j, coef, step + j, d - j);
+}
+
+#include "trust_region_loops.h"
+
+}  // namespace
+
+void cauchyStepAvx2(const wt_op& op, const wt_cauchy_params& p) {
+  visitFloat(op.in[0].dtype, [&](auto tag) { cauchyOp<typename decltype(tag)::type>(op, p); });
+}
+
+void updateRadiusAvx2(const wt_op& op, const wt_radius_params& p) {
+  visitFloat(op.in[0].dtype, [&](auto tag) { radiusOp<typename decltype(tag)::type>(op, p); });
+}
+
+void adamStepAvx2(const wt_op& op, const wt_adam_params& p) {
+  visitFloat(op.in[0].dtype, [&](auto tag) { adamOp<typename decltype(tag)::type>(op, p); });
+}
+
+}  // namespace cpu
+}  // namespace wt
