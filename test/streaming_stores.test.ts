@@ -1,7 +1,8 @@
-// The CPU trust-region kernels' streaming-store path (outputs of 8 MiB or more leave through
-// non-temporal stores, with plain stores for each row's unaligned head and tail): the Cauchy step
-// and Adam over outputs past the threshold agree bitwise with the same rows computed below it,
-// and with the float64 formulas, for row lengths whose rows start at every alignment.
+// The CPU kernels' streaming-store path (outputs of 8 MiB or more leave through non-temporal
+// stores, with plain stores for each run's unaligned head and tail): elementwise ops, the Cauchy
+// step and Adam over outputs past the threshold agree bitwise with exact references (float32
+// arithmetic emulated with Math.fround) or with the same elements computed below the threshold,
+// and with the float64 formulas, for runs that start at every alignment.
 import * as wt from '../lib';
 import { randomArray } from './helpers';
 
@@ -9,6 +10,30 @@ import { randomArray } from './helpers';
 const STREAMING_ELEMENTS_F32 = (8 << 20) / 4;
 
 describe('cpu streaming stores', () => {
+  test('binary and unary elementwise ops over 8 MiB+ outputs, contiguous and from an offset view', () => {
+    const n = STREAMING_ELEMENTS_F32 + 7;
+    const a = randomArray(n + 3, 31, -4, 4);
+    const b = randomArray(n, 32, -4, 4);
+    const ta = wt.tensor(a, [n + 3], { dtype: 'float32', device: 'cpu' });
+    const tb = wt.tensor(b, [n], { dtype: 'float32', device: 'cpu' });
+    // A view starting 3 elements in: its output runs start off the 16-byte grid of the inputs.
+    const shifted = wt.slice(ta, [3], [n]);
+    const sum = wt.add(shifted, tb).dataSync();
+    const neg = wt.neg(shifted).dataSync();
+    let bad = 0;
+    for (let i = 0; i < n; i++) {
+      const x = Math.fround(a[i + 3]);
+      if (sum[i] !== Math.fround(x + Math.fround(b[i]))) bad++;
+      if (neg[i] !== -x) bad++;
+    }
+    expect(bad).toBe(0);
+    // A conversion (output type other than the input's): int32 -> float64, 16 MiB of output.
+    const ints = wt.tensor(Int32Array.from({ length: n }, (_, i) => i - 1000), [n], { dtype: 'int32', device: 'cpu' });
+    const wide = wt.cast(ints, 'float64').dataSync();
+    expect(wide.every((v, i) => v === i - 1000)).toBe(true);
+    for (const t of [ta, tb, shifted, ints]) t.dispose();
+  });
+
   test.each(['float32', 'float64'] as const)('cauchyStep over an 8 MiB+ step equals the unstreamed rows and the float64 formula (%s)', (dtype) => {
     // d = 4099: consecutive rows start at every 4-byte offset modulo 32.
     const d = 4099;
