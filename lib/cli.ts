@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * The `wavetape` command line: `wavetape bench [--filter RE] [--device D] [--threads N[,M]]
- * [--seconds S] [--json]`. Prints a table of medians (and GB/s, GFLOP/s, ratios against each
- * case's baseline measured in the same run) on stdout; `--json` prints the results as JSON.
+ * [--seconds S] [--json]`. Prints a table of medians (and GB/s, GFLOP/s, an item rate such as
+ * cells/s, ratios against each case's baseline measured in the same run) on stdout; `--json`
+ * prints the results as JSON.
  * `wavetape demo [a | b | all] [--device D] [--out DIR] [--quick]` runs the papers' workflows
  * (lib/demo). Internal: not part of the public API (the package index does not export it).
  */
@@ -81,6 +82,13 @@ function fmtTime(s: number): string {
   return `${s.toFixed(2)} s`;
 }
 
+/** `r.rate` with an SI prefix: 35.2 M cells/s. */
+function fmtRate(r: BenchResult): string {
+  if (r.rate === undefined) return '';
+  const [scale, prefix] = r.rate >= 1e9 ? [1e9, 'G'] : r.rate >= 1e6 ? [1e6, 'M'] : r.rate >= 1e3 ? [1e3, 'k'] : [1, ''];
+  return `${(r.rate / scale).toPrecision(3)} ${prefix}${r.rateUnit}/s`;
+}
+
 function row(r: BenchResult): string[] {
   return [
     r.group,
@@ -89,12 +97,13 @@ function row(r: BenchResult): string[] {
     fmtTime(r.median),
     r.gbps !== undefined ? r.gbps.toFixed(2) : '',
     r.gflops !== undefined ? r.gflops.toFixed(2) : '',
+    fmtRate(r),
     r.speedup !== undefined ? `${r.speedup.toFixed(2)}× ${r.baseline}` : '',
   ];
 }
 
 function table(rows: string[][]): string {
-  const header = ['group', 'case', 'device', 'median', 'GB/s', 'GFLOP/s', 'vs baseline'];
+  const header = ['group', 'case', 'device', 'median', 'GB/s', 'GFLOP/s', 'rate', 'vs baseline'];
   const all = [header, ...rows];
   const widths = header.map((_, c) => Math.max(...all.map((r) => r[c].length)));
   const line = (r: string[]) => r.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd();

@@ -68,6 +68,10 @@ async function measure<S>(c: BenchCase<S>, opts: HarnessOptions): Promise<BenchR
     if (c.threads !== undefined) result.threads = c.threads;
     if (c.work?.bytes) result.gbps = c.work.bytes / med / 1e9;
     if (c.work?.flops) result.gflops = c.work.flops / med / 1e9;
+    if (c.work?.items) {
+      result.rate = c.work.items.count / med;
+      result.rateUnit = c.work.items.unit;
+    }
     return result;
   } finally {
     c.teardown?.(state);

@@ -1,6 +1,7 @@
 /**
  * A self-contained HTML page with an SVG bar chart of bench results: one bar per case, its
- * throughput (GFLOP/s, else GB/s, else operations per second), grouped by family.
+ * throughput (its items per second, else GFLOP/s, else GB/s, else operations per second),
+ * grouped by family.
  * Internal: not part of the public API (the package index does not export it).
  */
 import { BenchResult } from './types';
@@ -10,6 +11,7 @@ function escape(s: string): string {
 }
 
 function metric(r: BenchResult): { value: number; unit: string } {
+  if (r.rate !== undefined) return { value: r.rate / 1e6, unit: `M ${r.rateUnit}/s` };
   if (r.gflops !== undefined) return { value: r.gflops, unit: 'GFLOP/s' };
   if (r.gbps !== undefined) return { value: r.gbps, unit: 'GB/s' };
   return { value: 1 / r.median / 1e6, unit: 'Mop/s' };

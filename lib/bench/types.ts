@@ -19,8 +19,12 @@ export interface BenchCase<S = any> {
   /** One timed repetition; must finish its work (synchronise) before returning. */
   run(state: S): void | Promise<void>;
   teardown?(state: S): void;
-  /** Work per repetition, for GB/s and GFLOP/s columns. */
-  work?: { bytes?: number; flops?: number };
+  /**
+   * Work per repetition: bytes and flops for the GB/s and GFLOP/s columns; `items` for the rate
+   * column when the natural unit is neither (DP cells, samples): `{ count: 1e6, unit: 'cells' }`
+   * prints as cells/s with an SI prefix.
+   */
+  work?: { bytes?: number; flops?: number; items?: { count: number; unit: string } };
   /** Repetitions per timed sample when one run is too short to time (default: adaptive). */
   inner?: number;
   /** Case name within the same group whose median this case is compared with (`ratio` column). */
@@ -42,6 +46,9 @@ export interface BenchResult {
   samples: number;
   gbps?: number;
   gflops?: number;
+  /** Items of `work.items` per second, and their unit. */
+  rate?: number;
+  rateUnit?: string;
   /** Throughput relative to the baseline case (> 1: faster); GB/s over GB/s when both have it. */
   speedup?: number;
   baseline?: string;
