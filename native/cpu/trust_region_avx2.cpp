@@ -55,30 +55,27 @@ int64_t laneSums(const T* __restrict g, const T* __restrict model, int64_t d, do
   return j;
 }
 
-// Four lanes of coef·g, rounded to T.
-__m128 scaled(const float* g, __m256d coef) { return _mm256_cvtpd_ps(_mm256_mul_pd(_mm256_cvtps_pd(_mm_loadu_ps(g)), coef)); }
-
 template <class T> void scaleRow(const T* __restrict g, double coef, T* __restrict step, int64_t n);
+
+// One 32-byte vector of coef·g streamed to dst (8 floats, rounded once from double; 4 doubles).
+void streamScaled(float* dst, const float* g, __m256d coef) {
+  const __m128 lo = _mm256_cvtpd_ps(_mm256_mul_pd(_mm256_cvtps_pd(_mm_loadu_ps(g)), coef));
+  const __m128 hi = _mm256_cvtpd_ps(_mm256_mul_pd(_mm256_cvtps_pd(_mm_loadu_ps(g + 4)), coef));
+  _mm256_stream_ps(dst, _mm256_set_m128(hi, lo));
+}
+void streamScaled(double* dst, const double* g, __m256d coef) { _mm256_stream_pd(dst, _mm256_mul_pd(_mm256_loadu_pd(g), coef)); }
 
 // The step row straight from registers into streaming stores (through an L1 buffer, as writeRun
 // does, it ran 1.35× slower): plain stores up to dst's first 32-byte boundary and after the last
 // whole vector.
-void writeStepRow(const float* g, double coef, float* step, int64_t d, bool streaming) {
+template <class T> void writeStepRow(const T* g, double coef, T* step, int64_t d, bool streaming) {
   if (!streaming) return scaleRow(g, coef, step, d);
-  int64_t j = int64_t((32 - reinterpret_cast<uintptr_t>(step) % 32) % 32 / sizeof(float));
+  constexpr int64_t kPerVector = 32 / sizeof(T);
+  int64_t j = int64_t((32 - reinterpret_cast<uintptr_t>(step) % 32) % 32 / sizeof(T));
   j = j < d ? j : d;
   scaleRow(g, coef, step, j);
   const __m256d c = _mm256_set1_pd(coef);
-  for (; j + 8 <= d; j += 8) _mm256_stream_ps(step + j, _mm256_set_m128(scaled(g + j + 4, c), scaled(g + j, c)));
-  scaleRow(g + j, coef, step + j, d - j);
-}
-void writeStepRow(const double* g, double coef, double* step, int64_t d, bool streaming) {
-  if (!streaming) return scaleRow(g, coef, step, d);
-  int64_t j = int64_t((32 - reinterpret_cast<uintptr_t>(step) % 32) % 32 / sizeof(double));
-  j = j < d ? j : d;
-  scaleRow(g, coef, step, j);
-  const __m256d c = _mm256_set1_pd(coef);
-  for (; j + 4 <= d; j += 4) _mm256_stream_pd(step + j, _mm256_mul_pd(_mm256_loadu_pd(g + j), c));
+  for (; j + kPerVector <= d; j += kPerVector) streamScaled(step + j, g + j, c);
   scaleRow(g + j, coef, step + j, d - j);
 }
 
