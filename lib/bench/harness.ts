@@ -1,6 +1,7 @@
 /**
  * Runs bench cases: warm-up, then timed samples until a time budget or sample count is reached;
- * reports the median. Short runs are batched so a sample is never shorter than ~5 ms of work.
+ * reports the median. Short runs are batched so a sample is never shorter than ~5 ms of work; a
+ * case and its baseline are sampled in alternation, so their ratio is measured side by side.
  * Internal: not part of the public API (the package index does not export it).
  */
 import { BenchCase, BenchResult } from './types';
@@ -35,65 +36,106 @@ async function timeOnce<S>(c: BenchCase<S>, state: S, inner: number): Promise<nu
   return (now() - t0) / inner;
 }
 
-async function measure<S>(c: BenchCase<S>, opts: HarnessOptions): Promise<BenchResult> {
+/** A case set up and warmed up, with the repetitions per timed sample. */
+interface Prepared<S = any> {
+  c: BenchCase<S>;
+  state: S;
+  inner: number;
+}
+
+async function prepare<S>(c: BenchCase<S>, threads: number): Promise<Prepared<S>> {
+  setNumThreads(c.threads ?? threads);
+  const state = await c.setup();
+  // Warm-up: caches, plans, page faults; also sizes the inner loop.
+  let inner = c.inner ?? 1;
+  let t = await timeOnce(c, state, inner);
+  if (c.inner === undefined) {
+    while (t * inner < 5e-3 && inner < 1 << 20) {
+      inner *= 4;
+      t = await timeOnce(c, state, inner);
+    }
+  }
+  return { c, state, inner };
+}
+
+async function sample(p: Prepared, threads: number): Promise<number> {
+  setNumThreads(p.c.threads ?? threads);
+  return timeOnce(p.c, p.state, p.inner);
+}
+
+function resultOf(c: BenchCase, samples: number[]): BenchResult {
+  const med = median(samples) * (c.scale ?? 1);
+  const result: BenchResult = {
+    group: c.group,
+    name: c.name,
+    device: c.device ?? 'cpu',
+    median: med,
+    samples: samples.length,
+  };
+  if (c.peer) result.peer = c.peer;
+  if (c.threads !== undefined) result.threads = c.threads;
+  if (c.work?.bytes) result.gbps = c.work.bytes / med / 1e9;
+  if (c.work?.flops) result.gflops = c.work.flops / med / 1e9;
+  if (c.work?.items) {
+    result.rate = c.work.items.count / med;
+    result.rateUnit = c.work.items.unit;
+  }
+  return result;
+}
+
+// Throughput ratio: bandwidth over bandwidth when both move bytes (a copy baseline moves a
+// different amount than an add), else time over time.
+function speedupOver(r: BenchResult, base: BenchResult): number {
+  return r.gbps !== undefined && base.gbps !== undefined ? r.gbps / base.gbps : base.median / r.median;
+}
+
+/**
+ * Times `c`; with a baseline, the two alternate sample by sample (one of the baseline, one of the
+ * case, ...), so the ratio compares them under the same machine state: the same load from other
+ * processes, and each starting from the cache the other left (a baseline timed on its own finds
+ * its data still cached from its previous repetition, which a case of a larger footprint cannot).
+ */
+async function measure(c: BenchCase, opts: HarnessOptions, base?: BenchCase): Promise<BenchResult> {
   const budget = opts.seconds ?? 1;
   const minSamples = opts.minSamples ?? 5;
-  const previousThreads = numThreads();
-  if (c.threads !== undefined) setNumThreads(c.threads);
-  const state = await c.setup();
+  const threads = numThreads();
+  const prepared: Prepared[] = [];
   try {
-    // Warm-up: caches, plans, page faults; also sizes the inner loop.
-    let inner = c.inner ?? 1;
-    let t = await timeOnce(c, state, inner);
-    if (c.inner === undefined) {
-      while (t * inner < 5e-3 && inner < 1 << 20) {
-        inner *= 4;
-        t = await timeOnce(c, state, inner);
-      }
-    }
-    const samples: number[] = [];
+    const mine = await prepare(c, threads);
+    prepared.push(mine);
+    const theirs = base ? await prepare(base, threads) : undefined;
+    if (theirs) prepared.push(theirs);
+    const own: number[] = [];
+    const paired: number[] = [];
     const start = now();
-    while (samples.length < minSamples || (now() - start < budget && samples.length < 1000)) {
-      samples.push(await timeOnce(c, state, inner));
+    while (own.length < minSamples || (now() - start < budget && own.length < 1000)) {
+      if (theirs) paired.push(await sample(theirs, threads));
+      own.push(await sample(mine, threads));
     }
-    const med = median(samples) * (c.scale ?? 1);
-    const result: BenchResult = {
-      group: c.group,
-      name: c.name,
-      device: c.device ?? 'cpu',
-      median: med,
-      samples: samples.length,
-    };
-    if (c.peer) result.peer = c.peer;
-    if (c.threads !== undefined) result.threads = c.threads;
-    if (c.work?.bytes) result.gbps = c.work.bytes / med / 1e9;
-    if (c.work?.flops) result.gflops = c.work.flops / med / 1e9;
-    if (c.work?.items) {
-      result.rate = c.work.items.count / med;
-      result.rateUnit = c.work.items.unit;
+    const result = resultOf(c, own);
+    if (base) {
+      result.baseline = base.name;
+      result.speedup = speedupOver(result, resultOf(base, paired));
     }
     return result;
   } finally {
-    c.teardown?.(state);
-    setNumThreads(previousThreads);
+    for (const p of prepared) p.c.teardown?.(p.state);
+    setNumThreads(threads);
   }
 }
 
-/** Runs the cases in order, then fills each result's `speedup` over its baseline. */
+/**
+ * Runs the cases in order; a case whose baseline is among them is timed in alternation with it
+ * (see measure), which gives its `speedup`.
+ */
 export async function runCases(cases: BenchCase[], opts: HarnessOptions = {}): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   for (const c of cases) {
-    const r = await measure(c, opts);
+    const base = c.baseline === undefined ? undefined : cases.find((b) => b.group === c.group && b.name === c.baseline);
+    const r = await measure(c, opts, base);
     if (c.baseline) r.baseline = c.baseline;
     results.push(r);
     opts.onResult?.(r);
-  }
-  for (const r of results) {
-    if (!r.baseline) continue;
-    const base = results.find((b) => b.group === r.group && b.name === r.baseline);
-    // Throughput ratio: bandwidth over bandwidth when both move bytes (a copy baseline moves a
-    // different amount than an add), else time over time.
-    if (base) r.speedup = r.gbps !== undefined && base.gbps !== undefined ? r.gbps / base.gbps : base.median / r.median;
   }
   return results;
 }
