@@ -60,6 +60,34 @@ void checkPairs(const char* fn, const Tensor& X, const Tensor& pairs) {
     fail(WT_E_SHAPE, fn, ": argument 'pairs' has shape ", shapeStr(pairs.shape), "; expected [P, 2]");
 }
 
+// Everything the two pair ops check before their own inputs.
+void checkPairOp(const char* fn, const Tensor& X, const Tensor& Y, const Tensor& pairs, const Tensor& lengthsX,
+                 const Tensor& lengthsY, const SdtwConfig& cfg) {
+  checkSeries(fn, X, Y);
+  checkPairs(fn, X, pairs);
+  checkLengths(fn, "lengthsX", lengthsX, X.shape[0], X, "x");
+  checkLengths(fn, "lengthsY", lengthsY, Y.shape[0], X, "x");
+  checkConfig(fn, cfg, Y.shape[1]);
+}
+
+// Everything the two cost ops check before their own inputs.
+void checkCostOp(const char* fn, const Tensor& C, const Tensor& lengthsX, const Tensor& lengthsY, const SdtwConfig& cfg) {
+  requireFloat(fn, "cost", C);
+  if (C.ndim() != 3) fail(WT_E_SHAPE, fn, ": argument 'cost' has shape ", shapeStr(C.shape), "; expected [B, Tx, Ty]");
+  if (C.shape[1] < 1 || C.shape[2] < 1)
+    fail(WT_E_SHAPE, fn, ": series lengths must be >= 1; got Tx = ", C.shape[1], ", Ty = ", C.shape[2]);
+  checkLengths(fn, "lengthsX", lengthsX, C.shape[0], C, "cost");
+  checkLengths(fn, "lengthsY", lengthsY, C.shape[0], C, "cost");
+  checkConfig(fn, cfg, C.shape[2]);
+}
+
+// A backward input saved from the forward (or its incoming gradient): like's dtype and device, this shape.
+void checkSaved(const char* fn, const char* arg, const Tensor& t, const Tensor& like, const char* likeName, const Shape& shape) {
+  requireDType(fn, arg, t, like.dtype);
+  sameDevice(fn, like, likeName, t, arg);
+  requireShape(fn, arg, t, shape);
+}
+
 // The pairs (flattened, if any), lengthsX and lengthsY in one contiguous int32 vector.
 Tensor packIndex(Env& env, const Tensor* pairs, const Tensor& lx, const Tensor& ly, const char* fn) {
   const int64_t p2 = pairs == nullptr ? 0 : pairs->numel(), n = lx.numel(), m = ly.numel();
@@ -85,12 +113,8 @@ int64_t cellWork(int64_t pairs, int64_t tx, int64_t width, int64_t d) { return p
 SdtwForward sdtwPairs(Env& env, const Tensor& X, const Tensor& Y, const Tensor& pairs, const Tensor& lengthsX,
                       const Tensor& lengthsY, const SdtwConfig& cfg, const std::string& fnName) {
   const char* fn = fnName.c_str();
-  checkSeries(fn, X, Y);
-  checkPairs(fn, X, pairs);
-  const int64_t N = X.shape[0], tx = X.shape[1], D = X.shape[2], M = Y.shape[0], ty = Y.shape[1], P = pairs.shape[0];
-  checkLengths(fn, "lengthsX", lengthsX, N, X, "x");
-  checkLengths(fn, "lengthsY", lengthsY, M, X, "x");
-  checkConfig(fn, cfg, ty);
+  checkPairOp(fn, X, Y, pairs, lengthsX, lengthsY, cfg);
+  const int64_t tx = X.shape[1], D = X.shape[2], P = pairs.shape[0];
   SdtwForward r{emptyTensor(X.device(), X.dtype, {P}, fn), emptyTensor(X.device(), X.dtype, {P, tx, cfg.width, 2}, fn)};
   if (P == 0) return r;
   const Tensor xc = contiguous(env, X), yc = contiguous(env, Y), index = packIndex(env, &pairs, lengthsX, lengthsY, fn);
@@ -112,15 +136,9 @@ SdtwPairGrads sdtwPairsBackward(Env& env, const Tensor& X, const Tensor& Y, cons
                                 const Tensor& lengthsY, const Tensor& transitions, const SdtwConfig& cfg,
                                 const std::string& fnName) {
   const char* fn = fnName.c_str();
-  checkSeries(fn, X, Y);
-  checkPairs(fn, X, pairs);
-  const int64_t N = X.shape[0], tx = X.shape[1], D = X.shape[2], M = Y.shape[0], ty = Y.shape[1], P = pairs.shape[0];
-  checkLengths(fn, "lengthsX", lengthsX, N, X, "x");
-  checkLengths(fn, "lengthsY", lengthsY, M, X, "x");
-  checkConfig(fn, cfg, ty);
-  requireDType(fn, "transitions", transitions, X.dtype);
-  sameDevice(fn, X, "x", transitions, "transitions");
-  requireShape(fn, "transitions", transitions, {P, tx, cfg.width, 2});
+  checkPairOp(fn, X, Y, pairs, lengthsX, lengthsY, cfg);
+  const int64_t tx = X.shape[1], D = X.shape[2], ty = Y.shape[1], P = pairs.shape[0];
+  checkSaved(fn, "transitions", transitions, X, "x", {P, tx, cfg.width, 2});
   SdtwPairGrads g{emptyTensor(X.device(), X.dtype, {P, tx, D}, fn), emptyTensor(X.device(), X.dtype, {P, ty, D}, fn)};
   if (P == 0) return g;
   if (D == 0) return g;
@@ -144,13 +162,8 @@ SdtwPairGrads sdtwPairsBackward(Env& env, const Tensor& X, const Tensor& Y, cons
 SdtwForward sdtwCost(Env& env, const Tensor& C, const Tensor& lengthsX, const Tensor& lengthsY, const SdtwConfig& cfg,
                      const std::string& fnName) {
   const char* fn = fnName.c_str();
-  requireFloat(fn, "cost", C);
-  if (C.ndim() != 3) fail(WT_E_SHAPE, fn, ": argument 'cost' has shape ", shapeStr(C.shape), "; expected [B, Tx, Ty]");
-  const int64_t B = C.shape[0], tx = C.shape[1], ty = C.shape[2];
-  if (tx < 1 || ty < 1) fail(WT_E_SHAPE, fn, ": series lengths must be >= 1; got Tx = ", tx, ", Ty = ", ty);
-  checkLengths(fn, "lengthsX", lengthsX, B, C, "cost");
-  checkLengths(fn, "lengthsY", lengthsY, B, C, "cost");
-  checkConfig(fn, cfg, ty);
+  checkCostOp(fn, C, lengthsX, lengthsY, cfg);
+  const int64_t B = C.shape[0], tx = C.shape[1];
   SdtwForward r{emptyTensor(C.device(), C.dtype, {B}, fn), emptyTensor(C.device(), C.dtype, {B, tx, cfg.width, 2}, fn)};
   if (B == 0) return r;
   const Tensor cc = contiguous(env, C), index = packIndex(env, nullptr, lengthsX, lengthsY, fn);
@@ -170,18 +183,10 @@ SdtwForward sdtwCost(Env& env, const Tensor& C, const Tensor& lengthsX, const Te
 Tensor sdtwCostBackward(Env& env, const Tensor& C, const Tensor& lengthsX, const Tensor& lengthsY,
                         const Tensor& transitions, const Tensor& dvalue, const SdtwConfig& cfg, const std::string& fnName) {
   const char* fn = fnName.c_str();
-  requireFloat(fn, "cost", C);
-  if (C.ndim() != 3) fail(WT_E_SHAPE, fn, ": argument 'cost' has shape ", shapeStr(C.shape), "; expected [B, Tx, Ty]");
+  checkCostOp(fn, C, lengthsX, lengthsY, cfg);
   const int64_t B = C.shape[0], tx = C.shape[1], ty = C.shape[2];
-  checkLengths(fn, "lengthsX", lengthsX, B, C, "cost");
-  checkLengths(fn, "lengthsY", lengthsY, B, C, "cost");
-  checkConfig(fn, cfg, ty);
-  requireDType(fn, "transitions", transitions, C.dtype);
-  sameDevice(fn, C, "cost", transitions, "transitions");
-  requireShape(fn, "transitions", transitions, {B, tx, cfg.width, 2});
-  requireDType(fn, "dvalue", dvalue, C.dtype);
-  sameDevice(fn, C, "cost", dvalue, "dvalue");
-  requireShape(fn, "dvalue", dvalue, {B});
+  checkSaved(fn, "transitions", transitions, C, "cost", {B, tx, cfg.width, 2});
+  checkSaved(fn, "dvalue", dvalue, C, "cost", {B});
   Tensor dC = emptyTensor(C.device(), C.dtype, C.shape, fn);
   if (B == 0) return dC;
   const Tensor index = packIndex(env, nullptr, lengthsX, lengthsY, fn), tc = contiguous(env, transitions),
