@@ -98,7 +98,7 @@ function row(r: BenchResult): string[] {
     r.gbps !== undefined ? r.gbps.toFixed(2) : '',
     r.gflops !== undefined ? r.gflops.toFixed(2) : '',
     fmtRate(r),
-    r.speedup !== undefined ? `${r.speedup.toFixed(2)}× ${r.baseline}` : '',
+    r.speedup !== undefined ? `${r.speedup.toFixed(2)}× ${r.baseline} (${fmtTime(r.baselineMedian!)} paired)` : '',
   ];
 }
 

@@ -115,7 +115,9 @@ async function measure(c: BenchCase, opts: HarnessOptions, base?: BenchCase): Pr
     const result = resultOf(c, own);
     if (base) {
       result.baseline = base.name;
-      result.speedup = speedupOver(result, resultOf(base, paired));
+      const b = resultOf(base, paired);
+      result.speedup = speedupOver(result, b);
+      result.baselineMedian = b.median;
     }
     return result;
   } finally {

@@ -51,5 +51,7 @@ export interface BenchResult {
   rateUnit?: string;
   /** Throughput relative to the baseline case (> 1: faster); GB/s over GB/s when both have it. */
   speedup?: number;
+  /** The baseline's median over the samples taken in alternation with this case's. */
+  baselineMedian?: number;
   baseline?: string;
 }
