@@ -1,11 +1,12 @@
-// The soft-DTW lane forward for AVX2 + FMA: four pairs per 256-bit vector of doubles, the cell
-// update of kernels/sdtw_softmin.h (branch-free exp/log) vectorised across the lanes by the compiler.
+// The soft-DTW lane kernels for AVX2 + FMA: one pair per double lane, the forward's cell update of
+// kernels/sdtw_softmin.h instantiated on 4- or 16-lane vectors, and the backward's E recursion.
 // Compiled for AVX2 through a pragma (the baseline is x86-64-v2); only called after a CPU check.
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
 
 #include <algorithm>
+#include <vector>
 
 #include "sdtw_lanes.h"
 
@@ -15,7 +16,9 @@
 // exp's underflow and log's range reduction then become blends; FP exceptions are never read.
 #pragma GCC optimize("fp-contract=off", "no-trapping-math")
 
-// The cell update is included under the pragmas so that its selects vectorise here. Its functions
+#include <immintrin.h>
+
+// The cell update is included under the pragmas so that it compiles to AVX2 here. Its functions
 // are all always-inline (WT_HD), so no out-of-line AVX2 copy exists for another unit to pick up.
 #include "../kernels/sdtw_softmin.h"
 
@@ -23,65 +26,193 @@ namespace wt {
 namespace cpu {
 namespace {
 
-constexpr int L = kSdtwLanes;
-constexpr double kInfLanes[L] = {sdtw::kInf, sdtw::kInf, sdtw::kInf, sdtw::kInf};
+typedef double D4 __attribute__((vector_size(32)));
+typedef int64_t M4 __attribute__((vector_size(32)));
+typedef uint64_t U4 __attribute__((vector_size(32)));
 
-// One cell of all lanes (gamma > 0); a separate function so the lane loop vectorises on its own.
-void softLanes(const double* __restrict c, const double* pd, const double* pu, const double* pl, double* __restrict r,
-               double* __restrict wd, double* __restrict wu, double gamma, double invGamma) {
-  for (int l = 0; l < L; ++l) {
-    const sdtw::Cell cell = sdtw::softMinSoft(c[l], pd[l], pu[l], pl[l], gamma, invGamma);
-    r[l] = cell.r;
-    wd[l] = cell.wDiag;
-    wu[l] = cell.wUp;
+// K vectors of four lanes, each operation issued on all K in turn: the K dependency chains of a
+// cell interleave instruction by instruction. The operators, choose and exponentScale are what the
+// cell update of kernels/sdtw_softmin.h needs of its lane type (found by argument-dependent lookup).
+template <int K>
+struct Mask {
+  M4 v[K];
+};
+
+template <int K>
+struct Lanes {
+  D4 v[K];
+  Lanes() = default;
+  WT_HD explicit Lanes(double a) {
+    for (int k = 0; k < K; ++k) v[k] = D4{a, a, a, a};
   }
+  WT_HD static Lanes load(const double* p) {
+    Lanes r;
+    memcpy(r.v, p, sizeof r.v);
+    return r;
+  }
+  WT_HD void store(double* p) const { memcpy(p, v, sizeof v); }
+};
+
+#define WT_SDTW_LANE_ARITHMETIC(op)                                                       \
+  template <int K>                                                                        \
+  WT_HD Lanes<K> operator op(const Lanes<K>& a, const Lanes<K>& b) {                      \
+    Lanes<K> r;                                                                           \
+    for (int k = 0; k < K; ++k) r.v[k] = a.v[k] op b.v[k];                                \
+    return r;                                                                             \
+  }                                                                                       \
+  template <int K>                                                                        \
+  WT_HD Lanes<K> operator op(const Lanes<K>& a, double b) {                               \
+    Lanes<K> r;                                                                           \
+    for (int k = 0; k < K; ++k) r.v[k] = a.v[k] op b;                                     \
+    return r;                                                                             \
+  }                                                                                       \
+  template <int K>                                                                        \
+  WT_HD Lanes<K> operator op(double a, const Lanes<K>& b) {                               \
+    Lanes<K> r;                                                                           \
+    for (int k = 0; k < K; ++k) r.v[k] = a op b.v[k];                                     \
+    return r;                                                                             \
+  }
+WT_SDTW_LANE_ARITHMETIC(+)
+WT_SDTW_LANE_ARITHMETIC(-)
+WT_SDTW_LANE_ARITHMETIC(*)
+WT_SDTW_LANE_ARITHMETIC(/)
+#undef WT_SDTW_LANE_ARITHMETIC
+
+#define WT_SDTW_LANE_COMPARISON(op)                                                       \
+  template <int K>                                                                        \
+  WT_HD Mask<K> operator op(const Lanes<K>& a, const Lanes<K>& b) {                       \
+    Mask<K> r;                                                                            \
+    for (int k = 0; k < K; ++k) r.v[k] = a.v[k] op b.v[k];                                \
+    return r;                                                                             \
+  }                                                                                       \
+  template <int K>                                                                        \
+  WT_HD Mask<K> operator op(const Lanes<K>& a, double b) {                                \
+    Mask<K> r;                                                                            \
+    for (int k = 0; k < K; ++k) r.v[k] = a.v[k] op b;                                     \
+    return r;                                                                             \
+  }
+WT_SDTW_LANE_COMPARISON(<)
+WT_SDTW_LANE_COMPARISON(>=)
+#undef WT_SDTW_LANE_COMPARISON
+
+template <int K>
+WT_HD Lanes<K> choose(const Mask<K>& c, const Lanes<K>& a, const Lanes<K>& b) {
+  Lanes<K> r;
+  for (int k = 0; k < K; ++k) r.v[k] = c.v[k] ? a.v[k] : b.v[k];
+  return r;
 }
 
+template <int K>
+WT_HD Lanes<K> exponentScale(const Lanes<K>& biased) {
+  Lanes<K> r;
+  for (int k = 0; k < K; ++k) {
+    U4 bits;
+    memcpy(&bits, &biased.v[k], sizeof bits);
+    bits <<= 52;
+    memcpy(&r.v[k], &bits, sizeof bits);
+  }
+  return r;
+}
+
+// Writes four lanes' (wDiag, wUp) at element offset `at` of each lane's weights, rounded to T.
+WT_HD void storeWeights(float* const* trans, int64_t at, D4 wd, D4 wu) {
+  const __m128 d = _mm256_cvtpd_ps(__m256d(wd)), u = _mm256_cvtpd_ps(__m256d(wu));
+  const __m128 lo = _mm_unpacklo_ps(d, u), hi = _mm_unpackhi_ps(d, u);  // (d0 u0 d1 u1), (d2 u2 d3 u3)
+  _mm_storel_pi(reinterpret_cast<__m64*>(trans[0] + at), lo);
+  _mm_storeh_pi(reinterpret_cast<__m64*>(trans[1] + at), lo);
+  _mm_storel_pi(reinterpret_cast<__m64*>(trans[2] + at), hi);
+  _mm_storeh_pi(reinterpret_cast<__m64*>(trans[3] + at), hi);
+}
+WT_HD void storeWeights(double* const* trans, int64_t at, D4 wd, D4 wu) {
+  const __m256d lo = _mm256_unpacklo_pd(__m256d(wd), __m256d(wu));  // (d0 u0 d2 u2)
+  const __m256d hi = _mm256_unpackhi_pd(__m256d(wd), __m256d(wu));  // (d1 u1 d3 u3)
+  _mm_storeu_pd(trans[0] + at, _mm256_castpd256_pd128(lo));
+  _mm_storeu_pd(trans[1] + at, _mm256_castpd256_pd128(hi));
+  _mm_storeu_pd(trans[2] + at, _mm256_extractf128_pd(lo, 1));
+  _mm_storeu_pd(trans[3] + at, _mm256_extractf128_pd(hi, 1));
+}
+
+// Reads four lanes' (wDiag, wUp) at element offset `at`: wDiag and wUp as doubles, and the left
+// weight sdtw::leftWeight computes, in T as it does.
+struct Weights {
+  D4 diag, up, left;
+};
+WT_HD Weights loadWeights(const float* const* trans, int64_t at) {
+  __m128 a = _mm_setzero_ps(), b = _mm_setzero_ps();
+  a = _mm_loadl_pi(a, reinterpret_cast<const __m64*>(trans[0] + at));
+  a = _mm_loadh_pi(a, reinterpret_cast<const __m64*>(trans[1] + at));
+  b = _mm_loadl_pi(b, reinterpret_cast<const __m64*>(trans[2] + at));
+  b = _mm_loadh_pi(b, reinterpret_cast<const __m64*>(trans[3] + at));
+  const __m128 d = _mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)), u = _mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
+  // max(w, +0) is leftWeight's `w > 0 ? w : 0` (maxps returns its second operand for -0 or equal).
+  const __m128 l = _mm_max_ps(_mm_sub_ps(_mm_sub_ps(_mm_set1_ps(1.0f), d), u), _mm_setzero_ps());
+  return {D4(_mm256_cvtps_pd(d)), D4(_mm256_cvtps_pd(u)), D4(_mm256_cvtps_pd(l))};
+}
+WT_HD Weights loadWeights(const double* const* trans, int64_t at) {
+  const __m256d a = _mm256_set_m128d(_mm_loadu_pd(trans[2] + at), _mm_loadu_pd(trans[0] + at));  // (d0 u0 d2 u2)
+  const __m256d b = _mm256_set_m128d(_mm_loadu_pd(trans[3] + at), _mm_loadu_pd(trans[1] + at));  // (d1 u1 d3 u3)
+  const __m256d d = _mm256_unpacklo_pd(a, b), u = _mm256_unpackhi_pd(a, b);
+  const __m256d l = _mm256_max_pd(_mm256_sub_pd(_mm256_sub_pd(_mm256_set1_pd(1.0), d), u), _mm256_setzero_pd());
+  return {D4(d), D4(u), D4(l)};
+}
+
+WT_HD D4 load(const double* p) {
+  D4 v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+WT_HD void store(double* p, D4 v) { memcpy(p, &v, sizeof v); }
+
+// A lane-interleaved double copy of L series ([len, D] each): out[(t * D + e) * L + l], so that a
+// cell's cost reads whole vectors.
 template <class T>
-void forwardLanes(const LaneGroup<T>& g, const sdtw::Band& b, double* prev, double* cur, double* values) {
-  const double invGamma = g.gamma > 0 ? 1.0 / g.gamma : 0.0;
+void interleave(const T* const* series, int L, int64_t len, int64_t D, double* out) {
+  for (int64_t t = 0; t < len; ++t)
+    for (int64_t e = 0; e < D; ++e)
+      for (int l = 0; l < L; ++l) out[(t * D + e) * L + l] = double(series[l][t * D + e]);
+}
+
+// The forward of 4K lanes, rows in order: R rows in `prev`/`cur` ([width][4K] doubles), the left
+// neighbour in registers, each cell's cost from the interleaved copies (summed as squaredDistance).
+template <int K, class T>
+void forwardLanes(const ForwardLanes<T>& g, const sdtw::Band& b, std::vector<double>& scratch, double* values) {
+  constexpr int L = 4 * K;
+  using V = Lanes<K>;
   const int64_t D = g.d, W = g.width;
-  int64_t loP = 0, hiP = -1;
+  scratch.resize(size_t((2 * W + (b.n + b.m) * D) * L));
+  double* prev = scratch.data();
+  double* cur = prev + W * L;
+  double* xs = cur + W * L;
+  double* ys = xs + b.n * D * L;
+  interleave(g.x, L, b.n, D, xs);
+  interleave(g.y, L, b.m, D, ys);
+  const double invGamma = 1.0 / g.gamma;
+  const V inf(sdtw::kInf);
+  int64_t loP = 0, hiP = -1;  // the previous row's admissible range (none above row 0)
   for (int64_t i = 0; i < b.n; ++i) {
     const int64_t lo = b.lo(i), hi = b.hi(i);
+    const double* xi = xs + i * D * L;
+    V left = inf;
     for (int64_t j = lo; j <= hi; ++j) {
       const int64_t k = j - lo;
-      double c[L] = {};
-      for (int64_t e = 0; e < D; ++e)
-        for (int l = 0; l < L; ++l) {
-          const double t = double(g.x[l][i * D + e]) - double(g.y[l][j * D + e]);
-          c[l] += t * t;
-        }
-      double* r = cur + k * L;
+      const double* yj = ys + j * D * L;
+      V c(0.0);
+      for (int64_t e = 0; e < D; ++e) {
+        const V t = V::load(xi + e * L) - V::load(yj + e * L);
+        c = c + t * t;
+      }
       if (i == 0 && j == 0) {
-        for (int l = 0; l < L; ++l) {
-          r[l] = c[l];
-          g.trans[l][0] = T(0);
-          g.trans[l][1] = T(0);
-        }
-        continue;
-      }
-      // Admissibility is the same for every lane (one geometry): an absent predecessor reads +inf
-      // lanes, so the lane loops below have no branch and vectorise.
-      const double* pd = j - 1 >= loP && j - 1 <= hiP ? prev + (j - 1 - loP) * L : kInfLanes;
-      const double* pu = j >= loP && j <= hiP ? prev + (j - loP) * L : kInfLanes;
-      const double* pl = j > lo ? cur + (k - 1) * L : kInfLanes;
-      double wd[L], wu[L];
-      if (g.gamma > 0) {
-        softLanes(c, pd, pu, pl, r, wd, wu, g.gamma, invGamma);
+        for (int l = 0; l < L; ++l) g.trans[l][0] = g.trans[l][1] = T(0);
+        left = c;
       } else {
-        for (int l = 0; l < L; ++l) {
-          const sdtw::Cell cell = sdtw::hardMinCell(c[l], pd[l], pu[l], pl[l]);
-          r[l] = cell.r;
-          wd[l] = cell.wDiag;
-          wu[l] = cell.wUp;
-        }
+        // Admissibility is the same for every lane: an absent predecessor is +inf in all of them.
+        const V diag = j - 1 >= loP && j - 1 <= hiP ? V::load(prev + (j - 1 - loP) * L) : inf;
+        const V up = j >= loP && j <= hiP ? V::load(prev + (j - loP) * L) : inf;
+        const sdtw::CellOf<V> cell = sdtw::softMinSoft(c, diag, up, left, g.gamma, invGamma);
+        for (int q = 0; q < K; ++q) storeWeights(g.trans + 4 * q, (i * W + k) * 2, cell.wDiag.v[q], cell.wUp.v[q]);
+        left = cell.r;
       }
-      for (int l = 0; l < L; ++l) {
-        T* w = g.trans[l] + (i * W + k) * 2;
-        w[0] = T(wd[l]);
-        w[1] = T(wu[l]);
-      }
+      left.store(cur + k * L);
     }
     std::swap(prev, cur);
     loP = lo;
@@ -90,13 +221,95 @@ void forwardLanes(const LaneGroup<T>& g, const sdtw::Band& b, double* prev, doub
   for (int l = 0; l < L; ++l) values[l] = prev[(b.m - 1 - loP) * L + l];
 }
 
+// The backward of four lanes: backwardPair of sdtw.cpp (rows last to first, columns right to left,
+// E's terms in the same order) with the gradient accumulation of sdtwPairsBackward, lane by lane.
+template <class T>
+void backwardLanes(const BackwardLanes<T>& g, const sdtw::Band& b, std::vector<double>& scratch) {
+  constexpr int L = kSdtwLanes;
+  const int64_t D = g.d, W = g.width;
+  scratch.resize(size_t((2 * W + b.n * D + 2 * b.m * D + D) * L));
+  double* next = scratch.data();
+  double* cur = next + W * L;
+  double* xs = cur + W * L;
+  double* ys = xs + b.n * D * L;
+  double* dyAcc = ys + b.m * D * L;
+  double* dxRow = dyAcc + b.m * D * L;
+  interleave(g.x, L, b.n, D, xs);
+  interleave(g.y, L, b.m, D, ys);
+  std::fill(dyAcc, dyAcc + b.m * D * L, 0.0);
+  const D4 zero = {0, 0, 0, 0};
+  int64_t loN = 0, hiN = -1;  // the next row's admissible range (none below row n-1)
+  for (int64_t i = b.n - 1; i >= 0; --i) {
+    const int64_t lo = b.lo(i), hi = b.hi(i);
+    const double* xi = xs + i * D * L;
+    std::fill(dxRow, dxRow + D * L, 0.0);
+    D4 right = zero, rightLeftWeight = zero;  // E and left weight of (i, j+1)
+    D4 nextDiagWeight = zero;                 // the diagonal weight of (i+1, j+1)
+    if (hi + 1 >= loN && hi + 1 <= hiN) nextDiagWeight = loadWeights(g.trans, ((i + 1) * W + hi + 1 - loN) * 2).diag;
+    for (int64_t j = hi; j >= lo; --j) {
+      const int64_t k = j - lo;
+      D4 e = zero;
+      if (i == b.n - 1 && j == b.m - 1) {
+        e = D4{1, 1, 1, 1};
+      } else {
+        const bool below = j >= loN && j <= hiN;
+        Weights wn = {zero, zero, zero};
+        if (below) wn = loadWeights(g.trans, ((i + 1) * W + j - loN) * 2);
+        if (below) e += load(next + (j - loN) * L) * wn.up;
+        if (j + 1 >= loN && j + 1 <= hiN) e += load(next + (j + 1 - loN) * L) * nextDiagWeight;
+        if (j < hi) e += right * rightLeftWeight;
+        nextDiagWeight = wn.diag;
+      }
+      store(cur + k * L, e);
+      right = e;
+      if (j > lo) rightLeftWeight = loadWeights(g.trans, (i * W + k) * 2).left;
+      // Cells with E = 0 add nothing (as the scalar path skips them).
+      const M4 none = e == zero;
+      double* dyj = dyAcc + j * D * L;
+      const double* yj = ys + j * D * L;
+      for (int64_t c = 0; c < D; ++c) {
+        const D4 t = e * (load(xi + c * L) - load(yj + c * L));
+        const D4 add = none ? zero : t;
+        store(dxRow + c * L, load(dxRow + c * L) + add);
+        store(dyj + c * L, load(dyj + c * L) - add);
+      }
+    }
+    for (int64_t c = 0; c < D; ++c)
+      for (int l = 0; l < L; ++l) g.dx[l][i * D + c] = T(2.0 * dxRow[c * L + l]);
+    std::swap(next, cur);
+    loN = lo;
+    hiN = hi;
+  }
+  for (int l = 0; l < L; ++l) {
+    std::fill(g.dx[l] + b.n * D, g.dx[l] + g.tx * D, T(0));
+    for (int64_t t = 0; t < b.m * D; ++t) g.dy[l][t] = T(2.0 * dyAcc[t * L + l]);
+    std::fill(g.dy[l] + b.m * D, g.dy[l] + g.ty * D, T(0));
+  }
+}
+
+template <class T>
+void forward(const ForwardLanes<T>& g, const sdtw::Band& b, std::vector<double>& scratch, double* values) {
+  if (g.lanes == kSdtwWideLanes)
+    forwardLanes<kSdtwWideLanes / 4>(g, b, scratch, values);
+  else
+    forwardLanes<1>(g, b, scratch, values);
+}
+
 }  // namespace
 
-void sdtwForwardLanesAvx2(const LaneGroup<float>& g, const sdtw::Band& b, double* prev, double* cur, double* values) {
-  forwardLanes(g, b, prev, cur, values);
+void sdtwForwardLanesAvx2(const ForwardLanes<float>& g, const sdtw::Band& b, std::vector<double>& scratch,
+                          double* values) {
+  forward(g, b, scratch, values);
 }
-void sdtwForwardLanesAvx2(const LaneGroup<double>& g, const sdtw::Band& b, double* prev, double* cur, double* values) {
-  forwardLanes(g, b, prev, cur, values);
+void sdtwForwardLanesAvx2(const ForwardLanes<double>& g, const sdtw::Band& b, std::vector<double>& scratch,
+                          double* values) {
+  forward(g, b, scratch, values);
+}
+void sdtwBackwardLanesAvx2(const BackwardLanes<float>& g, const sdtw::Band& b, std::vector<double>& scratch) {
+  backwardLanes(g, b, scratch);
+}
+void sdtwBackwardLanesAvx2(const BackwardLanes<double>& g, const sdtw::Band& b, std::vector<double>& scratch) {
+  backwardLanes(g, b, scratch);
 }
 
 }  // namespace cpu
