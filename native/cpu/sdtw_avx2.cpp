@@ -45,12 +45,15 @@ struct Lanes {
   WT_HD explicit Lanes(double a) {
     for (int k = 0; k < K; ++k) v[k] = D4{a, a, a, a};
   }
+  // One 256-bit access per vector (a single memcpy of all K would go through the stack).
   WT_HD static Lanes load(const double* p) {
     Lanes r;
-    memcpy(r.v, p, sizeof r.v);
+    for (int k = 0; k < K; ++k) r.v[k] = D4(_mm256_loadu_pd(p + 4 * k));
     return r;
   }
-  WT_HD void store(double* p) const { memcpy(p, v, sizeof v); }
+  WT_HD void store(double* p) const {
+    for (int k = 0; k < K; ++k) _mm256_storeu_pd(p + 4 * k, __m256d(v[k]));
+  }
 };
 
 #define WT_SDTW_LANE_ARITHMETIC(op)                                                       \
@@ -156,12 +159,8 @@ WT_HD Weights loadWeights(const double* const* trans, int64_t at) {
   return {D4(d), D4(u), D4(l)};
 }
 
-WT_HD D4 load(const double* p) {
-  D4 v;
-  memcpy(&v, p, sizeof v);
-  return v;
-}
-WT_HD void store(double* p, D4 v) { memcpy(p, &v, sizeof v); }
+WT_HD D4 load(const double* p) { return D4(_mm256_loadu_pd(p)); }
+WT_HD void store(double* p, D4 v) { _mm256_storeu_pd(p, __m256d(v)); }
 
 // A lane-interleaved double copy of L series ([len, D] each): out[(t * D + e) * L + l], so that a
 // cell's cost reads whole vectors.
@@ -223,10 +222,12 @@ void forwardLanes(const ForwardLanes<T>& g, const sdtw::Band& b, std::vector<dou
 
 // The backward of four lanes: backwardPair of sdtw.cpp (rows last to first, columns right to left,
 // E's terms in the same order) with the gradient accumulation of sdtwPairsBackward, lane by lane.
-template <class T>
+// DC > 0: D = DC at compile time, and the row's x gradient stays in registers (through memory it
+// would chain every cell on a store-to-load round trip); DC = 0: any D, accumulated in memory.
+template <int DC, class T>
 void backwardLanes(const BackwardLanes<T>& g, const sdtw::Band& b, std::vector<double>& scratch) {
   constexpr int L = kSdtwLanes;
-  const int64_t D = g.d, W = g.width;
+  const int64_t D = DC > 0 ? DC : g.d, W = g.width;
   scratch.resize(size_t((2 * W + b.n * D + 2 * b.m * D + D) * L));
   double* next = scratch.data();
   double* cur = next + W * L;
@@ -242,7 +243,9 @@ void backwardLanes(const BackwardLanes<T>& g, const sdtw::Band& b, std::vector<d
   for (int64_t i = b.n - 1; i >= 0; --i) {
     const int64_t lo = b.lo(i), hi = b.hi(i);
     const double* xi = xs + i * D * L;
-    std::fill(dxRow, dxRow + D * L, 0.0);
+    D4 acc[DC > 0 ? DC : 1];
+    for (D4& a : acc) a = zero;
+    if (DC == 0) std::fill(dxRow, dxRow + D * L, 0.0);
     D4 right = zero, rightLeftWeight = zero;  // E and left weight of (i, j+1)
     D4 nextDiagWeight = zero;                 // the diagonal weight of (i+1, j+1)
     if (hi + 1 >= loN && hi + 1 <= hiN) nextDiagWeight = loadWeights(g.trans, ((i + 1) * W + hi + 1 - loN) * 2).diag;
@@ -270,10 +273,15 @@ void backwardLanes(const BackwardLanes<T>& g, const sdtw::Band& b, std::vector<d
       for (int64_t c = 0; c < D; ++c) {
         const D4 t = e * (load(xi + c * L) - load(yj + c * L));
         const D4 add = none ? zero : t;
-        store(dxRow + c * L, load(dxRow + c * L) + add);
+        if (DC > 0)
+          acc[DC > 0 ? c : 0] += add;
+        else
+          store(dxRow + c * L, load(dxRow + c * L) + add);
         store(dyj + c * L, load(dyj + c * L) - add);
       }
     }
+    if (DC > 0)
+      for (int64_t c = 0; c < D; ++c) store(dxRow + c * L, acc[DC > 0 ? c : 0]);
     for (int64_t c = 0; c < D; ++c)
       for (int l = 0; l < L; ++l) g.dx[l][i * D + c] = T(2.0 * dxRow[c * L + l]);
     std::swap(next, cur);
@@ -284,6 +292,18 @@ void backwardLanes(const BackwardLanes<T>& g, const sdtw::Band& b, std::vector<d
     std::fill(g.dx[l] + b.n * D, g.dx[l] + g.tx * D, T(0));
     for (int64_t t = 0; t < b.m * D; ++t) g.dy[l][t] = T(2.0 * dyAcc[t * L + l]);
     std::fill(g.dy[l] + b.m * D, g.dy[l] + g.ty * D, T(0));
+  }
+}
+
+template <class T>
+void backward(const BackwardLanes<T>& g, const sdtw::Band& b, std::vector<double>& scratch) {
+  switch (g.d) {
+    case 1: return backwardLanes<1>(g, b, scratch);
+    case 2: return backwardLanes<2>(g, b, scratch);
+    case 3: return backwardLanes<3>(g, b, scratch);
+    case 4: return backwardLanes<4>(g, b, scratch);
+    case 8: return backwardLanes<8>(g, b, scratch);
+    default: return backwardLanes<0>(g, b, scratch);
   }
 }
 
@@ -306,10 +326,10 @@ void sdtwForwardLanesAvx2(const ForwardLanes<double>& g, const sdtw::Band& b, st
   forward(g, b, scratch, values);
 }
 void sdtwBackwardLanesAvx2(const BackwardLanes<float>& g, const sdtw::Band& b, std::vector<double>& scratch) {
-  backwardLanes(g, b, scratch);
+  backward(g, b, scratch);
 }
 void sdtwBackwardLanesAvx2(const BackwardLanes<double>& g, const sdtw::Band& b, std::vector<double>& scratch) {
-  backwardLanes(g, b, scratch);
+  backward(g, b, scratch);
 }
 
 }  // namespace cpu

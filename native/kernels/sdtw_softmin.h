@@ -105,14 +105,21 @@ struct CellOf {
 using Cell = CellOf<double>;
 
 // The soft branch alone (gamma > 0), branch-free so lanes vectorise. The minimum's own weight is
-// exp(0) = 1; infinite predecessors (outside band or lengths) get 0.
+// exp(0) = 1 exactly, so only the other two predecessors go through exp (bit for bit the three-exp
+// form); infinite predecessors (outside band or lengths) get 0.
 template <class V>
 WT_HD CellOf<V> softMinSoft(V cost, V diag, V up, V left, double gamma, double invGamma) {
-  const V mn0 = choose(diag < up, diag, up);
-  const V mn = choose(mn0 < left, mn0, left);
-  const V ed = expNonPositive((mn - diag) * invGamma);
-  const V eu = expNonPositive((mn - up) * invGamma);
-  const V el = expNonPositive((mn - left) * invGamma);
+  const auto diagFirst = diag < up;
+  const V mn0 = choose(diagFirst, diag, up);
+  const auto notLeft = mn0 < left;  // the minimum is diag or up (the first of them on a tie), else left
+  const V mn = choose(notLeft, mn0, left);
+  // The two others: (up, left) if diag is the minimum, (diag, left) if up, (diag, up) if left.
+  const V e1 = expNonPositive((mn - choose(notLeft, choose(diagFirst, up, diag), diag)) * invGamma);
+  const V e2 = expNonPositive((mn - choose(notLeft, left, up)) * invGamma);
+  const V one(1.0);
+  const V ed = choose(notLeft, choose(diagFirst, one, e1), e1);
+  const V eu = choose(notLeft, choose(diagFirst, e1, one), e2);
+  const V el = choose(notLeft, e2, one);
   const V s = ed + eu + el;
   const V inv = 1.0 / s;
   CellOf<V> c;
