@@ -228,10 +228,14 @@ template <int DC, class T>
 void backwardLanes(const BackwardLanes<T>& g, const sdtw::Band& b, std::vector<double>& scratch) {
   constexpr int L = kSdtwLanes;
   const int64_t D = DC > 0 ? DC : g.d, W = g.width;
-  scratch.resize(size_t((2 * W + b.n * D + 2 * b.m * D + D) * L));
+  scratch.resize(size_t((6 * W + b.n * D + 2 * b.m * D + D) * L));
   double* next = scratch.data();
   double* cur = next + W * L;
-  double* xs = cur + W * L;
+  // The weights (diag, up) of the row just swept and of the current one, lane-interleaved: each
+  // cell's weights are gathered from the four pairs once, when its own row is swept.
+  double* weightsNext = cur + W * L;
+  double* weightsCur = weightsNext + 2 * W * L;
+  double* xs = weightsCur + 2 * W * L;
   double* ys = xs + b.n * D * L;
   double* dyAcc = ys + b.m * D * L;
   double* dxRow = dyAcc + b.m * D * L;
@@ -247,8 +251,8 @@ void backwardLanes(const BackwardLanes<T>& g, const sdtw::Band& b, std::vector<d
     for (D4& a : acc) a = zero;
     if (DC == 0) std::fill(dxRow, dxRow + D * L, 0.0);
     D4 right = zero, rightLeftWeight = zero;  // E and left weight of (i, j+1)
-    D4 nextDiagWeight = zero;                 // the diagonal weight of (i+1, j+1)
-    if (hi + 1 >= loN && hi + 1 <= hiN) nextDiagWeight = loadWeights(g.trans, ((i + 1) * W + hi + 1 - loN) * 2).diag;
+    // The diagonal weight of (i+1, j+1).
+    D4 nextDiagWeight = hi + 1 >= loN && hi + 1 <= hiN ? load(weightsNext + (hi + 1 - loN) * 2 * L) : zero;
     for (int64_t j = hi; j >= lo; --j) {
       const int64_t k = j - lo;
       D4 e = zero;
@@ -256,16 +260,17 @@ void backwardLanes(const BackwardLanes<T>& g, const sdtw::Band& b, std::vector<d
         e = D4{1, 1, 1, 1};
       } else {
         const bool below = j >= loN && j <= hiN;
-        Weights wn = {zero, zero, zero};
-        if (below) wn = loadWeights(g.trans, ((i + 1) * W + j - loN) * 2);
-        if (below) e += load(next + (j - loN) * L) * wn.up;
+        if (below) e += load(next + (j - loN) * L) * load(weightsNext + ((j - loN) * 2 + 1) * L);
         if (j + 1 >= loN && j + 1 <= hiN) e += load(next + (j + 1 - loN) * L) * nextDiagWeight;
         if (j < hi) e += right * rightLeftWeight;
-        nextDiagWeight = wn.diag;
+        nextDiagWeight = below ? load(weightsNext + (j - loN) * 2 * L) : zero;
       }
       store(cur + k * L, e);
       right = e;
-      if (j > lo) rightLeftWeight = loadWeights(g.trans, (i * W + k) * 2).left;
+      const Weights own = loadWeights(g.trans, (i * W + k) * 2);
+      store(weightsCur + k * 2 * L, own.diag);
+      store(weightsCur + (k * 2 + 1) * L, own.up);
+      rightLeftWeight = own.left;
       // Cells with E = 0 add nothing (as the scalar path skips them).
       const M4 none = e == zero;
       double* dyj = dyAcc + j * D * L;
@@ -285,6 +290,7 @@ void backwardLanes(const BackwardLanes<T>& g, const sdtw::Band& b, std::vector<d
     for (int64_t c = 0; c < D; ++c)
       for (int l = 0; l < L; ++l) g.dx[l][i * D + c] = T(2.0 * dxRow[c * L + l]);
     std::swap(next, cur);
+    std::swap(weightsNext, weightsCur);
     loN = lo;
     hiN = hi;
   }
