@@ -173,15 +173,20 @@ void interleave(const T* const* series, int L, int64_t len, int64_t D, double* o
 
 // The forward of 4K lanes, rows in order: R rows in `prev`/`cur` ([width][4K] doubles), the left
 // neighbour in registers, each cell's cost from the interleaved copies (summed as squaredDistance).
+// A row's weights are kept lane-interleaved and written out after its sweep, four pairs at a time:
+// the pairs' weight arrays lie a power-of-two apart, so sixteen interleaved write streams would
+// share (and thrash) one set of each cache.
 template <int K, class T>
 void forwardLanes(const ForwardLanes<T>& g, const sdtw::Band& b, std::vector<double>& scratch, double* values) {
   constexpr int L = 4 * K;
   using V = Lanes<K>;
   const int64_t D = g.d, W = g.width;
-  scratch.resize(size_t((2 * W + (b.n + b.m) * D) * L));
+  scratch.resize(size_t((4 * W + (b.n + b.m) * D) * L));
   double* prev = scratch.data();
   double* cur = prev + W * L;
-  double* xs = cur + W * L;
+  double* rowDiag = cur + W * L;
+  double* rowUp = rowDiag + W * L;
+  double* xs = rowUp + W * L;
   double* ys = xs + b.n * D * L;
   interleave(g.x, L, b.n, D, xs);
   interleave(g.y, L, b.m, D, ys);
@@ -201,18 +206,23 @@ void forwardLanes(const ForwardLanes<T>& g, const sdtw::Band& b, std::vector<dou
         c = c + t * t;
       }
       if (i == 0 && j == 0) {
-        for (int l = 0; l < L; ++l) g.trans[l][0] = g.trans[l][1] = T(0);
+        V(0.0).store(rowDiag);
+        V(0.0).store(rowUp);
         left = c;
       } else {
         // Admissibility is the same for every lane: an absent predecessor is +inf in all of them.
         const V diag = j - 1 >= loP && j - 1 <= hiP ? V::load(prev + (j - 1 - loP) * L) : inf;
         const V up = j >= loP && j <= hiP ? V::load(prev + (j - loP) * L) : inf;
         const sdtw::CellOf<V> cell = sdtw::softMinSoft(c, diag, up, left, g.gamma, invGamma);
-        for (int q = 0; q < K; ++q) storeWeights(g.trans + 4 * q, (i * W + k) * 2, cell.wDiag.v[q], cell.wUp.v[q]);
+        cell.wDiag.store(rowDiag + k * L);
+        cell.wUp.store(rowUp + k * L);
         left = cell.r;
       }
       left.store(cur + k * L);
     }
+    for (int q = 0; q < K; ++q)
+      for (int64_t k = 0; k <= hi - lo; ++k)
+        storeWeights(g.trans + 4 * q, (i * W + k) * 2, load(rowDiag + k * L + 4 * q), load(rowUp + k * L + 4 * q));
     std::swap(prev, cur);
     loP = lo;
     hiP = hi;
