@@ -281,8 +281,10 @@ void backwardLanes(const BackwardLanes<T>& g, const sdtw::Band& b, std::vector<d
       store(weightsCur + k * 2 * L, own.diag);
       store(weightsCur + (k * 2 + 1) * L, own.up);
       rightLeftWeight = own.left;
-      // Cells with E = 0 add nothing (as the scalar path skips them).
+      // Cells with E = 0 add nothing (as the scalar path skips them); far from the soft path E
+      // underflows to 0 in whole stretches, which are skipped outright.
       const M4 none = e == zero;
+      if (_mm256_movemask_pd(__m256d(none)) == 0xF) continue;
       double* dyj = dyAcc + j * D * L;
       const double* yj = ys + j * D * L;
       for (int64_t c = 0; c < D; ++c) {
