@@ -162,9 +162,19 @@ describe.each(testDevices())('soft-DTW kernels on %s', (device) => {
         expect(one.gy).toEqual(all.gy.slice(q * T * d, (q + 1) * T * d));
       }
     };
-    for (const count of [48, 43]) for (const dtype of ['float32', 'float64'] as const) for (const band of [null, 2]) check(count, 3, dtype, band);
-    // The backward's feature-dimension variants (D in registers for 1, 2, 4, 8; any other D in memory).
-    for (const d of [1, 2, 4, 5, 8]) check(20, d, 'float64', null);
+    const threads = wt.numThreads();
+    try {
+      // One thread: groups of 16 (with 8 threads and at most 3 groups of 16, groups of 4 instead).
+      for (const t of [1, 8]) {
+        wt.setNumThreads(t);
+        for (const count of [48, 43]) for (const dtype of ['float32', 'float64'] as const) for (const band of [null, 2]) check(count, 3, dtype, band);
+      }
+      wt.setNumThreads(1);
+      // The backward's feature-dimension variants (D in registers for 1, 2, 4, 8; any other D in memory).
+      for (const d of [1, 2, 4, 5, 8]) check(20, d, 'float64', null);
+    } finally {
+      wt.setNumThreads(threads);
+    }
   });
 
   test('gamma = 0 is hard DTW; DTW − γ·log(#paths) <= sdtw <= DTW; band 0 with equal lengths is the diagonal sum', () => {

@@ -169,9 +169,11 @@ void sdtwPairs(const wt_op& op, const wt_sdtw_params& p) {
     const T* Y = static_cast<const T*>(op.in[1].data);
     T* values = static_cast<T*>(op.out[0].data);
     T* trans = static_cast<T*>(op.out[1].data);
-    // Groups of 16 pairs; one that does not fit the wide lanes falls back to 4-lane groups, then to
-    // single pairs. A lane computes what the single-pair path computes, bit for bit.
-    const int64_t groups = (P + kSdtwWideLanes - 1) / kSdtwWideLanes;
+    // Groups of 16 pairs (of 4 when there are too few pairs to give every thread a group of 16);
+    // one that does not fit the wide lanes falls back to 4-lane groups, then to single pairs. A
+    // lane computes what the single-pair path computes, bit for bit.
+    const int64_t span = (P + kSdtwWideLanes - 1) / kSdtwWideLanes >= numThreads() ? kSdtwWideLanes : kSdtwLanes;
+    const int64_t groups = (P + span - 1) / span;
     parallelFor(groups, 1, [&](int64_t first, int64_t last) {
       Scratch s(p.width);
       std::vector<double> laneScratch;
@@ -191,8 +193,8 @@ void sdtwPairs(const wt_op& op, const wt_sdtw_params& p) {
         for (int l = 0; l < lanes; ++l) values[q0 + l] = T(v[l]);
       };
       for (int64_t grp = first; grp < last; ++grp) {
-        const int64_t g0 = grp * kSdtwWideLanes, g1 = std::min(P, g0 + kSdtwWideLanes);
-        if (laneGroup(ix, g0, g1, kSdtwWideLanes, p, true)) {
+        const int64_t g0 = grp * span, g1 = std::min(P, g0 + span);
+        if (span == kSdtwWideLanes && laneGroup(ix, g0, g1, kSdtwWideLanes, p, true)) {
           lanes(g0, kSdtwWideLanes);
           continue;
         }
