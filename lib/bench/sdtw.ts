@@ -1,8 +1,9 @@
 /**
  * Soft-DTW bench cases (`--filter sdtw`): forward + backward (the value and both gradients) in
  * float32, per device and thread count, over the issue's shapes. The work is counted in DP cells
- * inside the band, reported in the GFLOP/s column (read it as G cells/s: one cell = one forward
- * and one backward update). Internal: not part of the public API.
+ * inside the band: the harness has no cell unit, so the GFLOP/s column reads as G cells/s (one
+ * cell = one forward and one backward update), which each case name says. Internal: not part of
+ * the public API.
  */
 import { BenchCase } from './types';
 import { Tensor } from '../tensor';
@@ -58,7 +59,7 @@ export function sdtwBenchCases(device = 'cpu', threads: number[] = [1]): BenchCa
     const P = s.pairwise ? s.N * s.M : s.N;
     const cells = P * bandCells(s.T, s.T, s.band);
     for (const t of threads) {
-      const name = `${label(s)} ×${t}T`;
+      const name = `${label(s)} ×${t}T, Gcells/s`;
       cases.push({
         name,
         group: 'sdtw',
@@ -82,7 +83,7 @@ export function sdtwBenchCases(device = 'cpu', threads: number[] = [1]): BenchCa
         },
         teardown: (ts: Tensor[]) => ts.forEach((x) => x.dispose()),
         work: { flops: cells },
-        baseline: t === one ? undefined : `${label(s)} ×${one}T`,
+        baseline: t === one ? undefined : `${label(s)} ×${one}T, Gcells/s`,
       });
     }
   }

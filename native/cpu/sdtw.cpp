@@ -1,7 +1,7 @@
-// CPU schedules of the soft-DTW family: threads across pairs; the forward sweeps groups of four
-// pairs of one geometry in AVX2 lanes (sdtw_avx2.cpp) where the CPU has it, other pairs one at a
-// time; each pair's DP row by row inside its band (kernels/sdtw_band.h), cell update from
-// kernels/sdtw_softmin.h; the backward (no exp/log) one pair at a time.
+// CPU schedules of the soft-DTW family: threads across pair groups; pairs of one geometry run in
+// AVX2 lanes (sdtw_avx2.cpp: forward 16 or 4 pairs, backward 4) where the CPU has it, other pairs
+// one at a time; each pair's DP row by row inside its band (kernels/sdtw_band.h), cell update from
+// kernels/sdtw_softmin.h.
 #include <algorithm>
 #include <vector>
 
@@ -140,6 +140,18 @@ bool useLanes() {
   return avx2;
 }
 
+// Whether pairs [q0, q1) can share lanes: a full group of one geometry; for the forward also the
+// soft branch (gamma > 0; the backward's E recursion does not depend on gamma).
+bool laneGroup(const PairIndex& ix, int64_t q0, int64_t q1, int64_t lanes, const wt_sdtw_params& p, bool forward) {
+  if (!useLanes() || (forward && p.gamma <= 0) || q1 - q0 != lanes) return false;
+  const Band b0 = ix.band(q0, p.band);
+  for (int64_t q = q0 + 1; q < q1; ++q) {
+    const Band b = ix.band(q, p.band);
+    if (b.n != b0.n || b.m != b0.m) return false;
+  }
+  return true;
+}
+
 struct Scratch {
   std::vector<double> a, b;
   explicit Scratch(int64_t width) : a(width), b(width) {}
@@ -157,33 +169,46 @@ void sdtwPairs(const wt_op& op, const wt_sdtw_params& p) {
     const T* Y = static_cast<const T*>(op.in[1].data);
     T* values = static_cast<T*>(op.out[0].data);
     T* trans = static_cast<T*>(op.out[1].data);
-    const int64_t groups = (P + kSdtwLanes - 1) / kSdtwLanes;
+    // Groups of 16 pairs (of 4 when there are too few pairs to give every thread a group of 16);
+    // one that does not fit the wide lanes falls back to 4-lane groups, then to single pairs. A
+    // lane computes what the single-pair path computes, bit for bit.
+    const int64_t span = (P + kSdtwWideLanes - 1) / kSdtwWideLanes >= numThreads() ? kSdtwWideLanes : kSdtwLanes;
+    const int64_t groups = (P + span - 1) / span;
     parallelFor(groups, 1, [&](int64_t first, int64_t last) {
-      Scratch s(p.width * kSdtwLanes);
+      Scratch s(p.width);
+      std::vector<double> laneScratch;
+      auto lanes = [&](int64_t q0, int lanes) {
+        ForwardLanes<T> g;
+        g.lanes = lanes;
+        for (int l = 0; l < lanes; ++l) {
+          g.x[l] = X + ix.xi(q0 + l) * tx * D;
+          g.y[l] = Y + ix.yj(q0 + l) * ty * D;
+          g.trans[l] = trans + (q0 + l) * tx * p.width * 2;
+        }
+        g.d = D;
+        g.width = p.width;
+        g.gamma = p.gamma;
+        double v[kSdtwWideLanes];
+        sdtwForwardLanesAvx2(g, ix.band(q0, p.band), laneScratch, v);
+        for (int l = 0; l < lanes; ++l) values[q0 + l] = T(v[l]);
+      };
       for (int64_t grp = first; grp < last; ++grp) {
-        const int64_t q0 = grp * kSdtwLanes, q1 = std::min(P, q0 + kSdtwLanes);
-        const Band b0 = ix.band(q0, p.band);
-        bool lanes = useLanes() && q1 - q0 == kSdtwLanes;
-        for (int64_t q = q0 + 1; lanes && q < q1; ++q) lanes = ix.band(q, p.band).n == b0.n && ix.band(q, p.band).m == b0.m;
-        if (lanes) {
-          LaneGroup<T> g;
-          for (int l = 0; l < kSdtwLanes; ++l) {
-            g.x[l] = X + ix.xi(q0 + l) * tx * D;
-            g.y[l] = Y + ix.yj(q0 + l) * ty * D;
-            g.trans[l] = trans + (q0 + l) * tx * p.width * 2;
-          }
-          g.d = D;
-          g.width = p.width;
-          g.gamma = p.gamma;
-          double v[kSdtwLanes];
-          sdtwForwardLanesAvx2(g, b0, s.a.data(), s.b.data(), v);
-          for (int l = 0; l < kSdtwLanes; ++l) values[q0 + l] = T(v[l]);
+        const int64_t g0 = grp * span, g1 = std::min(P, g0 + span);
+        if (span == kSdtwWideLanes && laneGroup(ix, g0, g1, kSdtwWideLanes, p, true)) {
+          lanes(g0, kSdtwWideLanes);
           continue;
         }
-        for (int64_t q = q0; q < q1; ++q) {
-          const EuclideanCost<T> cost{X + ix.xi(q) * tx * D, Y + ix.yj(q) * ty * D, D};
-          values[q] = T(forwardPair(ix.band(q, p.band), p.width, p.gamma, cost, trans + q * tx * p.width * 2, s.a.data(),
-                                    s.b.data()));
+        for (int64_t q0 = g0; q0 < g1; q0 += kSdtwLanes) {
+          const int64_t q1 = std::min(g1, q0 + kSdtwLanes);
+          if (laneGroup(ix, q0, q1, kSdtwLanes, p, true)) {
+            lanes(q0, kSdtwLanes);
+            continue;
+          }
+          for (int64_t q = q0; q < q1; ++q) {
+            const EuclideanCost<T> cost{X + ix.xi(q) * tx * D, Y + ix.yj(q) * ty * D, D};
+            values[q] = T(forwardPair(ix.band(q, p.band), p.width, p.gamma, cost, trans + q * tx * p.width * 2,
+                                      s.a.data(), s.b.data()));
+          }
         }
       }
     });
@@ -201,36 +226,57 @@ void sdtwPairsBackward(const wt_op& op, const wt_sdtw_params& p) {
     const T* trans = static_cast<const T*>(op.in[3].data);
     T* dX = static_cast<T*>(op.out[0].data);
     T* dY = static_cast<T*>(op.out[1].data);
-    parallelFor(P, 1, [&](int64_t first, int64_t last) {
+    // Groups of 4 pairs in lanes where they share a geometry, else one pair at a time.
+    const int64_t groups = (P + kSdtwLanes - 1) / kSdtwLanes;
+    parallelFor(groups, 1, [&](int64_t first, int64_t last) {
       Scratch s(p.width);
-      std::vector<double> dxRow(D), dyAcc(ty * D);
-      for (int64_t q = first; q < last; ++q) {
-        const Band b = ix.band(q, p.band);
-        const T* x = X + ix.xi(q) * tx * D;
-        const T* y = Y + ix.yj(q) * ty * D;
-        T* dx = dX + q * tx * D;
-        T* dy = dY + q * ty * D;
-        std::fill(dyAcc.begin(), dyAcc.begin() + b.m * D, 0.0);
-        std::fill(dxRow.begin(), dxRow.end(), 0.0);
-        int64_t row = b.n - 1;
-        // Cells arrive row by row (last row first): a row's dx is complete when the next row starts.
-        backwardPair(b, p.width, trans + q * tx * p.width * 2, s.a.data(), s.b.data(), [&](int64_t i, int64_t j, double e) {
-          if (i != row) {
-            for (int64_t k = 0; k < D; ++k) dx[row * D + k] = T(2.0 * dxRow[k]);
-            std::fill(dxRow.begin(), dxRow.end(), 0.0);
-            row = i;
+      std::vector<double> dxRow(D), dyAcc(ty * D), laneScratch;
+      for (int64_t grp = first; grp < last; ++grp) {
+        const int64_t q0 = grp * kSdtwLanes, q1 = std::min(P, q0 + kSdtwLanes);
+        if (laneGroup(ix, q0, q1, kSdtwLanes, p, false)) {
+          BackwardLanes<T> g;
+          for (int l = 0; l < kSdtwLanes; ++l) {
+            g.x[l] = X + ix.xi(q0 + l) * tx * D;
+            g.y[l] = Y + ix.yj(q0 + l) * ty * D;
+            g.trans[l] = trans + (q0 + l) * tx * p.width * 2;
+            g.dx[l] = dX + (q0 + l) * tx * D;
+            g.dy[l] = dY + (q0 + l) * ty * D;
           }
-          if (e == 0) return;
-          for (int64_t k = 0; k < D; ++k) {
-            const double diff = double(x[i * D + k]) - double(y[j * D + k]);
-            dxRow[k] += e * diff;
-            dyAcc[j * D + k] -= e * diff;
-          }
-        });
-        for (int64_t k = 0; k < D; ++k) dx[k] = T(2.0 * dxRow[k]);
-        std::fill(dx + b.n * D, dx + tx * D, T(0));
-        for (int64_t k = 0; k < b.m * D; ++k) dy[k] = T(2.0 * dyAcc[k]);
-        std::fill(dy + b.m * D, dy + ty * D, T(0));
+          g.d = D;
+          g.width = p.width;
+          g.tx = tx;
+          g.ty = ty;
+          sdtwBackwardLanesAvx2(g, ix.band(q0, p.band), laneScratch);
+          continue;
+        }
+        for (int64_t q = q0; q < q1; ++q) {
+          const Band b = ix.band(q, p.band);
+          const T* x = X + ix.xi(q) * tx * D;
+          const T* y = Y + ix.yj(q) * ty * D;
+          T* dx = dX + q * tx * D;
+          T* dy = dY + q * ty * D;
+          std::fill(dyAcc.begin(), dyAcc.begin() + b.m * D, 0.0);
+          std::fill(dxRow.begin(), dxRow.end(), 0.0);
+          int64_t row = b.n - 1;
+          // Cells arrive row by row (last row first): a row's dx is complete when the next row starts.
+          backwardPair(b, p.width, trans + q * tx * p.width * 2, s.a.data(), s.b.data(), [&](int64_t i, int64_t j, double e) {
+            if (i != row) {
+              for (int64_t k = 0; k < D; ++k) dx[row * D + k] = T(2.0 * dxRow[k]);
+              std::fill(dxRow.begin(), dxRow.end(), 0.0);
+              row = i;
+            }
+            if (e == 0) return;
+            for (int64_t k = 0; k < D; ++k) {
+              const double diff = double(x[i * D + k]) - double(y[j * D + k]);
+              dxRow[k] += e * diff;
+              dyAcc[j * D + k] -= e * diff;
+            }
+          });
+          for (int64_t k = 0; k < D; ++k) dx[k] = T(2.0 * dxRow[k]);
+          std::fill(dx + b.n * D, dx + tx * D, T(0));
+          for (int64_t k = 0; k < b.m * D; ++k) dy[k] = T(2.0 * dyAcc[k]);
+          std::fill(dy + b.m * D, dy + ty * D, T(0));
+        }
       }
     });
   });

@@ -1,11 +1,12 @@
-// The soft-DTW lane forward for AVX2 + FMA: four pairs per 256-bit vector of doubles, the cell
-// update of kernels/sdtw_softmin.h (branch-free exp/log) vectorised across the lanes by the compiler.
+// The soft-DTW lane kernels for AVX2 + FMA: one pair per double lane, the forward's cell update of
+// kernels/sdtw_softmin.h instantiated on 4- or 16-lane vectors, and the backward's E recursion.
 // Compiled for AVX2 through a pragma (the baseline is x86-64-v2); only called after a CPU check.
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
 
 #include <algorithm>
+#include <vector>
 
 #include "sdtw_lanes.h"
 
@@ -15,7 +16,9 @@
 // exp's underflow and log's range reduction then become blends; FP exceptions are never read.
 #pragma GCC optimize("fp-contract=off", "no-trapping-math")
 
-// The cell update is included under the pragmas so that its selects vectorise here. Its functions
+#include <immintrin.h>
+
+// The cell update is included under the pragmas so that it compiles to AVX2 here. Its functions
 // are all always-inline (WT_HD), so no out-of-line AVX2 copy exists for another unit to pick up.
 #include "../kernels/sdtw_softmin.h"
 
@@ -23,66 +26,203 @@ namespace wt {
 namespace cpu {
 namespace {
 
-constexpr int L = kSdtwLanes;
-constexpr double kInfLanes[L] = {sdtw::kInf, sdtw::kInf, sdtw::kInf, sdtw::kInf};
+typedef double D4 __attribute__((vector_size(32)));
+typedef int64_t M4 __attribute__((vector_size(32)));
+typedef uint64_t U4 __attribute__((vector_size(32)));
 
-// One cell of all lanes (gamma > 0); a separate function so the lane loop vectorises on its own.
-void softLanes(const double* __restrict c, const double* pd, const double* pu, const double* pl, double* __restrict r,
-               double* __restrict wd, double* __restrict wu, double gamma, double invGamma) {
-  for (int l = 0; l < L; ++l) {
-    const sdtw::Cell cell = sdtw::softMinSoft(c[l], pd[l], pu[l], pl[l], gamma, invGamma);
-    r[l] = cell.r;
-    wd[l] = cell.wDiag;
-    wu[l] = cell.wUp;
+// K vectors of four lanes, each operation issued on all K in turn: the K dependency chains of a
+// cell interleave instruction by instruction. The operators, choose and exponentScale are what the
+// cell update of kernels/sdtw_softmin.h needs of its lane type (found by argument-dependent lookup).
+template <int K>
+struct Mask {
+  M4 v[K];
+};
+
+template <int K>
+struct Lanes {
+  D4 v[K];
+  Lanes() = default;
+  WT_HD explicit Lanes(double a) {
+    for (int k = 0; k < K; ++k) v[k] = D4{a, a, a, a};
   }
+  // One 256-bit access per vector (a single memcpy of all K would go through the stack).
+  WT_HD static Lanes load(const double* p) {
+    Lanes r;
+    for (int k = 0; k < K; ++k) r.v[k] = D4(_mm256_loadu_pd(p + 4 * k));
+    return r;
+  }
+  WT_HD void store(double* p) const {
+    for (int k = 0; k < K; ++k) _mm256_storeu_pd(p + 4 * k, __m256d(v[k]));
+  }
+};
+
+#define WT_SDTW_LANE_ARITHMETIC(op)                                                       \
+  template <int K>                                                                        \
+  WT_HD Lanes<K> operator op(const Lanes<K>& a, const Lanes<K>& b) {                      \
+    Lanes<K> r;                                                                           \
+    for (int k = 0; k < K; ++k) r.v[k] = a.v[k] op b.v[k];                                \
+    return r;                                                                             \
+  }                                                                                       \
+  template <int K>                                                                        \
+  WT_HD Lanes<K> operator op(const Lanes<K>& a, double b) {                               \
+    Lanes<K> r;                                                                           \
+    for (int k = 0; k < K; ++k) r.v[k] = a.v[k] op b;                                     \
+    return r;                                                                             \
+  }                                                                                       \
+  template <int K>                                                                        \
+  WT_HD Lanes<K> operator op(double a, const Lanes<K>& b) {                               \
+    Lanes<K> r;                                                                           \
+    for (int k = 0; k < K; ++k) r.v[k] = a op b.v[k];                                     \
+    return r;                                                                             \
+  }
+WT_SDTW_LANE_ARITHMETIC(+)
+WT_SDTW_LANE_ARITHMETIC(-)
+WT_SDTW_LANE_ARITHMETIC(*)
+WT_SDTW_LANE_ARITHMETIC(/)
+#undef WT_SDTW_LANE_ARITHMETIC
+
+#define WT_SDTW_LANE_COMPARISON(op)                                                       \
+  template <int K>                                                                        \
+  WT_HD Mask<K> operator op(const Lanes<K>& a, const Lanes<K>& b) {                       \
+    Mask<K> r;                                                                            \
+    for (int k = 0; k < K; ++k) r.v[k] = a.v[k] op b.v[k];                                \
+    return r;                                                                             \
+  }                                                                                       \
+  template <int K>                                                                        \
+  WT_HD Mask<K> operator op(const Lanes<K>& a, double b) {                                \
+    Mask<K> r;                                                                            \
+    for (int k = 0; k < K; ++k) r.v[k] = a.v[k] op b;                                     \
+    return r;                                                                             \
+  }
+WT_SDTW_LANE_COMPARISON(<)
+WT_SDTW_LANE_COMPARISON(>=)
+#undef WT_SDTW_LANE_COMPARISON
+
+template <int K>
+WT_HD Lanes<K> choose(const Mask<K>& c, const Lanes<K>& a, const Lanes<K>& b) {
+  Lanes<K> r;
+  for (int k = 0; k < K; ++k) r.v[k] = c.v[k] ? a.v[k] : b.v[k];
+  return r;
 }
 
+template <int K>
+WT_HD Lanes<K> exponentScale(const Lanes<K>& biased) {
+  Lanes<K> r;
+  for (int k = 0; k < K; ++k) {
+    U4 bits;
+    memcpy(&bits, &biased.v[k], sizeof bits);
+    bits <<= 52;
+    memcpy(&r.v[k], &bits, sizeof bits);
+  }
+  return r;
+}
+
+// Writes four lanes' (wDiag, wUp) at element offset `at` of each lane's weights, rounded to T.
+WT_HD void storeWeights(float* const* trans, int64_t at, D4 wd, D4 wu) {
+  const __m128 d = _mm256_cvtpd_ps(__m256d(wd)), u = _mm256_cvtpd_ps(__m256d(wu));
+  const __m128 lo = _mm_unpacklo_ps(d, u), hi = _mm_unpackhi_ps(d, u);  // (d0 u0 d1 u1), (d2 u2 d3 u3)
+  _mm_storel_pi(reinterpret_cast<__m64*>(trans[0] + at), lo);
+  _mm_storeh_pi(reinterpret_cast<__m64*>(trans[1] + at), lo);
+  _mm_storel_pi(reinterpret_cast<__m64*>(trans[2] + at), hi);
+  _mm_storeh_pi(reinterpret_cast<__m64*>(trans[3] + at), hi);
+}
+WT_HD void storeWeights(double* const* trans, int64_t at, D4 wd, D4 wu) {
+  const __m256d lo = _mm256_unpacklo_pd(__m256d(wd), __m256d(wu));  // (d0 u0 d2 u2)
+  const __m256d hi = _mm256_unpackhi_pd(__m256d(wd), __m256d(wu));  // (d1 u1 d3 u3)
+  _mm_storeu_pd(trans[0] + at, _mm256_castpd256_pd128(lo));
+  _mm_storeu_pd(trans[1] + at, _mm256_castpd256_pd128(hi));
+  _mm_storeu_pd(trans[2] + at, _mm256_extractf128_pd(lo, 1));
+  _mm_storeu_pd(trans[3] + at, _mm256_extractf128_pd(hi, 1));
+}
+
+// Reads four lanes' (wDiag, wUp) at element offset `at`: wDiag and wUp as doubles, and the left
+// weight sdtw::leftWeight computes, in T as it does.
+struct Weights {
+  D4 diag, up, left;
+};
+WT_HD Weights loadWeights(const float* const* trans, int64_t at) {
+  __m128 a = _mm_setzero_ps(), b = _mm_setzero_ps();
+  a = _mm_loadl_pi(a, reinterpret_cast<const __m64*>(trans[0] + at));
+  a = _mm_loadh_pi(a, reinterpret_cast<const __m64*>(trans[1] + at));
+  b = _mm_loadl_pi(b, reinterpret_cast<const __m64*>(trans[2] + at));
+  b = _mm_loadh_pi(b, reinterpret_cast<const __m64*>(trans[3] + at));
+  const __m128 d = _mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)), u = _mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
+  // max(w, +0) is leftWeight's `w > 0 ? w : 0` (maxps returns its second operand for -0 or equal).
+  const __m128 l = _mm_max_ps(_mm_sub_ps(_mm_sub_ps(_mm_set1_ps(1.0f), d), u), _mm_setzero_ps());
+  return {D4(_mm256_cvtps_pd(d)), D4(_mm256_cvtps_pd(u)), D4(_mm256_cvtps_pd(l))};
+}
+WT_HD Weights loadWeights(const double* const* trans, int64_t at) {
+  const __m256d a = _mm256_set_m128d(_mm_loadu_pd(trans[2] + at), _mm_loadu_pd(trans[0] + at));  // (d0 u0 d2 u2)
+  const __m256d b = _mm256_set_m128d(_mm_loadu_pd(trans[3] + at), _mm_loadu_pd(trans[1] + at));  // (d1 u1 d3 u3)
+  const __m256d d = _mm256_unpacklo_pd(a, b), u = _mm256_unpackhi_pd(a, b);
+  const __m256d l = _mm256_max_pd(_mm256_sub_pd(_mm256_sub_pd(_mm256_set1_pd(1.0), d), u), _mm256_setzero_pd());
+  return {D4(d), D4(u), D4(l)};
+}
+
+WT_HD D4 load(const double* p) { return D4(_mm256_loadu_pd(p)); }
+WT_HD void store(double* p, D4 v) { _mm256_storeu_pd(p, __m256d(v)); }
+
+// A lane-interleaved double copy of L series ([len, D] each): out[(t * D + e) * L + l], so that a
+// cell's cost reads whole vectors.
 template <class T>
-void forwardLanes(const LaneGroup<T>& g, const sdtw::Band& b, double* prev, double* cur, double* values) {
-  const double invGamma = g.gamma > 0 ? 1.0 / g.gamma : 0.0;
+void interleave(const T* const* series, int L, int64_t len, int64_t D, double* out) {
+  for (int64_t t = 0; t < len; ++t)
+    for (int64_t e = 0; e < D; ++e)
+      for (int l = 0; l < L; ++l) out[(t * D + e) * L + l] = double(series[l][t * D + e]);
+}
+
+// The forward of 4K lanes, rows in order: R rows in `prev`/`cur` ([width][4K] doubles), the left
+// neighbour in registers, each cell's cost from the interleaved copies (summed as squaredDistance).
+// A row's weights are kept lane-interleaved and written out after its sweep, four pairs at a time:
+// the pairs' weight arrays lie a power-of-two apart, so sixteen interleaved write streams would
+// share (and thrash) one set of each cache.
+template <int K, class T>
+void forwardLanes(const ForwardLanes<T>& g, const sdtw::Band& b, std::vector<double>& scratch, double* values) {
+  constexpr int L = 4 * K;
+  using V = Lanes<K>;
   const int64_t D = g.d, W = g.width;
-  int64_t loP = 0, hiP = -1;
+  scratch.resize(size_t((4 * W + (b.n + b.m) * D) * L));
+  double* prev = scratch.data();
+  double* cur = prev + W * L;
+  double* rowDiag = cur + W * L;
+  double* rowUp = rowDiag + W * L;
+  double* xs = rowUp + W * L;
+  double* ys = xs + b.n * D * L;
+  interleave(g.x, L, b.n, D, xs);
+  interleave(g.y, L, b.m, D, ys);
+  const double invGamma = 1.0 / g.gamma;
+  const V inf(sdtw::kInf);
+  int64_t loP = 0, hiP = -1;  // the previous row's admissible range (none above row 0)
   for (int64_t i = 0; i < b.n; ++i) {
     const int64_t lo = b.lo(i), hi = b.hi(i);
+    const double* xi = xs + i * D * L;
+    V left = inf;
     for (int64_t j = lo; j <= hi; ++j) {
       const int64_t k = j - lo;
-      double c[L] = {};
-      for (int64_t e = 0; e < D; ++e)
-        for (int l = 0; l < L; ++l) {
-          const double t = double(g.x[l][i * D + e]) - double(g.y[l][j * D + e]);
-          c[l] += t * t;
-        }
-      double* r = cur + k * L;
+      const double* yj = ys + j * D * L;
+      V c(0.0);
+      for (int64_t e = 0; e < D; ++e) {
+        const V t = V::load(xi + e * L) - V::load(yj + e * L);
+        c = c + t * t;
+      }
       if (i == 0 && j == 0) {
-        for (int l = 0; l < L; ++l) {
-          r[l] = c[l];
-          g.trans[l][0] = T(0);
-          g.trans[l][1] = T(0);
-        }
-        continue;
-      }
-      // Admissibility is the same for every lane (one geometry): an absent predecessor reads +inf
-      // lanes, so the lane loops below have no branch and vectorise.
-      const double* pd = j - 1 >= loP && j - 1 <= hiP ? prev + (j - 1 - loP) * L : kInfLanes;
-      const double* pu = j >= loP && j <= hiP ? prev + (j - loP) * L : kInfLanes;
-      const double* pl = j > lo ? cur + (k - 1) * L : kInfLanes;
-      double wd[L], wu[L];
-      if (g.gamma > 0) {
-        softLanes(c, pd, pu, pl, r, wd, wu, g.gamma, invGamma);
+        V(0.0).store(rowDiag);
+        V(0.0).store(rowUp);
+        left = c;
       } else {
-        for (int l = 0; l < L; ++l) {
-          const sdtw::Cell cell = sdtw::hardMinCell(c[l], pd[l], pu[l], pl[l]);
-          r[l] = cell.r;
-          wd[l] = cell.wDiag;
-          wu[l] = cell.wUp;
-        }
+        // Admissibility is the same for every lane: an absent predecessor is +inf in all of them.
+        const V diag = j - 1 >= loP && j - 1 <= hiP ? V::load(prev + (j - 1 - loP) * L) : inf;
+        const V up = j >= loP && j <= hiP ? V::load(prev + (j - loP) * L) : inf;
+        const sdtw::CellOf<V> cell = sdtw::softMinSoft(c, diag, up, left, g.gamma, invGamma);
+        cell.wDiag.store(rowDiag + k * L);
+        cell.wUp.store(rowUp + k * L);
+        left = cell.r;
       }
-      for (int l = 0; l < L; ++l) {
-        T* w = g.trans[l] + (i * W + k) * 2;
-        w[0] = T(wd[l]);
-        w[1] = T(wu[l]);
-      }
+      left.store(cur + k * L);
     }
+    for (int q = 0; q < K; ++q)
+      for (int64_t k = 0; k <= hi - lo; ++k)
+        storeWeights(g.trans + 4 * q, (i * W + k) * 2, load(rowDiag + k * L + 4 * q), load(rowUp + k * L + 4 * q));
     std::swap(prev, cur);
     loP = lo;
     hiP = hi;
@@ -90,13 +230,124 @@ void forwardLanes(const LaneGroup<T>& g, const sdtw::Band& b, double* prev, doub
   for (int l = 0; l < L; ++l) values[l] = prev[(b.m - 1 - loP) * L + l];
 }
 
+// The backward of four lanes: backwardPair of sdtw.cpp (rows last to first, columns right to left,
+// E's terms in the same order) with the gradient accumulation of sdtwPairsBackward, lane by lane.
+// DC > 0: D = DC at compile time, and the row's x gradient stays in registers (through memory it
+// would chain every cell on a store-to-load round trip); DC = 0: any D, accumulated in memory.
+template <int DC, class T>
+void backwardLanes(const BackwardLanes<T>& g, const sdtw::Band& b, std::vector<double>& scratch) {
+  constexpr int L = kSdtwLanes;
+  const int64_t D = DC > 0 ? DC : g.d, W = g.width;
+  scratch.resize(size_t((6 * W + b.n * D + 2 * b.m * D + D) * L));
+  double* next = scratch.data();
+  double* cur = next + W * L;
+  // The weights (diag, up) of the row just swept and of the current one, lane-interleaved: each
+  // cell's weights are gathered from the four pairs once, when its own row is swept.
+  double* weightsNext = cur + W * L;
+  double* weightsCur = weightsNext + 2 * W * L;
+  double* xs = weightsCur + 2 * W * L;
+  double* ys = xs + b.n * D * L;
+  double* dyAcc = ys + b.m * D * L;
+  double* dxRow = dyAcc + b.m * D * L;
+  interleave(g.x, L, b.n, D, xs);
+  interleave(g.y, L, b.m, D, ys);
+  std::fill(dyAcc, dyAcc + b.m * D * L, 0.0);
+  const D4 zero = {0, 0, 0, 0};
+  int64_t loN = 0, hiN = -1;  // the next row's admissible range (none below row n-1)
+  for (int64_t i = b.n - 1; i >= 0; --i) {
+    const int64_t lo = b.lo(i), hi = b.hi(i);
+    const double* xi = xs + i * D * L;
+    D4 acc[DC > 0 ? DC : 1];
+    for (D4& a : acc) a = zero;
+    if (DC == 0) std::fill(dxRow, dxRow + D * L, 0.0);
+    D4 right = zero, rightLeftWeight = zero;  // E and left weight of (i, j+1)
+    // The diagonal weight of (i+1, j+1).
+    D4 nextDiagWeight = hi + 1 >= loN && hi + 1 <= hiN ? load(weightsNext + (hi + 1 - loN) * 2 * L) : zero;
+    for (int64_t j = hi; j >= lo; --j) {
+      const int64_t k = j - lo;
+      D4 e = zero;
+      if (i == b.n - 1 && j == b.m - 1) {
+        e = D4{1, 1, 1, 1};
+      } else {
+        const bool below = j >= loN && j <= hiN;
+        if (below) e += load(next + (j - loN) * L) * load(weightsNext + ((j - loN) * 2 + 1) * L);
+        if (j + 1 >= loN && j + 1 <= hiN) e += load(next + (j + 1 - loN) * L) * nextDiagWeight;
+        if (j < hi) e += right * rightLeftWeight;
+        nextDiagWeight = below ? load(weightsNext + (j - loN) * 2 * L) : zero;
+      }
+      store(cur + k * L, e);
+      right = e;
+      const Weights own = loadWeights(g.trans, (i * W + k) * 2);
+      store(weightsCur + k * 2 * L, own.diag);
+      store(weightsCur + (k * 2 + 1) * L, own.up);
+      rightLeftWeight = own.left;
+      // Cells with E = 0 add nothing (as the scalar path skips them); far from the soft path E
+      // underflows to 0 in whole stretches, which are skipped outright.
+      const M4 none = e == zero;
+      if (_mm256_movemask_pd(__m256d(none)) == 0xF) continue;
+      double* dyj = dyAcc + j * D * L;
+      const double* yj = ys + j * D * L;
+      for (int64_t c = 0; c < D; ++c) {
+        const D4 t = e * (load(xi + c * L) - load(yj + c * L));
+        const D4 add = none ? zero : t;
+        if (DC > 0)
+          acc[DC > 0 ? c : 0] += add;
+        else
+          store(dxRow + c * L, load(dxRow + c * L) + add);
+        store(dyj + c * L, load(dyj + c * L) - add);
+      }
+    }
+    if (DC > 0)
+      for (int64_t c = 0; c < D; ++c) store(dxRow + c * L, acc[DC > 0 ? c : 0]);
+    for (int64_t c = 0; c < D; ++c)
+      for (int l = 0; l < L; ++l) g.dx[l][i * D + c] = T(2.0 * dxRow[c * L + l]);
+    std::swap(next, cur);
+    std::swap(weightsNext, weightsCur);
+    loN = lo;
+    hiN = hi;
+  }
+  for (int l = 0; l < L; ++l) {
+    std::fill(g.dx[l] + b.n * D, g.dx[l] + g.tx * D, T(0));
+    for (int64_t t = 0; t < b.m * D; ++t) g.dy[l][t] = T(2.0 * dyAcc[t * L + l]);
+    std::fill(g.dy[l] + b.m * D, g.dy[l] + g.ty * D, T(0));
+  }
+}
+
+template <class T>
+void backward(const BackwardLanes<T>& g, const sdtw::Band& b, std::vector<double>& scratch) {
+  switch (g.d) {
+    case 1: return backwardLanes<1>(g, b, scratch);
+    case 2: return backwardLanes<2>(g, b, scratch);
+    case 3: return backwardLanes<3>(g, b, scratch);
+    case 4: return backwardLanes<4>(g, b, scratch);
+    case 8: return backwardLanes<8>(g, b, scratch);
+    default: return backwardLanes<0>(g, b, scratch);
+  }
+}
+
+template <class T>
+void forward(const ForwardLanes<T>& g, const sdtw::Band& b, std::vector<double>& scratch, double* values) {
+  if (g.lanes == kSdtwWideLanes)
+    forwardLanes<kSdtwWideLanes / 4>(g, b, scratch, values);
+  else
+    forwardLanes<1>(g, b, scratch, values);
+}
+
 }  // namespace
 
-void sdtwForwardLanesAvx2(const LaneGroup<float>& g, const sdtw::Band& b, double* prev, double* cur, double* values) {
-  forwardLanes(g, b, prev, cur, values);
+void sdtwForwardLanesAvx2(const ForwardLanes<float>& g, const sdtw::Band& b, std::vector<double>& scratch,
+                          double* values) {
+  forward(g, b, scratch, values);
 }
-void sdtwForwardLanesAvx2(const LaneGroup<double>& g, const sdtw::Band& b, double* prev, double* cur, double* values) {
-  forwardLanes(g, b, prev, cur, values);
+void sdtwForwardLanesAvx2(const ForwardLanes<double>& g, const sdtw::Band& b, std::vector<double>& scratch,
+                          double* values) {
+  forward(g, b, scratch, values);
+}
+void sdtwBackwardLanesAvx2(const BackwardLanes<float>& g, const sdtw::Band& b, std::vector<double>& scratch) {
+  backward(g, b, scratch);
+}
+void sdtwBackwardLanesAvx2(const BackwardLanes<double>& g, const sdtw::Band& b, std::vector<double>& scratch) {
+  backward(g, b, scratch);
 }
 
 }  // namespace cpu

@@ -1,29 +1,54 @@
-// The lanes-across-pairs soft-DTW forward: L pairs of one geometry (same lengths, same band) swept
-// together cell by cell, each lane's cost, soft-min and weights in one vectorisable loop over lanes.
+// The lanes-across-pairs soft-DTW kernels: pairs of one geometry (same lengths, same band) swept
+// together cell by cell, one pair per double lane, forward (soft-min, weights) and backward (E, gradients).
 #pragma once
 #include <stdint.h>
+
+#include <vector>
 
 #include "../kernels/sdtw_band.h"
 
 namespace wt {
 namespace cpu {
 
+// Pairs per 256-bit vector of doubles.
 constexpr int kSdtwLanes = 4;
+// Pairs per wide forward group: four vectors whose cell chains interleave. A cell waits on its left
+// neighbour through min -> exp -> log (~200 cycles of latency for ~200 instructions), so one vector
+// alone leaves the FP units mostly idle; four independent ones fill them.
+constexpr int kSdtwWideLanes = 4 * kSdtwLanes;
 
-// One lane group: kSdtwLanes pairs with the same Band. x[l], y[l]: the pair's series ([n, D], [m, D]);
-// trans[l]: its [Tx, width, 2] weights; R rows in `prev`/`cur` ([width][kSdtwLanes] doubles each).
+// A forward group of `lanes` (kSdtwLanes or kSdtwWideLanes) pairs with the same Band. x[l], y[l]:
+// the pair's series ([n, D], [m, D]); trans[l]: its [Tx, width, 2] weights.
 template <class T>
-struct LaneGroup {
-  const T* x[kSdtwLanes];
-  const T* y[kSdtwLanes];
-  T* trans[kSdtwLanes];
+struct ForwardLanes {
+  int lanes;
+  const T* x[kSdtwWideLanes];
+  const T* y[kSdtwWideLanes];
+  T* trans[kSdtwWideLanes];
   int64_t d, width;
-  double gamma;
+  double gamma;  // > 0 (hard DTW runs the scalar path)
 };
 
-// Fills values[l] with each lane's soft-DTW value; defined for AVX2 + FMA in sdtw_avx2.cpp.
-void sdtwForwardLanesAvx2(const LaneGroup<float>& g, const sdtw::Band& b, double* prev, double* cur, double* values);
-void sdtwForwardLanesAvx2(const LaneGroup<double>& g, const sdtw::Band& b, double* prev, double* cur, double* values);
+// A backward group of kSdtwLanes pairs with the same Band: their series, the forward's weights, and
+// the pair gradients dx[l] ([tx, D], zero beyond n) and dy[l] ([ty, D], zero beyond m) to write.
+template <class T>
+struct BackwardLanes {
+  const T* x[kSdtwLanes];
+  const T* y[kSdtwLanes];
+  const T* trans[kSdtwLanes];
+  T* dx[kSdtwLanes];
+  T* dy[kSdtwLanes];
+  int64_t d, width, tx, ty;
+};
+
+// Defined for AVX2 + FMA in sdtw_avx2.cpp; `scratch` grows as needed (reuse it across groups).
+// The forward fills values[l] with each lane's soft-DTW value.
+void sdtwForwardLanesAvx2(const ForwardLanes<float>& g, const sdtw::Band& b, std::vector<double>& scratch,
+                          double* values);
+void sdtwForwardLanesAvx2(const ForwardLanes<double>& g, const sdtw::Band& b, std::vector<double>& scratch,
+                          double* values);
+void sdtwBackwardLanesAvx2(const BackwardLanes<float>& g, const sdtw::Band& b, std::vector<double>& scratch);
+void sdtwBackwardLanesAvx2(const BackwardLanes<double>& g, const sdtw::Band& b, std::vector<double>& scratch);
 
 }  // namespace cpu
 }  // namespace wt
