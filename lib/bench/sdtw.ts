@@ -1,9 +1,8 @@
 /**
  * Soft-DTW bench cases (`--filter sdtw`): forward + backward (the value and both gradients) in
  * float32, per device and thread count, over the issue's shapes. The work is counted in DP cells
- * inside the band: the harness has no cell unit, so the GFLOP/s column reads as G cells/s (one
- * cell = one forward and one backward update), which each case name says. Internal: not part of
- * the public API.
+ * inside the band, printed in the rate column as cells/s (one cell = one forward and one backward
+ * update). Internal: not part of the public API.
  */
 import { BenchCase } from './types';
 import { Tensor } from '../tensor';
@@ -59,7 +58,7 @@ export function sdtwBenchCases(device = 'cpu', threads: number[] = [1]): BenchCa
     const P = s.pairwise ? s.N * s.M : s.N;
     const cells = P * bandCells(s.T, s.T, s.band);
     for (const t of threads) {
-      const name = `${label(s)} ×${t}T, Gcells/s`;
+      const name = `${label(s)} ×${t}T`;
       cases.push({
         name,
         group: 'sdtw',
@@ -82,8 +81,8 @@ export function sdtwBenchCases(device = 'cpu', threads: number[] = [1]): BenchCa
           grads.forEach((g) => g.dispose());
         },
         teardown: (ts: Tensor[]) => ts.forEach((x) => x.dispose()),
-        work: { flops: cells },
-        baseline: t === one ? undefined : `${label(s)} ×${one}T, Gcells/s`,
+        work: { items: { count: cells, unit: 'cells' } },
+        baseline: t === one ? undefined : `${label(s)} ×${one}T`,
       });
     }
   }
