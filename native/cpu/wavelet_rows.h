@@ -1,6 +1,7 @@
 // The CPU schedule of the wavelet family, included by one translation unit per instruction set
 // (wavelet.cpp: the x86-64-v2 baseline; wavelet_avx2.cpp: AVX2 + FMA): a row's levels in order on
-// its thread (the row and its level buffers stay in L2), rows across the pool.
+// its thread (the row and its level buffers stay in L2), rows across the pool; the forward ops run
+// each level as one strip-mined pass (wavelet_pipeline.h), the adjoints pass by pass.
 // Include inside an anonymous namespace, so each unit's instantiations stay its own.
 
 struct SerialExec {
@@ -11,6 +12,8 @@ struct SerialExec {
   WT_HD void barrier() {}
   WT_HD bool leader() { return true; }
 };
+
+#include "wavelet_pipeline.h"
 
 enum class Direction { Analysis, AnalysisAdjoint, Synthesis, SynthesisAdjoint };
 
@@ -33,13 +36,15 @@ void runRows(Direction dir, const wt_wavelet_params& p, const T* in, int64_t inL
   T* a0 = d + rs.buffer;
   T* a1 = a0 + rs.approx;
   SerialExec ex;
+  const Pipeline pl = analysis ? analysisPipeline(p) : synthesisPipeline(p);
+  const StepTaps<T> taps(p, !analysis);
   for (int64_t r = b; r < e; ++r) {
     const T* x = in + r * inLen;
     T* y = out + r * outLen;
     switch (dir) {
-      case Direction::Analysis: analysisRow(ex, p, plan, ts, x, y, s, d, a0, a1); break;
+      case Direction::Analysis: analysisRowStrips(ex, p, plan, ts, pl, taps, x, y, s, d, a0, a1); break;
       case Direction::AnalysisAdjoint: analysisRowAdjoint(ex, p, plan, ts, x, y, s, d, a0, a1); break;
-      case Direction::Synthesis: synthesisRow(ex, p, plan, ts, x, y, s, d, a0, a1); break;
+      case Direction::Synthesis: synthesisRowStrips(ex, p, plan, ts, pl, taps, x, y, s, d, a0, a1); break;
       case Direction::SynthesisAdjoint: synthesisRowAdjoint(ex, p, plan, ts, x, y, s, d, a0, a1); break;
     }
   }

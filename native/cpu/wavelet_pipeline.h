@@ -1,0 +1,267 @@
+// The CPU's forward analysis and synthesis levels as one strip-mined pass: the fill, every lifting
+// step and the write-out advance together strip by strip, each stage lagging the ones it depends on.
+// Include inside wavelet_rows.h (an anonymous namespace, after SerialExec).
+//
+// Per element this computes exactly what analysisLevel / synthesisLevel in kernels/wavelet_lifting.h
+// compute (the same fill, the same fusedStep per step, the same write-out); only the order across
+// elements changes. Run stage by stage, a level makes 2 + steps passes over buffers of ≈ n/2 pairs in
+// L2; here a strip's fill, steps and write-out touch a window of ≈ kStrip pairs that stays in L1, and
+// the row's input is read in one stream.
+
+constexpr int kMaxStages = wt::wavelet::kMaxSteps + 2;  // the fill, the steps, the write-out
+constexpr int64_t kStrip = 256;                          // pairs a stage advances per strip
+
+// Stage k of a level runs on positions [lo_k, hi_k); at strip t it has done the positions below
+// front(t) − lag[k] (front(t) = base + (t + 1)·kStrip). A stage reading array A at its position i
+// plus [rlo, rhi] lags every earlier writer w of A by rhi (lag ≥ lag_w + rhi: what it reads is
+// final), and a stage writing A lags every earlier reader r of A by −rlo_r (lag ≥ lag_r − rlo_r: it
+// never overwrites what r has yet to read). Positions are pair indices (analysis write-out: output
+// index o, which reads pair o + shift).
+struct Pipeline {
+  int32_t stages;
+  int32_t lag[kMaxStages];
+};
+
+struct StageAccess {
+  uint32_t writes;      // bit 0: s, bit 1: d
+  uint32_t reads;       // bit 0: s, bit 1: d
+  int32_t rlo[2], rhi[2];  // read window per array, relative to the stage's position
+};
+
+inline Pipeline makePipeline(const StageAccess* acc, int stages) {
+  Pipeline pl;
+  pl.stages = stages;
+  for (int j = 0; j < stages; ++j) {
+    int32_t lag = 0;
+    for (int i = 0; i < j; ++i)
+      for (int a = 0; a < 2; ++a) {
+        const uint32_t bit = 1u << a;
+        if ((acc[j].reads & bit) && (acc[i].writes & bit) && pl.lag[i] + acc[j].rhi[a] > lag) lag = pl.lag[i] + acc[j].rhi[a];
+        if ((acc[j].writes & bit) && (acc[i].reads & bit) && pl.lag[i] - acc[i].rlo[a] > lag) lag = pl.lag[i] - acc[i].rlo[a];
+      }
+    pl.lag[j] = lag;
+  }
+  return pl;
+}
+
+// Stage order: the fill (0), the lifting steps in the order they run (1 … n_steps), the write-out.
+// A step reads and writes its target at its position and reads its source at + [off, off + K − 1].
+inline StageAccess stepAccess(const wt_wavelet_params& p, int j) {
+  const int tgt = p.step_kind[j] == 0 ? 1 : 0;
+  StageAccess a{};
+  a.writes = 1u << tgt;
+  a.reads = 3u;
+  a.rlo[tgt] = a.rhi[tgt] = 0;
+  a.rlo[1 - tgt] = p.step_offset[j];
+  a.rhi[1 - tgt] = p.step_offset[j] + p.step_taps[j] - 1;
+  return a;
+}
+
+inline Pipeline analysisPipeline(const wt_wavelet_params& p) {
+  StageAccess acc[kMaxStages] = {};
+  acc[0].writes = 3u;
+  for (int j = 0; j < p.n_steps; ++j) acc[1 + j] = stepAccess(p, j);
+  StageAccess& out = acc[p.n_steps + 1];
+  out.reads = 3u;
+  out.rlo[0] = out.rhi[0] = p.shift_a;
+  out.rlo[1] = out.rhi[1] = p.shift_d;
+  return makePipeline(acc, p.n_steps + 2);
+}
+
+inline Pipeline synthesisPipeline(const wt_wavelet_params& p) {
+  StageAccess acc[kMaxStages] = {};
+  acc[0].writes = 3u;
+  for (int jj = 0; jj < p.n_steps; ++jj) acc[1 + jj] = stepAccess(p, p.n_steps - 1 - jj);
+  acc[p.n_steps + 1].reads = 3u;  // the interleave reads s[q], d[q]
+  return makePipeline(acc, p.n_steps + 2);
+}
+
+// Runs stage(k, a, b) on each stage's next positions [a, b), strip by strip, until every stage has
+// covered its range [lo[k], hi[k]).
+template <class F>
+void runStrips(const Pipeline& pl, const int64_t* lo, const int64_t* hi, F&& stage) {
+  using wt::wavelet::lmax;
+  using wt::wavelet::lmin;
+  int64_t base = lo[0];
+  for (int k = 1; k < pl.stages; ++k) base = lmin(base, lo[k]);
+  for (int64_t front = base + kStrip;; front += kStrip) {
+    bool pending = false;
+    for (int k = 0; k < pl.stages; ++k) {
+      const int64_t done = front - pl.lag[k];
+      const int64_t a = lmax(lo[k], done - kStrip), b = lmin(hi[k], done);
+      if (a < b) stage(k, a, b);
+      pending = pending || done < hi[k];
+    }
+    if (!pending) return;
+  }
+}
+
+// Step j of the scheme on target positions [a, b) of the buffer (s, d hold pairs from plan.bufLo);
+// coef: every tap, signs as the direction applies them. The same passes as liftSteps.
+template <class T>
+void liftRange(SerialExec& ex, const wt_wavelet_params& p, const wt::wavelet::LiftPlan& plan, const T* coef,
+               const wt::wavelet::TapStarts& ts, int j, T* s, T* d, int64_t a, int64_t b) {
+  using namespace wt::wavelet;
+  T* t = (p.step_kind[j] == 0 ? d : s) - plan.bufLo;
+  const T* sp = (p.step_kind[j] == 0 ? s : d) - plan.bufLo + p.step_offset[j];
+  const T* c = coef + ts.start[j];
+  switch (p.step_taps[j]) {
+    case 1: fusedStep<1>(ex, t, sp, c, a, b); break;
+    case 2: fusedStep<2>(ex, t, sp, c, a, b); break;
+    case 3: fusedStep<3>(ex, t, sp, c, a, b); break;
+    case 4: fusedStep<4>(ex, t, sp, c, a, b); break;
+    default:
+      for (int k = 0; k < p.step_taps[j]; ++k) {
+        const T ck = c[k];
+        const T* spk = sp + k;
+        ex.forRange(a, b, [&](int64_t i) { t[i] += ck * spk[i]; });
+      }
+  }
+}
+
+// The taps of every step as T, negated for the synthesis (liftSteps' inverse).
+template <class T>
+struct StepTaps {
+  T c[wt::wavelet::kMaxTaps];
+  StepTaps(const wt_wavelet_params& p, bool inverse) {
+    int total = 0;
+    for (int j = 0; j < p.n_steps; ++j) total += p.step_taps[j];
+    for (int k = 0; k < total; ++k) c[k] = inverse ? T(-p.taps[k]) : T(p.taps[k]);
+  }
+};
+
+// analysisLevel, strip-mined: x [n] -> a [len], dOut [len].
+template <class T>
+void analysisLevelStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::wavelet::LiftPlan& plan,
+                         const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<T>& taps, const T* x,
+                         int64_t n, T* a, T* dOut, T* s, T* d) {
+  using namespace wt::wavelet;
+  const int64_t len = analysisLength(n, p.filter_len, p.mode);
+  const int64_t sh = analysisShift(p.filter_len, p.mode);
+  const int64_t blo = plan.bufLo, bhi = len + plan.bufHiE;
+  int64_t qa, qb;
+  interiorPairs(sh, n, blo, bhi, qa, qb);
+  T* s0 = s - blo;
+  T* d0 = d - blo;
+  const int32_t mode = p.mode;
+  const T* xe = x + sh;
+  const T ca = T(p.scale), cd = T(double(p.sign_d) / p.scale);
+  const T* sa = s0 + p.shift_a;
+  const T* da = d0 + p.shift_d;
+  const int last = p.n_steps + 1;
+  int64_t lo[kMaxStages], hi[kMaxStages];
+  lo[0] = blo;
+  hi[0] = bhi;
+  for (int j = 0; j < p.n_steps; ++j) {
+    lo[1 + j] = plan.lo[j];
+    hi[1 + j] = len + plan.hiE[j];
+  }
+  lo[last] = 0;
+  hi[last] = len;
+  auto edge = [&](int64_t q) {
+    s0[q] = extensionValue(x, n, 2 * q + sh, mode);
+    d0[q] = extensionValue(x, n, 2 * q + sh + 1, mode);
+  };
+  runStrips(pl, lo, hi, [&](int k, int64_t b, int64_t e) {
+    if (k == 0) {
+      ex.forRange(b, lmin(e, qa), edge);
+      ex.forRange(lmax(b, qa), lmin(e, qb), [&](int64_t q) {
+        s0[q] = xe[2 * q];
+        d0[q] = xe[2 * q + 1];
+      });
+      ex.forRange(lmax(b, qb), e, edge);
+    } else if (k == last) {
+      ex.forRange(b, e, [&](int64_t o) {
+        a[o] = ca * sa[o];
+        dOut[o] = cd * da[o];
+      });
+    } else {
+      liftRange(ex, p, plan, taps.c, ts, k - 1, s, d, b, e);
+    }
+  });
+}
+
+// synthesisLevel, strip-mined: (a, dIn) [len] -> out [nOut].
+template <class T>
+void synthesisLevelStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::wavelet::LiftPlan& plan,
+                          const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<T>& taps, const T* a,
+                          const T* dIn, int64_t len, T* out, T* s, T* d) {
+  using namespace wt::wavelet;
+  const int64_t nOut = synthesisLength(len, p.filter_len, p.mode);
+  const int64_t sh = synthesisShift(p.filter_len, p.mode);
+  const int64_t blo = plan.bufLo, bhi = len + plan.bufHiE;
+  T* s0 = s - blo;
+  T* d0 = d - blo;
+  const T ia = T(1 / p.scale), id = T(double(p.sign_d) * p.scale);
+  const bool periodic = p.mode == kPeriodization;
+  const int64_t wlo = floorDiv(sh, 2), whi = floorDiv(sh + nOut - 1, 2) + 1;
+  int64_t qa, qb;
+  interiorPairs(-sh, nOut, wlo, whi, qa, qb);
+  T* o0 = out - sh;
+  const int last = p.n_steps + 1;
+  int64_t lo[kMaxStages], hi[kMaxStages];
+  lo[0] = blo;
+  hi[0] = bhi;
+  for (int jj = 0; jj < p.n_steps; ++jj) {
+    const int j = p.n_steps - 1 - jj;
+    lo[1 + jj] = plan.lo[j];
+    hi[1 + jj] = len + plan.hiE[j];
+  }
+  lo[last] = wlo;
+  hi[last] = whi;
+  auto edge = [&](int64_t q) {
+    const int64_t t0 = 2 * q - sh, t1 = t0 + 1;
+    if (t0 >= 0 && t0 < nOut) out[t0] = s0[q];
+    if (t1 >= 0 && t1 < nOut) out[t1] = d0[q];
+  };
+  runStrips(pl, lo, hi, [&](int k, int64_t b, int64_t e) {
+    if (k == 0) {
+      placeCoefficients(ex, a, len, ia, p.shift_a, periodic, s0, b, e);
+      placeCoefficients(ex, dIn, len, id, p.shift_d, periodic, d0, b, e);
+    } else if (k == last) {
+      ex.forRange(b, lmin(e, qa), edge);
+      ex.forRange(lmax(b, qa), lmin(e, qb), [&](int64_t q) {
+        o0[2 * q] = s0[q];
+        o0[2 * q + 1] = d0[q];
+      });
+      ex.forRange(lmax(b, qb), e, edge);
+    } else {
+      liftRange(ex, p, plan, taps.c, ts, p.n_steps - k, s, d, b, e);
+    }
+  });
+}
+
+// analysisRow with the strip-mined levels (same packing: [cA_L, cD_L, ..., cD_1]).
+template <class T>
+void analysisRowStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::wavelet::LiftPlan& plan,
+                       const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<T>& taps, const T* x,
+                       T* packed, T* s, T* d, T* a0, T* a1) {
+  using namespace wt::wavelet;
+  int64_t cur = p.n, end = analysisTotal(p, p.n);
+  const T* in = x;
+  for (int l = 1; l <= p.levels; ++l) {
+    const int64_t len = analysisLength(cur, p.filter_len, p.mode);
+    T* a = l == p.levels ? packed : (l & 1) ? a0 : a1;
+    analysisLevelStrips(ex, p, plan, ts, pl, taps, in, cur, a, packed + end - len, s, d);
+    end -= len;
+    in = a;
+    cur = len;
+  }
+}
+
+// synthesisRow with the strip-mined levels.
+template <class T>
+void synthesisRowStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::wavelet::LiftPlan& plan,
+                        const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<T>& taps,
+                        const T* packed, T* out, T* s, T* d, T* a0, T* a1) {
+  using namespace wt::wavelet;
+  int64_t m = p.n, start = p.n;
+  const T* a = packed;
+  for (int j = 0; j < p.levels; ++j) {
+    T* o = j == p.levels - 1 ? out : (j & 1) ? a1 : a0;
+    synthesisLevelStrips(ex, p, plan, ts, pl, taps, a, packed + start, m, o, s, d);
+    start += m;
+    m = synthesisLength(m, p.filter_len, p.mode) - int64_t((p.drop_mask >> j) & 1);
+    a = o;
+  }
+}
