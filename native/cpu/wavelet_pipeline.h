@@ -9,7 +9,7 @@
 // the row's input is read in one stream.
 
 constexpr int kMaxStages = wt::wavelet::kMaxSteps + 2;  // the fill, the steps, the write-out
-constexpr int64_t kStrip = 256;                          // pairs a stage advances per strip
+constexpr int64_t kStrip = 512;  // pairs a stage advances per strip (shorter strips cost more loop overhead)
 
 // Stage k of a level runs on positions [lo_k, hi_k); at strip t it has done the positions below
 // front(t) − lag[k] (front(t) = base + (t + 1)·kStrip). A stage reading array A at its position i
@@ -96,6 +96,94 @@ void runStrips(const Pipeline& pl, const int64_t* lo, const int64_t* hi, F&& sta
   }
 }
 
+// A sequential output written with SSE2 streaming stores in whole 64-byte lines (plain stores for
+// the partial lines at its two ends): the op's output is not read again before it leaves the cache,
+// so it is written without a read-for-ownership of each line, and no line is ever half-streamed
+// (a partial line in a write-combining buffer costs a read-modify-write in memory). The caller fills
+// stage(n) with the next n elements, commits them, and finishes; it fences once when its rows are done.
+template <class T>
+class LineStream {
+ public:
+  static constexpr int64_t kLine = 64 / int64_t(sizeof(T));
+  static constexpr int64_t kCapacity = 2 * kStrip;  // the most one write-out range appends
+
+  explicit LineStream(T* dst) : dst_(dst), staged_(0) {
+    const int64_t into = int64_t(reinterpret_cast<uintptr_t>(dst) / sizeof(T)) % kLine;
+    head_ = into == 0 ? 0 : kLine - into;
+  }
+  T* stage() { return buf_ + staged_; }
+  void commit(int64_t n) {
+    staged_ += n;
+    int64_t i = 0;
+    if (head_ > 0) {  // plain stores up to the first line boundary
+      const int64_t h = head_ < staged_ ? head_ : staged_;
+      for (; i < h; ++i) dst_[i] = buf_[i];
+      head_ -= h;
+    }
+    constexpr int64_t kPerVector = 16 / int64_t(sizeof(T));
+    const int64_t lines = (staged_ - i) / kLine * kLine;
+    for (int64_t k = 0; k < lines; k += kPerVector)
+      _mm_stream_si128(reinterpret_cast<__m128i*>(dst_ + i + k), _mm_loadu_si128(reinterpret_cast<const __m128i*>(buf_ + i + k)));
+    i += lines;
+    // Keep the partial line for the next range.
+    for (int64_t k = i; k < staged_; ++k) buf_[k - i] = buf_[k];
+    dst_ += i;
+    staged_ -= i;
+  }
+  void finish() {
+    for (int64_t k = 0; k < staged_; ++k) dst_[k] = buf_[k];
+    dst_ += staged_;
+    staged_ = 0;
+  }
+
+ private:
+  T* dst_;
+  int64_t staged_, head_;
+  alignas(64) T buf_[kCapacity + kLine];
+};
+
+// The lazy split s[q] = x[2q], d[q] = x[2q + 1] and its inverse on pairs [b, e).
+template <class T>
+void splitPairs(T* s, T* d, const T* x, int64_t b, int64_t e) {
+  for (int64_t q = b; q < e; ++q) {
+    s[q] = x[2 * q];
+    d[q] = x[2 * q + 1];
+  }
+}
+template <class T>
+void mergePairs(T* x, const T* s, const T* d, int64_t b, int64_t e) {
+  for (int64_t q = b; q < e; ++q) {
+    x[2 * q] = s[q];
+    x[2 * q + 1] = d[q];
+  }
+}
+#ifdef __AVX2__
+// float in AVX2: four in-lane shuffles and two 64-bit permutes per 16 samples (the compiler's own
+// stride-2 code reloads its permutation vectors every iteration).
+inline void splitPairs(float* s, float* d, const float* x, int64_t b, int64_t e) {
+  int64_t q = b;
+  for (; q + 8 <= e; q += 8) {
+    const __m256 lo = _mm256_loadu_ps(x + 2 * q), hi = _mm256_loadu_ps(x + 2 * q + 8);
+    // Per 128-bit lane: (lo0 lo2 hi0 hi2 | lo4 lo6 hi4 hi6); the permute orders the 64-bit halves.
+    const __m256d ev = _mm256_castps_pd(_mm256_shuffle_ps(lo, hi, 0x88));
+    const __m256d od = _mm256_castps_pd(_mm256_shuffle_ps(lo, hi, 0xDD));
+    _mm256_storeu_ps(s + q, _mm256_castpd_ps(_mm256_permute4x64_pd(ev, 0xD8)));
+    _mm256_storeu_ps(d + q, _mm256_castpd_ps(_mm256_permute4x64_pd(od, 0xD8)));
+  }
+  splitPairs<float>(s, d, x, q, e);
+}
+inline void mergePairs(float* x, const float* s, const float* d, int64_t b, int64_t e) {
+  int64_t q = b;
+  for (; q + 8 <= e; q += 8) {
+    const __m256 sv = _mm256_loadu_ps(s + q), dv = _mm256_loadu_ps(d + q);
+    const __m256 lo = _mm256_unpacklo_ps(sv, dv), hi = _mm256_unpackhi_ps(sv, dv);  // (s0 d0 s1 d1 | s4 d4 s5 d5), …
+    _mm256_storeu_ps(x + 2 * q, _mm256_permute2f128_ps(lo, hi, 0x20));
+    _mm256_storeu_ps(x + 2 * q + 8, _mm256_permute2f128_ps(lo, hi, 0x31));
+  }
+  mergePairs<float>(x, s, d, q, e);
+}
+#endif
+
 // Step j of the scheme on target positions [a, b) of the buffer (s, d hold pairs from plan.bufLo);
 // coef: every tap, signs as the direction applies them. The same passes as liftSteps.
 template <class T>
@@ -134,7 +222,7 @@ struct StepTaps {
 template <class T>
 void analysisLevelStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::wavelet::LiftPlan& plan,
                          const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<T>& taps, const T* x,
-                         int64_t n, T* a, T* dOut, T* s, T* d) {
+                         int64_t n, T* a, T* dOut, T* s, T* d, bool stream) {
   using namespace wt::wavelet;
   const int64_t len = analysisLength(n, p.filter_len, p.mode);
   const int64_t sh = analysisShift(p.filter_len, p.mode);
@@ -162,30 +250,38 @@ void analysisLevelStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::w
     s0[q] = extensionValue(x, n, 2 * q + sh, mode);
     d0[q] = extensionValue(x, n, 2 * q + sh + 1, mode);
   };
+  LineStream<T> details(dOut);
   runStrips(pl, lo, hi, [&](int k, int64_t b, int64_t e) {
     if (k == 0) {
       ex.forRange(b, lmin(e, qa), edge);
-      ex.forRange(lmax(b, qa), lmin(e, qb), [&](int64_t q) {
-        s0[q] = xe[2 * q];
-        d0[q] = xe[2 * q + 1];
-      });
+      splitPairs(s0, d0, xe, lmax(b, qa), lmin(e, qb));
       ex.forRange(lmax(b, qb), e, edge);
     } else if (k == last) {
-      ex.forRange(b, e, [&](int64_t o) {
-        a[o] = ca * sa[o];
-        dOut[o] = cd * da[o];
-      });
+      if (stream) {
+        T* st = details.stage() - b;
+        ex.forRange(b, e, [&](int64_t o) {
+          a[o] = ca * sa[o];
+          st[o] = cd * da[o];
+        });
+        details.commit(e - b);
+      } else {
+        ex.forRange(b, e, [&](int64_t o) {
+          a[o] = ca * sa[o];
+          dOut[o] = cd * da[o];
+        });
+      }
     } else {
       liftRange(ex, p, plan, taps.c, ts, k - 1, s, d, b, e);
     }
   });
+  details.finish();
 }
 
 // synthesisLevel, strip-mined: (a, dIn) [len] -> out [nOut].
 template <class T>
 void synthesisLevelStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::wavelet::LiftPlan& plan,
                           const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<T>& taps, const T* a,
-                          const T* dIn, int64_t len, T* out, T* s, T* d) {
+                          const T* dIn, int64_t len, T* out, T* s, T* d, bool stream) {
   using namespace wt::wavelet;
   const int64_t nOut = synthesisLength(len, p.filter_len, p.mode);
   const int64_t sh = synthesisShift(p.filter_len, p.mode);
@@ -214,52 +310,59 @@ void synthesisLevelStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::
     if (t0 >= 0 && t0 < nOut) out[t0] = s0[q];
     if (t1 >= 0 && t1 < nOut) out[t1] = d0[q];
   };
+  LineStream<T> interior(o0 + 2 * qa);
   runStrips(pl, lo, hi, [&](int k, int64_t b, int64_t e) {
     if (k == 0) {
       placeCoefficients(ex, a, len, ia, p.shift_a, periodic, s0, b, e);
       placeCoefficients(ex, dIn, len, id, p.shift_d, periodic, d0, b, e);
     } else if (k == last) {
       ex.forRange(b, lmin(e, qa), edge);
-      ex.forRange(lmax(b, qa), lmin(e, qb), [&](int64_t q) {
-        o0[2 * q] = s0[q];
-        o0[2 * q + 1] = d0[q];
-      });
+      const int64_t ib = lmax(b, qa), ie = lmin(e, qb);
+      if (stream && ib < ie) {
+        mergePairs(interior.stage() - 2 * ib, s0, d0, ib, ie);
+        interior.commit(2 * (ie - ib));
+      } else {
+        mergePairs(o0, s0, d0, ib, ie);
+      }
       ex.forRange(lmax(b, qb), e, edge);
     } else {
       liftRange(ex, p, plan, taps.c, ts, p.n_steps - k, s, d, b, e);
     }
   });
+  interior.finish();
 }
 
-// analysisRow with the strip-mined levels (same packing: [cA_L, cD_L, ..., cD_1]).
+// analysisRow with the strip-mined levels (same packing: [cA_L, cD_L, ..., cD_1]); stream: write the
+// details with streaming stores.
 template <class T>
 void analysisRowStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::wavelet::LiftPlan& plan,
                        const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<T>& taps, const T* x,
-                       T* packed, T* s, T* d, T* a0, T* a1) {
+                       T* packed, T* s, T* d, T* a0, T* a1, bool stream) {
   using namespace wt::wavelet;
   int64_t cur = p.n, end = analysisTotal(p, p.n);
   const T* in = x;
   for (int l = 1; l <= p.levels; ++l) {
     const int64_t len = analysisLength(cur, p.filter_len, p.mode);
     T* a = l == p.levels ? packed : (l & 1) ? a0 : a1;
-    analysisLevelStrips(ex, p, plan, ts, pl, taps, in, cur, a, packed + end - len, s, d);
+    analysisLevelStrips(ex, p, plan, ts, pl, taps, in, cur, a, packed + end - len, s, d, stream);
     end -= len;
     in = a;
     cur = len;
   }
 }
 
-// synthesisRow with the strip-mined levels.
+// synthesisRow with the strip-mined levels; stream: write the last level's output with streaming
+// stores.
 template <class T>
 void synthesisRowStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::wavelet::LiftPlan& plan,
                         const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<T>& taps,
-                        const T* packed, T* out, T* s, T* d, T* a0, T* a1) {
+                        const T* packed, T* out, T* s, T* d, T* a0, T* a1, bool stream) {
   using namespace wt::wavelet;
   int64_t m = p.n, start = p.n;
   const T* a = packed;
   for (int j = 0; j < p.levels; ++j) {
     T* o = j == p.levels - 1 ? out : (j & 1) ? a1 : a0;
-    synthesisLevelStrips(ex, p, plan, ts, pl, taps, a, packed + start, m, o, s, d);
+    synthesisLevelStrips(ex, p, plan, ts, pl, taps, a, packed + start, m, o, s, d, stream && o == out);
     start += m;
     m = synthesisLength(m, p.filter_len, p.mode) - int64_t((p.drop_mask >> j) & 1);
     a = o;

@@ -15,12 +15,14 @@ struct SerialExec {
 
 #include "wavelet_pipeline.h"
 
+constexpr int64_t kStagger = 5;  // cache lines between consecutive scratch arrays, beyond their lengths
+
 enum class Direction { Analysis, AnalysisAdjoint, Synthesis, SynthesisAdjoint };
 
 // Runs `dir` on rows [b, e) of in -> out (row lengths inLen, outLen) with one set of scratch.
 template <class T>
 void runRows(Direction dir, const wt_wavelet_params& p, const T* in, int64_t inLen, T* out, int64_t outLen, int64_t b,
-             int64_t e) {
+             int64_t e, bool stream) {
   using namespace wt::wavelet;
   const bool analysis = dir == Direction::Analysis || dir == Direction::AnalysisAdjoint;
   const LiftPlan plan = analysis ? analysisPlan(p) : synthesisPlan(p);
@@ -29,12 +31,16 @@ void runRows(Direction dir, const wt_wavelet_params& p, const T* in, int64_t inL
   // Each pool thread keeps its scratch between ops (grown, never shrunk): no allocation or first-touch
   // per row.
   thread_local std::vector<T> scratch;
-  const size_t need = size_t(2 * rs.buffer + 2 * rs.approx);
+  // The four arrays start on different 4 KiB offsets (+ kStagger lines each): arrays a whole number
+  // of pages apart alias in the store-to-load check, and the strip-mined passes load one while
+  // storing another at the same index.
+  const int64_t pad = kStagger * 64 / int64_t(sizeof(T));
+  const size_t need = size_t(2 * rs.buffer + 2 * rs.approx + 4 * pad);
   if (scratch.size() < need) scratch.resize(need);
   T* s = scratch.data();
-  T* d = s + rs.buffer;
-  T* a0 = d + rs.buffer;
-  T* a1 = a0 + rs.approx;
+  T* d = s + rs.buffer + pad;
+  T* a0 = d + rs.buffer + pad;
+  T* a1 = a0 + rs.approx + pad;
   SerialExec ex;
   const Pipeline pl = analysis ? analysisPipeline(p) : synthesisPipeline(p);
   const StepTaps<T> taps(p, !analysis);
@@ -42,12 +48,13 @@ void runRows(Direction dir, const wt_wavelet_params& p, const T* in, int64_t inL
     const T* x = in + r * inLen;
     T* y = out + r * outLen;
     switch (dir) {
-      case Direction::Analysis: analysisRowStrips(ex, p, plan, ts, pl, taps, x, y, s, d, a0, a1); break;
+      case Direction::Analysis: analysisRowStrips(ex, p, plan, ts, pl, taps, x, y, s, d, a0, a1, stream); break;
       case Direction::AnalysisAdjoint: analysisRowAdjoint(ex, p, plan, ts, x, y, s, d, a0, a1); break;
-      case Direction::Synthesis: synthesisRowStrips(ex, p, plan, ts, pl, taps, x, y, s, d, a0, a1); break;
+      case Direction::Synthesis: synthesisRowStrips(ex, p, plan, ts, pl, taps, x, y, s, d, a0, a1, stream); break;
       case Direction::SynthesisAdjoint: synthesisRowAdjoint(ex, p, plan, ts, x, y, s, d, a0, a1); break;
     }
   }
+  if (stream) _mm_sfence();  // streaming stores are weakly ordered: publish them before the op completes
 }
 
 template <class T>
@@ -57,5 +64,8 @@ void runOp(Direction dir, const wt_op& op, const wt_wavelet_params& p) {
   T* out = static_cast<T*>(op.out[0].data);
   // A chunk of rows shares one scratch allocation; a few rows per chunk amortise it.
   const int64_t grain = wt::cpu::kElementwiseGrain / (inLen + outLen + 1) + 1;
-  wt::cpu::parallelFor(rows, grain, [&](int64_t b, int64_t e) { runRows<T>(dir, p, in, inLen, out, outLen, b, e); });
+  // The forward ops' outputs past the cache share are streamed (streaming_store.h).
+  const bool stream = (dir == Direction::Analysis || dir == Direction::Synthesis) &&
+                      rows * outLen * int64_t(sizeof(T)) >= wt::cpu::kStreamingOutputBytes;
+  wt::cpu::parallelFor(rows, grain, [&](int64_t b, int64_t e) { runRows<T>(dir, p, in, inLen, out, outLen, b, e, stream); });
 }
