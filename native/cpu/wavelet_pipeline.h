@@ -20,6 +20,10 @@ constexpr int64_t kStrip = 512;  // pairs a stage advances per strip (shorter st
 struct Pipeline {
   int32_t stages;
   int32_t lag[kMaxStages];
+  // The step next to the write-out (analysis: the last; synthesis: the first, run last) is fused
+  // into it when it has at most 4 taps: its target is computed in a register and written out
+  // scaled (analysis) or interleaved (synthesis), never stored to the buffer.
+  bool fusedOut;
 };
 
 struct StageAccess {
@@ -28,9 +32,10 @@ struct StageAccess {
   int32_t rlo[2], rhi[2];  // read window per array, relative to the stage's position
 };
 
-inline Pipeline makePipeline(const StageAccess* acc, int stages) {
+inline Pipeline makePipeline(const StageAccess* acc, int stages, bool fusedOut) {
   Pipeline pl;
   pl.stages = stages;
+  pl.fusedOut = fusedOut;
   for (int j = 0; j < stages; ++j) {
     int32_t lag = 0;
     for (int i = 0; i < j; ++i)
@@ -57,23 +62,55 @@ inline StageAccess stepAccess(const wt_wavelet_params& p, int j) {
   return a;
 }
 
+inline bool fusable(const wt_wavelet_params& p, int j) { return p.n_steps > 0 && p.step_taps[j] <= 4; }
+
+// The write-out fused with step j: it reads j's target at its position + tgtAt and the other array
+// at + otherAt and at j's source taps.
+inline StageAccess fusedOutAccess(const wt_wavelet_params& p, int j, int32_t tgtAt, int32_t otherAt) {
+  const int tgt = p.step_kind[j] == 0 ? 1 : 0, src = 1 - tgt;
+  StageAccess a{};
+  a.reads = 3u;
+  a.rlo[tgt] = a.rhi[tgt] = tgtAt;
+  const int32_t first = tgtAt + p.step_offset[j], last = first + p.step_taps[j] - 1;
+  a.rlo[src] = otherAt < first ? otherAt : first;
+  a.rhi[src] = otherAt > last ? otherAt : last;
+  return a;
+}
+
+// Analysis: the fill, the steps in scheme order, the write-out (with the last step when fusable).
 inline Pipeline analysisPipeline(const wt_wavelet_params& p) {
   StageAccess acc[kMaxStages] = {};
   acc[0].writes = 3u;
-  for (int j = 0; j < p.n_steps; ++j) acc[1 + j] = stepAccess(p, j);
-  StageAccess& out = acc[p.n_steps + 1];
-  out.reads = 3u;
-  out.rlo[0] = out.rhi[0] = p.shift_a;
-  out.rlo[1] = out.rhi[1] = p.shift_d;
-  return makePipeline(acc, p.n_steps + 2);
+  const bool fused = fusable(p, p.n_steps - 1);
+  const int steps = fused ? p.n_steps - 1 : p.n_steps;
+  for (int j = 0; j < steps; ++j) acc[1 + j] = stepAccess(p, j);
+  StageAccess& out = acc[steps + 1];
+  if (fused) {
+    const int j = p.n_steps - 1;
+    const bool predict = p.step_kind[j] == 0;
+    out = fusedOutAccess(p, j, predict ? p.shift_d : p.shift_a, predict ? p.shift_a : p.shift_d);
+  } else {
+    out.reads = 3u;
+    out.rlo[0] = out.rhi[0] = p.shift_a;
+    out.rlo[1] = out.rhi[1] = p.shift_d;
+  }
+  return makePipeline(acc, steps + 2, fused);
 }
 
+// Synthesis: the fill, the inverse steps in reverse scheme order, the interleave (with step 0 when
+// fusable).
 inline Pipeline synthesisPipeline(const wt_wavelet_params& p) {
   StageAccess acc[kMaxStages] = {};
   acc[0].writes = 3u;
-  for (int jj = 0; jj < p.n_steps; ++jj) acc[1 + jj] = stepAccess(p, p.n_steps - 1 - jj);
-  acc[p.n_steps + 1].reads = 3u;  // the interleave reads s[q], d[q]
-  return makePipeline(acc, p.n_steps + 2);
+  const bool fused = fusable(p, 0);
+  const int steps = fused ? p.n_steps - 1 : p.n_steps;
+  for (int jj = 0; jj < steps; ++jj) acc[1 + jj] = stepAccess(p, p.n_steps - 1 - jj);
+  if (fused) {
+    acc[steps + 1] = fusedOutAccess(p, 0, 0, 0);
+  } else {
+    acc[steps + 1].reads = 3u;  // the interleave reads s[q], d[q]
+  }
+  return makePipeline(acc, steps + 2, fused);
 }
 
 // Runs stage(k, a, b) on each stage's next positions [a, b), strip by strip, until every stage has
@@ -157,7 +194,7 @@ void mergePairs(T* x, const T* s, const T* d, int64_t b, int64_t e) {
     x[2 * q + 1] = d[q];
   }
 }
-#ifdef __AVX2__
+#ifdef WT_WAVELET_AVX2
 // float in AVX2: four in-lane shuffles and two 64-bit permutes per 16 samples (the compiler's own
 // stride-2 code reloads its permutation vectors every iteration).
 inline void splitPairs(float* s, float* d, const float* x, int64_t b, int64_t e) {
@@ -207,6 +244,42 @@ void liftRange(SerialExec& ex, const wt_wavelet_params& p, const wt::wavelet::Li
   }
 }
 
+// A step's target value at position i in a register: v = t[i] + c0·sp[i] + c1·sp[i + 1] + ..., in
+// fusedStep's order (so rounded, and contracted, exactly as fusedStep stores it).
+template <int K, class T>
+inline T stepValue(const T* t, const T* sp, T c0, T c1, T c2, T c3, int64_t i) {
+  T v = t[i];
+  v += c0 * sp[i];
+  if (K > 1) v += c1 * sp[i + 1];
+  if (K > 2) v += c2 * sp[i + 2];
+  if (K > 3) v += c3 * sp[i + 3];
+  return v;
+}
+
+// Analysis write-out fused with the last step on outputs [b, e): outT[o] = scT·(step value at o),
+// outO[o] = scO·other[o] (t, sp, other already offset to output indices).
+template <int K, class T>
+void liftAndScale(const T* t, const T* sp, const T* other, const T* c, T scT, T scO, T* outT, T* outO, int64_t b,
+                  int64_t e) {
+  const T c0 = c[0], c1 = K > 1 ? c[1] : T(0), c2 = K > 2 ? c[2] : T(0), c3 = K > 3 ? c[3] : T(0);
+  for (int64_t o = b; o < e; ++o) {
+    outT[o] = scT * stepValue<K>(t, sp, c0, c1, c2, c3, o);
+    outO[o] = scO * other[o];
+  }
+}
+
+// Synthesis interleave fused with step 0 on pairs [b, e): out[2q], out[2q + 1] = s, d with the
+// target's value computed in a register (kTargetS: the step updates s).
+template <int K, bool kTargetS, class T>
+void liftAndMerge(const T* t, const T* sp, const T* other, const T* c, T* out, int64_t b, int64_t e) {
+  const T c0 = c[0], c1 = K > 1 ? c[1] : T(0), c2 = K > 2 ? c[2] : T(0), c3 = K > 3 ? c[3] : T(0);
+  for (int64_t q = b; q < e; ++q) {
+    const T v = stepValue<K>(t, sp, c0, c1, c2, c3, q);
+    out[2 * q] = kTargetS ? v : other[q];
+    out[2 * q + 1] = kTargetS ? other[q] : v;
+  }
+}
+
 // The taps of every step as T, negated for the synthesis (liftSteps' inverse).
 template <class T>
 struct StepTaps {
@@ -236,16 +309,42 @@ void analysisLevelStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::w
   const T ca = T(p.scale), cd = T(double(p.sign_d) / p.scale);
   const T* sa = s0 + p.shift_a;
   const T* da = d0 + p.shift_d;
-  const int last = p.n_steps + 1;
+  const int last = pl.stages - 1;  // stages 1 … last − 1 run steps 0 … last − 2
   int64_t lo[kMaxStages], hi[kMaxStages];
   lo[0] = blo;
   hi[0] = bhi;
-  for (int j = 0; j < p.n_steps; ++j) {
+  for (int j = 0; j + 1 < last; ++j) {
     lo[1 + j] = plan.lo[j];
     hi[1 + j] = len + plan.hiE[j];
   }
   lo[last] = 0;
   hi[last] = len;
+  // The fused last step (its range is the kept window of its target: plan.lo = its shift).
+  const int jl = p.n_steps - 1;
+  const bool predictLast = pl.fusedOut && p.step_kind[jl] == 0;
+  const int64_t shT = predictLast ? p.shift_d : p.shift_a;
+  const T* ft = (predictLast ? d0 : s0) + shT;
+  const T* fsp = (predictLast ? s0 : d0) + shT + (pl.fusedOut ? p.step_offset[jl] : 0);
+  const T* fother = predictLast ? sa : da;
+  const T* fc = pl.fusedOut ? taps.c + ts.start[jl] : nullptr;
+  auto writeOut = [&](T* aOut, T* dOutAt, int64_t b, int64_t e) {
+    if (!pl.fusedOut) {
+      ex.forRange(b, e, [&](int64_t o) {
+        aOut[o] = ca * sa[o];
+        dOutAt[o] = cd * da[o];
+      });
+      return;
+    }
+    T* outT = predictLast ? dOutAt : aOut;
+    T* outO = predictLast ? aOut : dOutAt;
+    const T scT = predictLast ? cd : ca, scO = predictLast ? ca : cd;
+    switch (p.step_taps[jl]) {
+      case 1: liftAndScale<1>(ft, fsp, fother, fc, scT, scO, outT, outO, b, e); break;
+      case 2: liftAndScale<2>(ft, fsp, fother, fc, scT, scO, outT, outO, b, e); break;
+      case 3: liftAndScale<3>(ft, fsp, fother, fc, scT, scO, outT, outO, b, e); break;
+      default: liftAndScale<4>(ft, fsp, fother, fc, scT, scO, outT, outO, b, e); break;
+    }
+  };
   auto edge = [&](int64_t q) {
     s0[q] = extensionValue(x, n, 2 * q + sh, mode);
     d0[q] = extensionValue(x, n, 2 * q + sh + 1, mode);
@@ -258,17 +357,10 @@ void analysisLevelStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::w
       ex.forRange(lmax(b, qb), e, edge);
     } else if (k == last) {
       if (stream) {
-        T* st = details.stage() - b;
-        ex.forRange(b, e, [&](int64_t o) {
-          a[o] = ca * sa[o];
-          st[o] = cd * da[o];
-        });
+        writeOut(a, details.stage() - b, b, e);
         details.commit(e - b);
       } else {
-        ex.forRange(b, e, [&](int64_t o) {
-          a[o] = ca * sa[o];
-          dOut[o] = cd * da[o];
-        });
+        writeOut(a, dOut, b, e);
       }
     } else {
       liftRange(ex, p, plan, taps.c, ts, k - 1, s, d, b, e);
@@ -294,21 +386,51 @@ void synthesisLevelStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::
   int64_t qa, qb;
   interiorPairs(-sh, nOut, wlo, whi, qa, qb);
   T* o0 = out - sh;
-  const int last = p.n_steps + 1;
+  const int last = pl.stages - 1;  // stages 1 … last − 1 run steps n_steps − 1 … n_steps − last + 1
   int64_t lo[kMaxStages], hi[kMaxStages];
   lo[0] = blo;
   hi[0] = bhi;
-  for (int jj = 0; jj < p.n_steps; ++jj) {
+  for (int jj = 0; jj + 1 < last; ++jj) {
     const int j = p.n_steps - 1 - jj;
     lo[1 + jj] = plan.lo[j];
     hi[1 + jj] = len + plan.hiE[j];
   }
   lo[last] = wlo;
   hi[last] = whi;
+  // The fused step 0 (its range is the window: plan.lo[0] = wlo).
+  const bool targetS = pl.fusedOut && p.step_kind[0] == 1;
+  const T* ft = targetS ? s0 : d0;
+  const T* fsp = (targetS ? d0 : s0) + (pl.fusedOut ? p.step_offset[0] : 0);
+  const T* fother = targetS ? d0 : s0;
+  const T* fc = pl.fusedOut ? taps.c : nullptr;
+  const int K0 = p.step_taps[0];
   auto edge = [&](int64_t q) {
     const int64_t t0 = 2 * q - sh, t1 = t0 + 1;
-    if (t0 >= 0 && t0 < nOut) out[t0] = s0[q];
-    if (t1 >= 0 && t1 < nOut) out[t1] = d0[q];
+    T sv = s0[q], dv = d0[q];
+    if (pl.fusedOut) {
+      T v = ft[q];
+      for (int k = 0; k < K0; ++k) v += fc[k] * fsp[q + k];
+      (targetS ? sv : dv) = v;
+    }
+    if (t0 >= 0 && t0 < nOut) out[t0] = sv;
+    if (t1 >= 0 && t1 < nOut) out[t1] = dv;
+  };
+  auto merge = [&](T* o, int64_t b, int64_t e) {
+    if (!pl.fusedOut) return mergePairs(o, s0, d0, b, e);
+    if (targetS) {
+      switch (K0) {
+        case 1: return liftAndMerge<1, true>(ft, fsp, fother, fc, o, b, e);
+        case 2: return liftAndMerge<2, true>(ft, fsp, fother, fc, o, b, e);
+        case 3: return liftAndMerge<3, true>(ft, fsp, fother, fc, o, b, e);
+        default: return liftAndMerge<4, true>(ft, fsp, fother, fc, o, b, e);
+      }
+    }
+    switch (K0) {
+      case 1: return liftAndMerge<1, false>(ft, fsp, fother, fc, o, b, e);
+      case 2: return liftAndMerge<2, false>(ft, fsp, fother, fc, o, b, e);
+      case 3: return liftAndMerge<3, false>(ft, fsp, fother, fc, o, b, e);
+      default: return liftAndMerge<4, false>(ft, fsp, fother, fc, o, b, e);
+    }
   };
   LineStream<T> interior(o0 + 2 * qa);
   runStrips(pl, lo, hi, [&](int k, int64_t b, int64_t e) {
@@ -319,10 +441,10 @@ void synthesisLevelStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::
       ex.forRange(b, lmin(e, qa), edge);
       const int64_t ib = lmax(b, qa), ie = lmin(e, qb);
       if (stream && ib < ie) {
-        mergePairs(interior.stage() - 2 * ib, s0, d0, ib, ie);
+        merge(interior.stage() - 2 * ib, ib, ie);
         interior.commit(2 * (ie - ib));
       } else {
-        mergePairs(o0, s0, d0, ib, ie);
+        merge(o0, ib, ie);
       }
       ex.forRange(lmax(b, qb), e, edge);
     } else {
