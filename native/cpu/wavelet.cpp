@@ -5,7 +5,6 @@
 #include "../kernels/wavelet_lifting.h"
 #include "dispatch.h"
 #include "kernels.h"
-#include "streaming_store.h"
 #include "thread_pool.h"
 #include "wavelet_avx2.h"
 

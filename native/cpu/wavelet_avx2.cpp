@@ -9,7 +9,6 @@
 // function they also instantiate is compiled for AVX2.
 #include "../abi/plugin_abi.h"
 #include "dispatch.h"
-#include "streaming_store.h"
 #include "thread_pool.h"
 #include "wavelet_avx2.h"
 

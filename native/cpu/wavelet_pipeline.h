@@ -133,52 +133,6 @@ void runStrips(const Pipeline& pl, const int64_t* lo, const int64_t* hi, F&& sta
   }
 }
 
-// A sequential output written with SSE2 streaming stores in whole 64-byte lines (plain stores for
-// the partial lines at its two ends): the op's output is not read again before it leaves the cache,
-// so it is written without a read-for-ownership of each line, and no line is ever half-streamed
-// (a partial line in a write-combining buffer costs a read-modify-write in memory). The caller fills
-// stage(n) with the next n elements, commits them, and finishes; it fences once when its rows are done.
-template <class T>
-class LineStream {
- public:
-  static constexpr int64_t kLine = 64 / int64_t(sizeof(T));
-  static constexpr int64_t kCapacity = 2 * kStrip;  // the most one write-out range appends
-
-  explicit LineStream(T* dst) : dst_(dst), staged_(0) {
-    const int64_t into = int64_t(reinterpret_cast<uintptr_t>(dst) / sizeof(T)) % kLine;
-    head_ = into == 0 ? 0 : kLine - into;
-  }
-  T* stage() { return buf_ + staged_; }
-  void commit(int64_t n) {
-    staged_ += n;
-    int64_t i = 0;
-    if (head_ > 0) {  // plain stores up to the first line boundary
-      const int64_t h = head_ < staged_ ? head_ : staged_;
-      for (; i < h; ++i) dst_[i] = buf_[i];
-      head_ -= h;
-    }
-    constexpr int64_t kPerVector = 16 / int64_t(sizeof(T));
-    const int64_t lines = (staged_ - i) / kLine * kLine;
-    for (int64_t k = 0; k < lines; k += kPerVector)
-      _mm_stream_si128(reinterpret_cast<__m128i*>(dst_ + i + k), _mm_loadu_si128(reinterpret_cast<const __m128i*>(buf_ + i + k)));
-    i += lines;
-    // Keep the partial line for the next range.
-    for (int64_t k = i; k < staged_; ++k) buf_[k - i] = buf_[k];
-    dst_ += i;
-    staged_ -= i;
-  }
-  void finish() {
-    for (int64_t k = 0; k < staged_; ++k) dst_[k] = buf_[k];
-    dst_ += staged_;
-    staged_ = 0;
-  }
-
- private:
-  T* dst_;
-  int64_t staged_, head_;
-  alignas(64) T buf_[kCapacity + kLine];
-};
-
 // The lazy split s[q] = x[2q], d[q] = x[2q + 1] and its inverse on pairs [b, e).
 template <class T>
 void splitPairs(T* s, T* d, const T* x, int64_t b, int64_t e) {
@@ -295,7 +249,7 @@ struct StepTaps {
 template <class T>
 void analysisLevelStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::wavelet::LiftPlan& plan,
                          const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<T>& taps, const T* x,
-                         int64_t n, T* a, T* dOut, T* s, T* d, bool stream) {
+                         int64_t n, T* a, T* dOut, T* s, T* d) {
   using namespace wt::wavelet;
   const int64_t len = analysisLength(n, p.filter_len, p.mode);
   const int64_t sh = analysisShift(p.filter_len, p.mode);
@@ -349,31 +303,24 @@ void analysisLevelStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::w
     s0[q] = extensionValue(x, n, 2 * q + sh, mode);
     d0[q] = extensionValue(x, n, 2 * q + sh + 1, mode);
   };
-  LineStream<T> details(dOut);
   runStrips(pl, lo, hi, [&](int k, int64_t b, int64_t e) {
     if (k == 0) {
       ex.forRange(b, lmin(e, qa), edge);
       splitPairs(s0, d0, xe, lmax(b, qa), lmin(e, qb));
       ex.forRange(lmax(b, qb), e, edge);
     } else if (k == last) {
-      if (stream) {
-        writeOut(a, details.stage() - b, b, e);
-        details.commit(e - b);
-      } else {
-        writeOut(a, dOut, b, e);
-      }
+      writeOut(a, dOut, b, e);
     } else {
       liftRange(ex, p, plan, taps.c, ts, k - 1, s, d, b, e);
     }
   });
-  details.finish();
 }
 
 // synthesisLevel, strip-mined: (a, dIn) [len] -> out [nOut].
 template <class T>
 void synthesisLevelStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::wavelet::LiftPlan& plan,
                           const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<T>& taps, const T* a,
-                          const T* dIn, int64_t len, T* out, T* s, T* d, bool stream) {
+                          const T* dIn, int64_t len, T* out, T* s, T* d) {
   using namespace wt::wavelet;
   const int64_t nOut = synthesisLength(len, p.filter_len, p.mode);
   const int64_t sh = synthesisShift(p.filter_len, p.mode);
@@ -432,59 +379,49 @@ void synthesisLevelStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::
       default: return liftAndMerge<4, false>(ft, fsp, fother, fc, o, b, e);
     }
   };
-  LineStream<T> interior(o0 + 2 * qa);
   runStrips(pl, lo, hi, [&](int k, int64_t b, int64_t e) {
     if (k == 0) {
       placeCoefficients(ex, a, len, ia, p.shift_a, periodic, s0, b, e);
       placeCoefficients(ex, dIn, len, id, p.shift_d, periodic, d0, b, e);
     } else if (k == last) {
       ex.forRange(b, lmin(e, qa), edge);
-      const int64_t ib = lmax(b, qa), ie = lmin(e, qb);
-      if (stream && ib < ie) {
-        merge(interior.stage() - 2 * ib, ib, ie);
-        interior.commit(2 * (ie - ib));
-      } else {
-        merge(o0, ib, ie);
-      }
+      merge(o0, lmax(b, qa), lmin(e, qb));
       ex.forRange(lmax(b, qb), e, edge);
     } else {
       liftRange(ex, p, plan, taps.c, ts, p.n_steps - k, s, d, b, e);
     }
   });
-  interior.finish();
 }
 
-// analysisRow with the strip-mined levels (same packing: [cA_L, cD_L, ..., cD_1]); stream: write the
-// details with streaming stores.
+// analysisRow with the strip-mined levels (same packing: [cA_L, cD_L, ..., cD_1]).
 template <class T>
 void analysisRowStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::wavelet::LiftPlan& plan,
                        const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<T>& taps, const T* x,
-                       T* packed, T* s, T* d, T* a0, T* a1, bool stream) {
+                       T* packed, T* s, T* d, T* a0, T* a1) {
   using namespace wt::wavelet;
   int64_t cur = p.n, end = analysisTotal(p, p.n);
   const T* in = x;
   for (int l = 1; l <= p.levels; ++l) {
     const int64_t len = analysisLength(cur, p.filter_len, p.mode);
     T* a = l == p.levels ? packed : (l & 1) ? a0 : a1;
-    analysisLevelStrips(ex, p, plan, ts, pl, taps, in, cur, a, packed + end - len, s, d, stream);
+    analysisLevelStrips(ex, p, plan, ts, pl, taps, in, cur, a, packed + end - len, s, d);
     end -= len;
     in = a;
     cur = len;
   }
 }
 
-// synthesisRow with the strip-mined levels; stream: write the last level's output with streaming
-// stores.
+// synthesisRow with the strip-mined levels.
 template <class T>
 void synthesisRowStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::wavelet::LiftPlan& plan,
                         const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<T>& taps,
-                        const T* packed, T* out, T* s, T* d, T* a0, T* a1, bool stream) {
+                        const T* packed, T* out, T* s, T* d, T* a0, T* a1) {
   using namespace wt::wavelet;
   int64_t m = p.n, start = p.n;
   const T* a = packed;
   for (int j = 0; j < p.levels; ++j) {
     T* o = j == p.levels - 1 ? out : (j & 1) ? a1 : a0;
-    synthesisLevelStrips(ex, p, plan, ts, pl, taps, a, packed + start, m, o, s, d, stream && o == out);
+    synthesisLevelStrips(ex, p, plan, ts, pl, taps, a, packed + start, m, o, s, d);
     start += m;
     m = synthesisLength(m, p.filter_len, p.mode) - int64_t((p.drop_mask >> j) & 1);
     a = o;

@@ -22,7 +22,7 @@ enum class Direction { Analysis, AnalysisAdjoint, Synthesis, SynthesisAdjoint };
 // Runs `dir` on rows [b, e) of in -> out (row lengths inLen, outLen) with one set of scratch.
 template <class T>
 void runRows(Direction dir, const wt_wavelet_params& p, const T* in, int64_t inLen, T* out, int64_t outLen, int64_t b,
-             int64_t e, bool stream) {
+             int64_t e) {
   using namespace wt::wavelet;
   const bool analysis = dir == Direction::Analysis || dir == Direction::AnalysisAdjoint;
   const LiftPlan plan = analysis ? analysisPlan(p) : synthesisPlan(p);
@@ -48,13 +48,12 @@ void runRows(Direction dir, const wt_wavelet_params& p, const T* in, int64_t inL
     const T* x = in + r * inLen;
     T* y = out + r * outLen;
     switch (dir) {
-      case Direction::Analysis: analysisRowStrips(ex, p, plan, ts, pl, taps, x, y, s, d, a0, a1, stream); break;
+      case Direction::Analysis: analysisRowStrips(ex, p, plan, ts, pl, taps, x, y, s, d, a0, a1); break;
       case Direction::AnalysisAdjoint: analysisRowAdjoint(ex, p, plan, ts, x, y, s, d, a0, a1); break;
-      case Direction::Synthesis: synthesisRowStrips(ex, p, plan, ts, pl, taps, x, y, s, d, a0, a1, stream); break;
+      case Direction::Synthesis: synthesisRowStrips(ex, p, plan, ts, pl, taps, x, y, s, d, a0, a1); break;
       case Direction::SynthesisAdjoint: synthesisRowAdjoint(ex, p, plan, ts, x, y, s, d, a0, a1); break;
     }
   }
-  if (stream) _mm_sfence();  // streaming stores are weakly ordered: publish them before the op completes
 }
 
 template <class T>
@@ -64,8 +63,5 @@ void runOp(Direction dir, const wt_op& op, const wt_wavelet_params& p) {
   T* out = static_cast<T*>(op.out[0].data);
   // A chunk of rows shares one scratch allocation; a few rows per chunk amortise it.
   const int64_t grain = wt::cpu::kElementwiseGrain / (inLen + outLen + 1) + 1;
-  // The forward ops' outputs past the cache share are streamed (streaming_store.h).
-  const bool stream = (dir == Direction::Analysis || dir == Direction::Synthesis) &&
-                      rows * outLen * int64_t(sizeof(T)) >= wt::cpu::kStreamingOutputBytes;
-  wt::cpu::parallelFor(rows, grain, [&](int64_t b, int64_t e) { runRows<T>(dir, p, in, inLen, out, outLen, b, e, stream); });
+  wt::cpu::parallelFor(rows, grain, [&](int64_t b, int64_t e) { runRows<T>(dir, p, in, inLen, out, outLen, b, e); });
 }
