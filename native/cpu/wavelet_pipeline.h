@@ -3,8 +3,9 @@
 // Include inside wavelet_rows.h (an anonymous namespace, after SerialExec).
 //
 // Per element this computes exactly what analysisLevel / synthesisLevel in kernels/wavelet_lifting.h
-// compute (the same fill, the same fusedStep per step, the same write-out); only the order across
-// elements changes. Run stage by stage, a level makes 2 + steps passes over buffers of ≈ n/2 pairs in
+// compute (the same fill, the same fusedStep expression per step — in a register for the step fused
+// into the write-out —, the same write-out): the outputs are bit for bit the same; only the order
+// across elements changes. Run stage by stage, a level makes 2 + steps passes over buffers of ≈ n/2 pairs in
 // L2; here a strip's fill, steps and write-out touch a window of ≈ kStrip pairs that stays in L1, and
 // the row's input is read in one stream.
 
