@@ -1,5 +1,7 @@
 // The wavelet family's CPU schedule compiled for AVX2 + FMA (8 float / 4 double lanes along the
 // signal in every lifting pass); the baseline build is x86-64-v2, so this runs only after a CPU check.
+#include <immintrin.h>
+
 #include <cstdint>
 #include <vector>
 
@@ -18,6 +20,8 @@ namespace wt {
 namespace cpu {
 namespace {
 
+// GCC does not define __AVX2__ under a target pragma: the schedule's AVX2 paths key on this.
+#define WT_WAVELET_AVX2 1
 #include "wavelet_rows.h"
 
 }  // namespace

@@ -1,6 +1,7 @@
 // The CPU schedule of the wavelet family, included by one translation unit per instruction set
 // (wavelet.cpp: the x86-64-v2 baseline; wavelet_avx2.cpp: AVX2 + FMA): a row's levels in order on
-// its thread (the row and its level buffers stay in L2), rows across the pool.
+// its thread (the row and its level buffers stay in L2), rows across the pool; the forward ops run
+// each level as one strip-mined pass (wavelet_pipeline.h), the adjoints pass by pass.
 // Include inside an anonymous namespace, so each unit's instantiations stay its own.
 
 struct SerialExec {
@@ -11,6 +12,10 @@ struct SerialExec {
   WT_HD void barrier() {}
   WT_HD bool leader() { return true; }
 };
+
+#include "wavelet_pipeline.h"
+
+constexpr int64_t kStagger = 5;  // cache lines between consecutive scratch arrays, beyond their lengths
 
 enum class Direction { Analysis, AnalysisAdjoint, Synthesis, SynthesisAdjoint };
 
@@ -26,20 +31,26 @@ void runRows(Direction dir, const wt_wavelet_params& p, const T* in, int64_t inL
   // Each pool thread keeps its scratch between ops (grown, never shrunk): no allocation or first-touch
   // per row.
   thread_local std::vector<T> scratch;
-  const size_t need = size_t(2 * rs.buffer + 2 * rs.approx);
+  // The four arrays start on different 4 KiB offsets (+ kStagger lines each): arrays a whole number
+  // of pages apart alias in the store-to-load check, and the strip-mined passes load one while
+  // storing another at the same index.
+  const int64_t pad = kStagger * 64 / int64_t(sizeof(T));
+  const size_t need = size_t(2 * rs.buffer + 2 * rs.approx + 4 * pad);
   if (scratch.size() < need) scratch.resize(need);
   T* s = scratch.data();
-  T* d = s + rs.buffer;
-  T* a0 = d + rs.buffer;
-  T* a1 = a0 + rs.approx;
+  T* d = s + rs.buffer + pad;
+  T* a0 = d + rs.buffer + pad;
+  T* a1 = a0 + rs.approx + pad;
   SerialExec ex;
+  const Pipeline pl = analysis ? analysisPipeline(p) : synthesisPipeline(p);
+  const StepTaps<T> taps(p, !analysis);
   for (int64_t r = b; r < e; ++r) {
     const T* x = in + r * inLen;
     T* y = out + r * outLen;
     switch (dir) {
-      case Direction::Analysis: analysisRow(ex, p, plan, ts, x, y, s, d, a0, a1); break;
+      case Direction::Analysis: analysisRowStrips(ex, p, plan, ts, pl, taps, x, y, s, d, a0, a1); break;
       case Direction::AnalysisAdjoint: analysisRowAdjoint(ex, p, plan, ts, x, y, s, d, a0, a1); break;
-      case Direction::Synthesis: synthesisRow(ex, p, plan, ts, x, y, s, d, a0, a1); break;
+      case Direction::Synthesis: synthesisRowStrips(ex, p, plan, ts, pl, taps, x, y, s, d, a0, a1); break;
       case Direction::SynthesisAdjoint: synthesisRowAdjoint(ex, p, plan, ts, x, y, s, d, a0, a1); break;
     }
   }
