@@ -1,9 +1,9 @@
 /**
  * Wavelet bench cases (`--filter dwt`): issue 11's 256×16384 float32 rows, 5 levels, haar / db4 /
  * bior2.2 / bior4.4 in periodization and symmetric, wavedec and waverec per thread count, in
- * Msamples/s (the GFLOP/s column counts one "flop" per input sample, ×1e-3: Gsamples/s), with the
- * host copy of the same data (read 4 bytes, write 4 bytes a sample) in the same run as the baseline,
- * and discrete-wavelets (number[] rows, one row timed and scaled) where it supports the case.
+ * samples/s (the rate column) and GB/s at 8 bytes a sample, with the host copy of the same data
+ * (read 4 bytes, write 4 bytes a sample) as the baseline, timed in alternation, and
+ * discrete-wavelets (number[] rows, one row timed and scaled) where it supports the case.
  * Internal: not part of the public API (the package index does not export it).
  */
 import { BenchCase } from './types';
@@ -22,8 +22,8 @@ const WAVELETS = ['haar', 'db4', 'bior2.2', 'bior4.4'];
 const MODES: WaveletMode[] = ['periodization', 'symmetric'];
 const COPY = `host copy ${ROWS}×${N} f32`;
 
-/** Samples per repetition as the work: the table's GFLOP/s column reads as Gsamples/s. */
-const samples = (rows = ROWS) => ({ flops: rows * N, bytes: 8 * rows * N });
+/** Samples per repetition as the work (the rate column), and 8 bytes a sample (the GB/s column). */
+const samples = (rows = ROWS) => ({ items: { count: rows * N, unit: 'samples' }, bytes: 8 * rows * N });
 
 function signal(count: number): Float32Array {
   const out = new Float32Array(count);
