@@ -34,9 +34,13 @@ describe('cpu streaming stores', () => {
     for (const t of [ta, tb, shifted, ints]) t.dispose();
   });
 
-  test.each(['float32', 'float64'] as const)('cauchyStep over an 8 MiB+ step equals the unstreamed rows and the float64 formula (%s)', (dtype) => {
-    // d = 4099: consecutive rows start at every 4-byte offset modulo 32.
-    const d = 4099;
+  test.each([
+    ['float32', 4099],
+    ['float64', 4099],
+    ['float32', 5],
+  ] as const)('cauchyStep over an 8 MiB+ step equals the unstreamed rows and the float64 formula (%s, d = %i)', (dtype, d) => {
+    // d = 4099: consecutive rows start at every element offset modulo 32 bytes; d = 5: rows shorter
+    // than one vector block, so the streamed sweep has heads and tails only.
     const B = Math.ceil((8 << 20) / ((dtype === 'float32' ? 4 : 8) * d)) + 3;
     const g = randomArray(B * d, 11, -2, 2);
     const diag = randomArray(B * d, 12, 0.5, 2);

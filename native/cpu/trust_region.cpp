@@ -34,6 +34,10 @@ template <class T> void writeStepRow(const T* g, double coef, T* step, int64_t d
 
 #include "trust_region_loops.h"
 
+template <class T, bool Diagonal> void cauchyRows(const CauchyArgs<T>& a, int64_t b, int64_t e) {
+  cauchyRowsTwoPass<T, Diagonal>(a, b, e);
+}
+
 bool hasAvx2() {
   static const bool avx2 = __builtin_cpu_supports("avx2");
   return avx2;

@@ -1,7 +1,7 @@
 // The trust-region CPU loops, included by one translation unit per instruction set
-// (trust_region.cpp: the x86-64-v2 baseline; trust_region_avx2.cpp: AVX2): the Cauchy point a row
-// at a time (threads across rows, the row's two reductions in 8 double lanes, then the step written
-// from the cache-resident row), the radius rule and Adam as one elementwise pass each. Outputs of
+// (trust_region.cpp: the x86-64-v2 baseline; trust_region_avx2.cpp: AVX2): the Cauchy point by rows
+// (threads across rows, a row's two reductions in 8 double lanes, its step coef·g from the
+// cache-resident row), the radius rule and Adam as one elementwise pass each. Outputs of
 // kStreamingOutputBytes or more leave through streaming stores (streaming_store.h).
 // Include inside an anonymous namespace, so each unit's instantiations stay its own.
 
@@ -15,13 +15,12 @@ template <class T> void checkRadii(const T* delta, int64_t n, const char* fn) {
 // gᵀg and gᵀBg of one row in double: 8 independent lanes (vector registers), folded in a fixed
 // order, so the result depends on neither the thread count nor the instruction set. The including
 // unit defines laneSums<T, Diagonal>(g, model, d, gg, gbg): lane l adds the terms of elements
-// j + l over the whole blocks of 8, and returns where the blocks end. It also defines
-// writeStepRow(g, coef, step, d, streaming): step = scaleRow's values, with streaming stores when
-// asked (the caller fences).
+// j + l over the whole blocks of 8, and returns where the blocks end; and writeStepRow(g, coef,
+// step, d, streaming): step = scaleRow's values, with streaming stores when asked (the caller fences).
+// foldRow finishes the lanes: the elements from j on (fewer than 8) into lane 0, then the fold.
 template <class T, bool Diagonal>
-tr::CauchyAcc<double> rowSums(const T* __restrict g, const T* __restrict model, int64_t d) {
-  alignas(32) double gg[kLanes] = {}, gbg[kLanes] = {};
-  int64_t j = laneSums<T, Diagonal>(g, model, d, gg, gbg);
+tr::CauchyAcc<double> foldRow(const T* __restrict g, const T* __restrict model, int64_t j, int64_t d, double* gg,
+                              double* gbg) {
   for (; j < d; ++j) {
     const double x = g[j], b = model[j];
     gg[0] += x * x;
@@ -35,33 +34,66 @@ tr::CauchyAcc<double> rowSums(const T* __restrict g, const T* __restrict model, 
   return {gg[0], gbg[0]};
 }
 
+template <class T, bool Diagonal>
+tr::CauchyAcc<double> rowSums(const T* __restrict g, const T* __restrict model, int64_t d) {
+  alignas(32) double gg[kLanes] = {}, gbg[kLanes] = {};
+  const int64_t j = laneSums<T, Diagonal>(g, model, d, gg, gbg);
+  return foldRow<T, Diagonal>(g, model, j, d, gg, gbg);
+}
+
 // step[0, n) = coef·g in double, rounded once to T.
 template <class T> void scaleRow(const T* __restrict g, double coef, T* __restrict step, int64_t n) {
   for (int64_t j = 0; j < n; ++j) step[j] = T(coef * double(g[j]));
 }
 
+// One Cauchy-step op's operands: [rows, d] g, model and step; [rows] delta and the row results.
+template <class T> struct CauchyArgs {
+  const T* g;
+  const T* model;
+  const T* delta;
+  T* step;
+  T* predicted;
+  T* tau;
+  T* onBoundary;
+  int64_t d;
+  bool streaming;
+  void storeRow(int64_t r, const tr::CauchyRow<double>& row) const {
+    predicted[r] = T(row.predicted);
+    tau[r] = T(row.tau);
+    onBoundary[r] = row.onBoundary ? T(1) : T(0);
+  }
+};
+
+// Rows [b, e): a row's sums, then its step from the L1-resident row.
+template <class T, bool Diagonal> void cauchyRowsTwoPass(const CauchyArgs<T>& a, int64_t b, int64_t e) {
+  for (int64_t r = b; r < e; ++r) {
+    const T* g = a.g + r * a.d;
+    const tr::CauchyRow<double> row = tr::cauchyFinish(rowSums<T, Diagonal>(g, a.model + r * a.d, a.d), double(a.delta[r]));
+    writeStepRow(g, row.coef, a.step + r * a.d, a.d, a.streaming);
+    a.storeRow(r, row);
+  }
+}
+
+// Rows [b, e) of the Cauchy step, defined by the including unit (after this header).
+template <class T, bool Diagonal> void cauchyRows(const CauchyArgs<T>& a, int64_t b, int64_t e);
+
 template <class T, bool Diagonal>
 void cauchyTyped(const wt_op& op) {
   const int64_t rows = op.in[0].shape[0], d = op.in[0].shape[1];
-  const T* g = static_cast<const T*>(op.in[0].data);
-  const T* model = static_cast<const T*>(op.in[1].data);
-  const T* delta = static_cast<const T*>(op.in[2].data);
-  checkRadii(delta, rows, "tr.cauchyStep");
-  T* step = static_cast<T*>(op.out[0].data);
-  T* predicted = static_cast<T*>(op.out[1].data);
-  T* tau = predicted + rows;
-  T* onBoundary = tau + rows;
-  const bool streaming = rows * d * int64_t(sizeof(T)) >= kStreamingOutputBytes;
+  CauchyArgs<T> a;
+  a.g = static_cast<const T*>(op.in[0].data);
+  a.model = static_cast<const T*>(op.in[1].data);
+  a.delta = static_cast<const T*>(op.in[2].data);
+  checkRadii(a.delta, rows, "tr.cauchyStep");
+  a.step = static_cast<T*>(op.out[0].data);
+  a.predicted = static_cast<T*>(op.out[1].data);
+  a.tau = a.predicted + rows;
+  a.onBoundary = a.tau + rows;
+  a.d = d;
+  a.streaming = rows * d * int64_t(sizeof(T)) >= kStreamingOutputBytes;
   parallelFor(rows, kElementwiseGrain / (d + 1) + 1, [&](int64_t b, int64_t e) {
-    for (int64_t r = b; r < e; ++r) {
-      const T* gr = g + r * d;
-      const tr::CauchyRow<double> row = tr::cauchyFinish(rowSums<T, Diagonal>(gr, model + r * d, d), double(delta[r]));
-      writeStepRow(gr, row.coef, step + r * d, d, streaming);
-      predicted[r] = T(row.predicted);
-      tau[r] = T(row.tau);
-      onBoundary[r] = row.onBoundary ? T(1) : T(0);
-    }
-    if (streaming) _mm_sfence();  // streaming stores are weakly ordered: publish them before the op completes
+    cauchyRows<T, Diagonal>(a, b, e);
+    if (a.streaming) _mm_sfence();  // streaming stores are weakly ordered: publish them before the op completes
   });
 }
 
