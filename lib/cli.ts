@@ -86,7 +86,7 @@ function fmtTime(s: number): string {
 function fmtRate(r: BenchResult): string {
   if (r.rate === undefined) return '';
   const [scale, prefix] = r.rate >= 1e9 ? [1e9, 'G'] : r.rate >= 1e6 ? [1e6, 'M'] : r.rate >= 1e3 ? [1e3, 'k'] : [1, ''];
-  return `${(r.rate / scale).toPrecision(3)} ${prefix}${r.rateUnit}/s`;
+  return `${(r.rate / scale).toPrecision(3)} ${prefix} ${r.rateUnit}/s`.replace("  ", " ");
 }
 
 function row(r: BenchResult): string[] {
