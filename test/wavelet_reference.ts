@@ -76,9 +76,10 @@ export function idwtRef(cA: ArrayLike<number>, cD: ArrayLike<number>, bank: Bank
   const len = 2 * N - L + 2;
   return Array.from({ length: len }, (_, k) => {
     let acc = 0;
-    for (let o = 0; o < N; o++) {
+    // The o with 0 <= j = k + L − 2 − 2o < L (linear time, so long rows stay cheap).
+    for (let o = Math.max(0, Math.ceil((k - 1) / 2)); o <= Math.min(N - 1, Math.floor((k + L - 2) / 2)); o++) {
       const j = k + L - 2 - 2 * o;
-      if (j >= 0 && j < L) acc += bank.recLo[j] * cA[o] + bank.recHi[j] * cD[o];
+      acc += bank.recLo[j] * cA[o] + bank.recHi[j] * cD[o];
     }
     return acc;
   });
@@ -94,6 +95,13 @@ export function wavedecRef(x: ArrayLike<number>, bank: Bank, mode: Mode, level: 
     a = cA;
   }
   return [a, ...out];
+}
+
+/** pywt.waverec: idwt level by level, an approximation one longer than the next details cropped. */
+export function waverecRef(coeffs: ArrayLike<number>[], bank: Bank, mode: Mode): number[] {
+  let a = Array.from(coeffs[0]);
+  for (const d of coeffs.slice(1)) a = idwtRef(a.length === d.length + 1 ? a.slice(0, d.length) : a, d, bank, mode);
+  return a;
 }
 
 /** pywt.swt (trim_approx=False, norm=False): [[cA_L, cD_L], …, [cA_1, cD_1]]. */
