@@ -28,6 +28,13 @@ void visitFloat(int32_t d, V&& visit) {
   fail(WT_E_DTYPE, "cpu: expected float32 or float64, got dtype ", d);
 }
 
+// AVX2 and FMA, checked once: each family's AVX2 unit (fft, wavelet, sdtw, trust region) runs only
+// where this holds; the x86-64-v2 build runs everywhere else.
+inline bool cpuHasAvx2Fma() {
+  static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return has;
+}
+
 // Elements per parallelFor chunk for cheap elementwise work: big enough to amortise the hand-off.
 constexpr int64_t kElementwiseGrain = 1 << 15;
 

@@ -5,6 +5,7 @@
 #include <new>
 
 #include "../core/error.h"
+#include "dispatch.h"
 #include "fft_plan.h"
 #include "kernels.h"
 #include "thread_pool.h"
@@ -13,18 +14,16 @@ namespace wt {
 namespace cpu {
 namespace {
 
-bool hasAvx2Fma() { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
-
 template <class T>
 const LaneKernels<T>& laneKernels();
 template <>
 const LaneKernels<float>& laneKernels<float>() {
-  static const LaneKernels<float> kernels = hasAvx2Fma() ? avx2KernelsF32() : sse4KernelsF32();
+  static const LaneKernels<float> kernels = cpuHasAvx2Fma() ? avx2KernelsF32() : sse4KernelsF32();
   return kernels;
 }
 template <>
 const LaneKernels<double>& laneKernels<double>() {
-  static const LaneKernels<double> kernels = hasAvx2Fma() ? avx2KernelsF64() : sse4KernelsF64();
+  static const LaneKernels<double> kernels = cpuHasAvx2Fma() ? avx2KernelsF64() : sse4KernelsF64();
   return kernels;
 }
 

@@ -135,15 +135,10 @@ void backwardPair(const Band& b, int64_t width, const T* trans, double* next, do
   }
 }
 
-bool useLanes() {
-  static const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return avx2;
-}
-
 // Whether pairs [q0, q1) can share lanes: a full group of one geometry; for the forward also the
 // soft branch (gamma > 0; the backward's E recursion does not depend on gamma).
 bool laneGroup(const PairIndex& ix, int64_t q0, int64_t q1, int64_t lanes, const wt_sdtw_params& p, bool forward) {
-  if (!useLanes() || (forward && p.gamma <= 0) || q1 - q0 != lanes) return false;
+  if (!cpuHasAvx2Fma() || (forward && p.gamma <= 0) || q1 - q0 != lanes) return false;
   const Band b0 = ix.band(q0, p.band);
   for (int64_t q = q0 + 1; q < q1; ++q) {
     const Band b = ix.band(q, p.band);

@@ -1,5 +1,5 @@
 // CPU entries of the trust-region family: the x86-64-v2 instantiation of trust_region_loops.h, the
-// dispatch to the AVX2 one (trust_region_avx2.cpp) when the CPU has it, and SGD.
+// dispatch to the AVX2 one (trust_region_avx2.cpp) where cpuHasAvx2Fma holds, and SGD.
 #include "../kernels/trust_region.h"
 #include "dispatch.h"
 #include "kernels.h"
@@ -38,25 +38,20 @@ template <class T, bool Diagonal> void cauchyRows(const CauchyArgs<T>& a, int64_
   cauchyRowsTwoPass<T, Diagonal>(a, b, e);
 }
 
-bool hasAvx2() {
-  static const bool avx2 = __builtin_cpu_supports("avx2");
-  return avx2;
-}
-
 }  // namespace
 
 void cauchyStep(const wt_op& op, const wt_cauchy_params& p) {
-  if (hasAvx2()) return cauchyStepAvx2(op, p);
+  if (cpuHasAvx2Fma()) return cauchyStepAvx2(op, p);
   visitFloat(op.in[0].dtype, [&](auto tag) { cauchyOp<typename decltype(tag)::type>(op, p); });
 }
 
 void updateRadius(const wt_op& op, const wt_radius_params& p) {
-  if (hasAvx2()) return updateRadiusAvx2(op, p);
+  if (cpuHasAvx2Fma()) return updateRadiusAvx2(op, p);
   visitFloat(op.in[0].dtype, [&](auto tag) { radiusOp<typename decltype(tag)::type>(op, p); });
 }
 
 void adamStep(const wt_op& op, const wt_adam_params& p) {
-  if (hasAvx2()) return adamStepAvx2(op, p);
+  if (cpuHasAvx2Fma()) return adamStepAvx2(op, p);
   visitFloat(op.in[0].dtype, [&](auto tag) { adamOp<typename decltype(tag)::type>(op, p); });
 }
 

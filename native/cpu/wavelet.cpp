@@ -14,11 +14,8 @@ namespace {
 
 #include "wavelet_rows.h"
 
-bool hasAvx2Fma() { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
-
 void run(int dir, const wt_op& op, const wt_wavelet_params& p) {
-  static const bool avx2 = hasAvx2Fma();
-  if (avx2) return waveletAvx2(dir, op, p);
+  if (cpuHasAvx2Fma()) return waveletAvx2(dir, op, p);
   visitFloat(op.in[0].dtype, [&](auto tag) {
     using T = typename decltype(tag)::type;
     runOp<T>(Direction(dir), op, p);
