@@ -40,19 +40,19 @@ export function worstRatio(a: ArrayLike<number>, b: ArrayLike<number>, atol: num
   return worst;
 }
 
-/** Asserts elementwise closeness, reporting the first offending index. */
-export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, atol: number, rtol = 0): void {
+/** Asserts elementwise closeness, reporting the first offending index (after `what`, if given). */
+export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, atol: number, rtol = 0, what?: string): void {
   expect(actual.length).toBe(expected.length);
   for (let i = 0; i < actual.length; i++) {
     const a = actual[i];
     const e = expected[i];
     if (Number.isNaN(e)) {
-      if (!Number.isNaN(a)) throw new Error(`index ${i}: expected NaN, got ${a}`);
+      if (!Number.isNaN(a)) throw new Error(`${what ? `${what}: ` : ''}index ${i}: expected NaN, got ${a}`);
       continue;
     }
     if (a === e) continue;
     if (!(Math.abs(a - e) <= atol + rtol * Math.abs(e))) {
-      throw new Error(`index ${i}: got ${a}, expected ${e} (atol ${atol}, rtol ${rtol})`);
+      throw new Error(`${what ? `${what}: ` : ''}index ${i}: got ${a}, expected ${e} (atol ${atol}, rtol ${rtol})`);
     }
   }
 }
@@ -71,4 +71,19 @@ export function relRms(a: ArrayLike<number>, b: ArrayLike<number>): number {
 /** Tolerance scale per dtype: float32 results are checked against float64 references. */
 export function tol(dtype: 'float32' | 'float64'): number {
   return dtype === 'float32' ? 2e-6 : 1e-13;
+}
+
+/**
+ * The WavetapeError code fn throws ('no error' when it returns), asserting the error's class and,
+ * when given, that its message matches `message`.
+ */
+export function codeOf(fn: () => unknown, message?: RegExp): string {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(wt.WavetapeError);
+    if (message) expect((e as Error).message).toMatch(message);
+    return (e as wt.WavetapeError).code;
+  }
+  return 'no error';
 }

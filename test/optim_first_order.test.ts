@@ -1,7 +1,7 @@
 // wt.optim.Adam and SGD step by step against PyTorch's update formulas written here in plain
 // float64 JS, on every device; the schedules against PyTorch's closed forms; state round trips.
 import * as wt from '../lib';
-import { testDevices, randomArray } from './helpers';
+import { codeOf, testDevices, randomArray } from './helpers';
 
 const N = 7;
 const STEPS = 6;
@@ -148,16 +148,7 @@ test('schedules: PyTorch closed forms', () => {
 });
 
 describe('bad input', () => {
-  const code = (fn: () => unknown) => {
-    try {
-      fn();
-    } catch (e) {
-      expect(e).toBeInstanceOf(wt.WavetapeError);
-      expect((e as Error).message).toMatch(/^optim\./);
-      return (e as wt.WavetapeError).code;
-    }
-    return 'no error';
-  };
+  const code = (fn: () => unknown) => codeOf(fn, /^optim\./);
   test('constructor arguments', () => {
     const w = wt.variable(wt.zeros([2]));
     expect(code(() => new wt.optim.Adam([]))).toBe('E_SHAPE');

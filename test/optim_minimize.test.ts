@@ -2,6 +2,7 @@
 // Rosenbrock (2-D, 10-D, 100-D), Beale, a convex quadratic solved by Gaussian elimination here,
 // scipy's status codes, and batched runs equal to separate ones.
 import * as wt from '../lib';
+import { codeOf } from './helpers';
 
 const f64 = (v: number[]) => wt.tensor(v, undefined, { dtype: 'float64' });
 
@@ -200,16 +201,7 @@ describe('minimizeBatched', () => {
 });
 
 describe('bad input: WavetapeError with a stable code', () => {
-  const code = (fn: () => unknown) => {
-    try {
-      fn();
-    } catch (e) {
-      expect(e).toBeInstanceOf(wt.WavetapeError);
-      expect((e as Error).message).toMatch(/^optim\.minimize(Batched)?: /);
-      return (e as wt.WavetapeError).code;
-    }
-    return 'no error';
-  };
+  const code = (fn: () => unknown) => codeOf(fn, /^optim\.minimize(Batched)?: /);
   const x0 = () => f64([1, 2]);
   test('f that does not return a real scalar', () => {
     expect(code(() => wt.optim.minimize((x) => x, x0()))).toBe('E_SHAPE');

@@ -1,7 +1,7 @@
 // wt.tr.doglegStep and wt.tr.steihaugCG on every device against float64 references written here
 // (Gaussian elimination for the Newton point, a plain Steihaug loop per row), branch by branch.
 import * as wt from '../lib';
-import { testDevices, randomArray } from './helpers';
+import { codeOf, testDevices, randomArray } from './helpers';
 
 type Mat = number[][];
 const dotv = (a: number[], b: number[]) => a.reduce((s, v, i) => s + v * b[i], 0);
@@ -84,15 +84,6 @@ const modelOf = (g: number[], h: Mat, s: number[]) => -(dotv(g, s) + 0.5 * dotv(
 const expectNear = (a: ArrayLike<number>, b: ArrayLike<number>, tol: number) => {
   expect(a.length).toBe(b.length);
   for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThanOrEqual(tol * (1 + Math.abs(b[i])));
-};
-const codeOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(wt.WavetapeError);
-    return (e as wt.WavetapeError).code;
-  }
-  return 'no error';
 };
 
 describe.each(testDevices())('%s', (device) => {
