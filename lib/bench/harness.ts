@@ -114,7 +114,6 @@ async function measure(c: BenchCase, opts: HarnessOptions, base?: BenchCase): Pr
     }
     const result = resultOf(c, own);
     if (base) {
-      result.baseline = base.name;
       const b = resultOf(base, paired);
       result.speedup = speedupOver(result, b);
       result.baselineMedian = b.median;
