@@ -177,6 +177,55 @@ describe.each(testDevices())('soft-DTW kernels on %s', (device) => {
     }
   });
 
+  // Fewer pairs than threads: each long pair's DP in tiles swept in wavefront order across the
+  // threads (native/cpu/sdtw_tiles.h); shapes cut partial edge tiles, and a narrow band leaves most
+  // tiles without a cell.
+  onCpu?.('a long pair on several threads (tiles in wavefront order): values and gradients equal the one-thread sweep bit for bit', () => {
+    const threads = wt.numThreads();
+    const sweep = (t: number, f: () => number[][]) => {
+      wt.setNumThreads(t);
+      return f();
+    };
+    try {
+      const cases: [number, number, number, number | null, number | null, number | null, 'float32' | 'float64'][] = [
+        [300, 257, 2, null, null, null, 'float64'],
+        [300, 300, 1, 0, null, null, 'float32'],
+        [257, 400, 3, 5, 250, 399, 'float64'],
+        [700, 130, 1, 3, null, null, 'float32'],
+      ];
+      for (const [tx, ty, d, band, lx, ly, dtype] of cases) {
+        const xs = [series(tx, d, tx + 1), series(tx, d, tx + 2)], ys = [series(ty, d, ty + 3), series(ty, d, ty + 4)];
+        for (const P of [1, 2]) {
+          const o = opts(0.7, band, lx === null ? null : ints(new Array(P).fill(lx), device), ly === null ? null : ints(new Array(P).fill(ly), device));
+          const pairs = pairsOf(Array.from({ length: P }, (_, q): [number, number] => [q, q]));
+          const X = batch(xs.slice(0, P), tx, d, dtype, device), Y = batch(ys.slice(0, P), ty, d, dtype, device);
+          const run = () => {
+            const [gx, gy] = wt.grad((a: wt.Tensor, b: wt.Tensor) => wt.sum(sdtwPairs(a, b, pairs, o, 'test')), { argnums: [0, 1] })(X, Y) as wt.Tensor[];
+            return [values(sdtwPairs(X, Y, pairs, o, 'test')), values(gx), values(gy)];
+          };
+          const one = sweep(1, run), tiled = sweep(P === 1 ? 2 : 4, run);
+          expect(tiled[0]).toEqual(one[0]);
+          expect(tiled[1]).toEqual(one[1]);
+          expect(tiled[2]).toEqual(one[2]);
+          if (P === 1 && dtype === 'float64' && lx === null) expect(relErr(tiled[0][0], sdtwRef(costMatrix(xs[0], ys[0]), 0.7, band))).toBeLessThan(1e-12);
+        }
+      }
+      // A precomputed cost (softDtwFromCost's kernel) and its gradient.
+      const C = costMatrix(series(260, 2, 5), series(270, 2, 6));
+      const Ct = wt.tensor(C.flat(), [1, 260, 270], { dtype: 'float64', device });
+      const runCost = () => {
+        const [E] = wt.grad((c: wt.Tensor) => wt.sum(sdtwFromCost(c, opts(1, 7), 'test')), { argnums: [0] })(Ct) as wt.Tensor[];
+        return [values(sdtwFromCost(Ct, opts(1, 7), 'test')), values(E)];
+      };
+      const one = sweep(1, runCost), tiled = sweep(2, runCost);
+      expect(tiled[0]).toEqual(one[0]);
+      expect(tiled[1]).toEqual(one[1]);
+      expect(relErr(tiled[0][0], sdtwRef(C, 1, 7))).toBeLessThan(1e-12);
+    } finally {
+      wt.setNumThreads(threads);
+    }
+  });
+
   test('gamma = 0 is hard DTW; DTW − γ·log(#paths) <= sdtw <= DTW; band 0 with equal lengths is the diagonal sum', () => {
     const x = series(6, 2, 11), y = series(6, 2, 12);
     const C = costMatrix(x, y);

@@ -43,6 +43,8 @@ const SHAPES: Shape[] = [
   { N: 64, M: 64, T: 512, D: 8, band: 32, pairwise: false },
   { N: 32, M: 32, T: 512, D: 64, band: null, pairwise: false },
   { N: 64, M: 64, T: 256, D: 8, band: null, pairwise: true },
+  // One long pair: on several threads its DP runs in tiles in wavefront order.
+  { N: 1, M: 1, T: 8192, D: 1, band: 128, pairwise: false },
 ];
 
 function label(s: Shape): string {

@@ -1,8 +1,11 @@
 // CPU schedules of the soft-DTW family: threads across pair groups; pairs of one geometry run in
 // AVX2 lanes (sdtw_avx2.cpp: forward 16 or 4 pairs, backward 4) where the CPU has it, other pairs
-// one at a time; each pair's DP row by row inside its band (kernels/sdtw_band.h), cell update from
-// kernels/sdtw_softmin.h.
+// one at a time; with fewer pairs than threads, each long pair in tiles across all of them
+// (sdtw_tiles.h). Each pair's DP runs row by row inside its band (kernels/sdtw_band.h), the cell
+// update from kernels/sdtw_softmin.h.
 #include <algorithm>
+#include <atomic>
+#include <memory>
 #include <vector>
 
 #include "../kernels/sdtw_band.h"
@@ -135,6 +138,8 @@ void backwardPair(const Band& b, int64_t width, const T* trans, double* next, do
   }
 }
 
+#include "sdtw_tiles.h"
+
 // Whether pairs [q0, q1) can share lanes: a full group of one geometry; for the forward also the
 // soft branch (gamma > 0; the backward's E recursion does not depend on gamma).
 bool laneGroup(const PairIndex& ix, int64_t q0, int64_t q1, int64_t lanes, const wt_sdtw_params& p, bool forward) {
@@ -164,6 +169,18 @@ void sdtwPairs(const wt_op& op, const wt_sdtw_params& p) {
     const T* Y = static_cast<const T*>(op.in[1].data);
     T* values = static_cast<T*>(op.out[0].data);
     T* trans = static_cast<T*>(op.out[1].data);
+    if (P < numThreads()) {
+      // Too few pairs to give every thread one: each long pair runs on all of them, in tiles.
+      std::vector<double> a(p.width), b(p.width);
+      for (int64_t q = 0; q < P; ++q) {
+        const Band band = ix.band(q, p.band);
+        const EuclideanCost<T> cost{X + ix.xi(q) * tx * D, Y + ix.yj(q) * ty * D, D};
+        T* tr = trans + q * tx * p.width * 2;
+        values[q] = T(wantTiles(band) ? forwardPairTiled(band, p.width, p.gamma, cost, tr)
+                                      : forwardPair(band, p.width, p.gamma, cost, tr, a.data(), b.data()));
+      }
+      return;
+    }
     // Groups of 16 pairs (of 4 when there are too few pairs to give every thread a group of 16);
     // one that does not fit the wide lanes falls back to 4-lane groups, then to single pairs. A
     // lane computes what the single-pair path computes, bit for bit.
@@ -221,6 +238,37 @@ void sdtwPairsBackward(const wt_op& op, const wt_sdtw_params& p) {
     const T* trans = static_cast<const T*>(op.in[3].data);
     T* dX = static_cast<T*>(op.out[0].data);
     T* dY = static_cast<T*>(op.out[1].data);
+    if (P < numThreads()) {
+      // Too few pairs to give every thread one: each long pair runs on all of them, in tiles
+      // (dx accumulated per element as dy is, in the same order as the row-by-row sweep).
+      Scratch s(p.width);
+      std::vector<double> dxAcc(tx * D), dyAcc(ty * D);
+      for (int64_t q = 0; q < P; ++q) {
+        const Band b = ix.band(q, p.band);
+        const T* x = X + ix.xi(q) * tx * D;
+        const T* y = Y + ix.yj(q) * ty * D;
+        T* dx = dX + q * tx * D;
+        T* dy = dY + q * ty * D;
+        std::fill(dxAcc.begin(), dxAcc.end(), 0.0);
+        std::fill(dyAcc.begin(), dyAcc.end(), 0.0);
+        auto sink = [&](int64_t i, int64_t j, double e) {
+          if (e == 0) return;
+          for (int64_t k = 0; k < D; ++k) {
+            const double diff = double(x[i * D + k]) - double(y[j * D + k]);
+            dxAcc[i * D + k] += e * diff;
+            dyAcc[j * D + k] -= e * diff;
+          }
+        };
+        const T* tr = trans + q * tx * p.width * 2;
+        if (wantTiles(b))
+          backwardPairTiled(b, p.width, tr, sink);
+        else
+          backwardPair(b, p.width, tr, s.a.data(), s.b.data(), sink);
+        for (int64_t k = 0; k < tx * D; ++k) dx[k] = k < b.n * D ? T(2.0 * dxAcc[k]) : T(0);
+        for (int64_t k = 0; k < ty * D; ++k) dy[k] = k < b.m * D ? T(2.0 * dyAcc[k]) : T(0);
+      }
+      return;
+    }
     // Groups of 4 pairs in lanes where they share a geometry, else one pair at a time.
     const int64_t groups = (P + kSdtwLanes - 1) / kSdtwLanes;
     parallelFor(groups, 1, [&](int64_t first, int64_t last) {
@@ -285,6 +333,17 @@ void sdtwCost(const wt_op& op, const wt_sdtw_params& p) {
     const T* C = static_cast<const T*>(op.in[0].data);
     T* values = static_cast<T*>(op.out[0].data);
     T* trans = static_cast<T*>(op.out[1].data);
+    if (B < numThreads()) {
+      Scratch s(p.width);
+      for (int64_t q = 0; q < B; ++q) {
+        const Band band = ix.band(q, p.band);
+        const MatrixCost<T> cost{C + q * tx * ty, ty};
+        T* tr = trans + q * tx * p.width * 2;
+        values[q] = T(wantTiles(band) ? forwardPairTiled(band, p.width, p.gamma, cost, tr)
+                                      : forwardPair(band, p.width, p.gamma, cost, tr, s.a.data(), s.b.data()));
+      }
+      return;
+    }
     parallelFor(B, 1, [&](int64_t first, int64_t last) {
       Scratch s(p.width);
       for (int64_t q = first; q < last; ++q) {
@@ -304,6 +363,22 @@ void sdtwCostBackward(const wt_op& op, const wt_sdtw_params& p) {
     const T* trans = static_cast<const T*>(op.in[1].data);
     const T* dvalue = static_cast<const T*>(op.in[2].data);
     T* dC = static_cast<T*>(op.out[0].data);
+    if (B < numThreads()) {
+      Scratch s(p.width);
+      for (int64_t q = 0; q < B; ++q) {
+        T* out = dC + q * tx * ty;
+        std::fill(out, out + tx * ty, T(0));
+        const double g = double(dvalue[q]);
+        const Band b = ix.band(q, p.band);
+        auto sink = [&](int64_t i, int64_t j, double e) { out[i * ty + j] = T(g * e); };
+        const T* tr = trans + q * tx * p.width * 2;
+        if (wantTiles(b))
+          backwardPairTiled(b, p.width, tr, sink);
+        else
+          backwardPair(b, p.width, tr, s.a.data(), s.b.data(), sink);
+      }
+      return;
+    }
     parallelFor(B, 1, [&](int64_t first, int64_t last) {
       Scratch s(p.width);
       for (int64_t q = first; q < last; ++q) {
