@@ -50,8 +50,12 @@ PairIndex readIndex(const wt_view& v, int64_t pairs, int64_t N, int64_t M, int64
            ")");
   checkLengths(ix.lx, N, tx, op, "lengthsX");
   checkLengths(ix.ly, M, ty, op, "lengthsY");
+  int64_t checkedN = -1, checkedM = -1;  // pairs of one geometry share their band: check it once
   for (int64_t q = 0; q < pairs; ++q) {
     const Band b = ix.band(q, p.band);
+    if (b.n == checkedN && b.m == checkedM) continue;
+    checkedN = b.n;
+    checkedM = b.m;
     for (int64_t i = 0; i < b.n; ++i)
       if (b.hi(i) - b.lo(i) + 1 > p.width)
         fail(WT_E_RANGE, op, ": band row ", i, " of the ", b.n, " x ", b.m, " pair ", q, " spans ", b.hi(i) - b.lo(i) + 1,
