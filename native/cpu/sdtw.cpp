@@ -156,6 +156,15 @@ bool laneGroup(const PairIndex& ix, int64_t q0, int64_t q1, int64_t lanes, const
   return true;
 }
 
+// Fewer pairs than threads, each long enough to split: then every pair runs in tiles on all the
+// threads (otherwise threads take whole pairs or lane groups, and short pairs keep their lanes).
+bool tilePairs(const PairIndex& ix, int64_t P, const wt_sdtw_params& p) {
+  if (P >= numThreads()) return false;
+  for (int64_t q = 0; q < P; ++q)
+    if (!wantTiles(ix.band(q, p.band))) return false;
+  return true;
+}
+
 struct Scratch {
   std::vector<double> a, b;
   explicit Scratch(int64_t width) : a(width), b(width) {}
@@ -173,15 +182,10 @@ void sdtwPairs(const wt_op& op, const wt_sdtw_params& p) {
     const T* Y = static_cast<const T*>(op.in[1].data);
     T* values = static_cast<T*>(op.out[0].data);
     T* trans = static_cast<T*>(op.out[1].data);
-    if (P < numThreads()) {
-      // Too few pairs to give every thread one: each long pair runs on all of them, in tiles.
-      std::vector<double> a(p.width), b(p.width);
+    if (tilePairs(ix, P, p)) {
       for (int64_t q = 0; q < P; ++q) {
-        const Band band = ix.band(q, p.band);
         const EuclideanCost<T> cost{X + ix.xi(q) * tx * D, Y + ix.yj(q) * ty * D, D};
-        T* tr = trans + q * tx * p.width * 2;
-        values[q] = T(wantTiles(band) ? forwardPairTiled(band, p.width, p.gamma, cost, tr)
-                                      : forwardPair(band, p.width, p.gamma, cost, tr, a.data(), b.data()));
+        values[q] = T(forwardPairTiled(ix.band(q, p.band), p.width, p.gamma, cost, trans + q * tx * p.width * 2));
       }
       return;
     }
@@ -242,10 +246,8 @@ void sdtwPairsBackward(const wt_op& op, const wt_sdtw_params& p) {
     const T* trans = static_cast<const T*>(op.in[3].data);
     T* dX = static_cast<T*>(op.out[0].data);
     T* dY = static_cast<T*>(op.out[1].data);
-    if (P < numThreads()) {
-      // Too few pairs to give every thread one: each long pair runs on all of them, in tiles
-      // (dx accumulated per element as dy is, in the same order as the row-by-row sweep).
-      Scratch s(p.width);
+    if (tilePairs(ix, P, p)) {
+      // dx accumulated per element as dy is, each in the order of the row-by-row sweep.
       std::vector<double> dxAcc(tx * D), dyAcc(ty * D);
       for (int64_t q = 0; q < P; ++q) {
         const Band b = ix.band(q, p.band);
@@ -263,11 +265,7 @@ void sdtwPairsBackward(const wt_op& op, const wt_sdtw_params& p) {
             dyAcc[j * D + k] -= e * diff;
           }
         };
-        const T* tr = trans + q * tx * p.width * 2;
-        if (wantTiles(b))
-          backwardPairTiled(b, p.width, tr, sink);
-        else
-          backwardPair(b, p.width, tr, s.a.data(), s.b.data(), sink);
+        backwardPairTiled(b, p.width, trans + q * tx * p.width * 2, sink);
         for (int64_t k = 0; k < tx * D; ++k) dx[k] = k < b.n * D ? T(2.0 * dxAcc[k]) : T(0);
         for (int64_t k = 0; k < ty * D; ++k) dy[k] = k < b.m * D ? T(2.0 * dyAcc[k]) : T(0);
       }
@@ -337,14 +335,10 @@ void sdtwCost(const wt_op& op, const wt_sdtw_params& p) {
     const T* C = static_cast<const T*>(op.in[0].data);
     T* values = static_cast<T*>(op.out[0].data);
     T* trans = static_cast<T*>(op.out[1].data);
-    if (B < numThreads()) {
-      Scratch s(p.width);
+    if (tilePairs(ix, B, p)) {
       for (int64_t q = 0; q < B; ++q) {
-        const Band band = ix.band(q, p.band);
         const MatrixCost<T> cost{C + q * tx * ty, ty};
-        T* tr = trans + q * tx * p.width * 2;
-        values[q] = T(wantTiles(band) ? forwardPairTiled(band, p.width, p.gamma, cost, tr)
-                                      : forwardPair(band, p.width, p.gamma, cost, tr, s.a.data(), s.b.data()));
+        values[q] = T(forwardPairTiled(ix.band(q, p.band), p.width, p.gamma, cost, trans + q * tx * p.width * 2));
       }
       return;
     }
@@ -367,19 +361,13 @@ void sdtwCostBackward(const wt_op& op, const wt_sdtw_params& p) {
     const T* trans = static_cast<const T*>(op.in[1].data);
     const T* dvalue = static_cast<const T*>(op.in[2].data);
     T* dC = static_cast<T*>(op.out[0].data);
-    if (B < numThreads()) {
-      Scratch s(p.width);
+    if (tilePairs(ix, B, p)) {
       for (int64_t q = 0; q < B; ++q) {
         T* out = dC + q * tx * ty;
         std::fill(out, out + tx * ty, T(0));
         const double g = double(dvalue[q]);
-        const Band b = ix.band(q, p.band);
-        auto sink = [&](int64_t i, int64_t j, double e) { out[i * ty + j] = T(g * e); };
-        const T* tr = trans + q * tx * p.width * 2;
-        if (wantTiles(b))
-          backwardPairTiled(b, p.width, tr, sink);
-        else
-          backwardPair(b, p.width, tr, s.a.data(), s.b.data(), sink);
+        backwardPairTiled(ix.band(q, p.band), p.width, trans + q * tx * p.width * 2,
+                          [&](int64_t i, int64_t j, double e) { out[i * ty + j] = T(g * e); });
       }
       return;
     }
