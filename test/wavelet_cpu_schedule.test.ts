@@ -5,7 +5,7 @@
 // test/wavelet_reference.ts (linear time, so long rows stay cheap). CPU only: the simt agreement
 // suite compares the CUDA schedule on long rows.
 import * as wt from '../lib';
-import { liftingWavedec, liftingWaverec } from '../lib/ops/wavelet_native';
+import { liftingWavedec, liftingWaverec, WAVELET_MODES } from '../lib/ops/wavelet_native';
 import { liftingFactorisation } from '../lib/wavelets/lifting';
 import { waveletFilters } from '../lib/wavelets/catalog';
 import { expectClose, randomArray } from './helpers';
@@ -33,6 +33,32 @@ describe('wavelet CPU schedule', () => {
           liftingWaverec(want.map((c) => wt.tensor(c, [1, c.length], { dtype: 'float64' })), scheme, L, mode, 'waverec').dataSync(),
         );
         expectClose(rec, waverecRef(want, bankOf(w), mode), 1e-12 * scale, 0, `${w} ${mode} n=${n} waverec`);
+      }
+  });
+
+  // Eight float32 rows share AVX2 lanes (one row a lane, wavelet_rows.h's RowLanes): every mode's
+  // edges, short and odd lengths, and the rows left over from a group of eight, each row bit for
+  // bit the same row transformed alone, forward and inverse.
+  test.each(['haar', 'db4', 'bior4.4', 'sym5', 'coif3'])('%s: rows in lanes equal each row alone, every mode, bit for bit', (w) => {
+    const scheme = liftingFactorisation(w);
+    const L = waveletFilters(w).decLo.length;
+    for (const mode of WAVELET_MODES)
+      for (const n of [7, 16, 100, 1001]) {
+        const rows = 11, level = 3;
+        const x = randomArray(rows * n, n + L);
+        const { batch, rec } = wt.tidy(() => {
+          const cs = liftingWavedec(wt.tensor(x, [rows, n], { dtype: 'float32' }), scheme, L, mode, level, 'wavedec');
+          return { batch: cs.map((c) => Array.from(c.dataSync())), rec: Array.from(liftingWaverec(cs, scheme, L, mode, 'waverec').dataSync()) };
+        });
+        const recLen = rec.length / rows;
+        for (const r of [0, 5, 7, 10]) {
+          const { one, oneRec } = wt.tidy(() => {
+            const cs = liftingWavedec(wt.tensor(x.slice(r * n, (r + 1) * n), [1, n], { dtype: 'float32' }), scheme, L, mode, level, 'wavedec');
+            return { one: cs.map((c) => Array.from(c.dataSync())), oneRec: Array.from(liftingWaverec(cs, scheme, L, mode, 'waverec').dataSync()) };
+          });
+          one.forEach((c, i) => expect(batch[i].slice(r * c.length, (r + 1) * c.length)).toEqual(c));
+          expect(rec.slice(r * recLen, (r + 1) * recLen)).toEqual(oneRec);
+        }
       }
   });
 
@@ -65,6 +91,9 @@ describe('wavelet CPU schedule', () => {
       const got = want.map((c, i) => Float64Array.from(coeffs[i].slice(r * c.length, (r + 1) * c.length)));
       expectClose(rec.slice(r * recLen, (r + 1) * recLen), waverecRef(got, bankOf(w), mode), 2e-6 * scale, 0, `${w} ${mode} row ${r} waverec`);
     }
+    // Rows 0–7 ran in lanes, row 8 alone: a row's coefficients do not depend on its neighbours.
+    const alone = wt.tidy(() => liftingWavedec(wt.tensor(x.slice(n, 2 * n), [1, n], { dtype: 'float32' }), scheme, L, mode, level, 'wavedec').map((c) => Array.from(c.dataSync())));
+    alone.forEach((c, i) => expect(Array.from(coeffs[i].slice(c.length, 2 * c.length))).toEqual(c));
     // Every row round-trips (the first n samples are x).
     let worst = 0;
     for (let r = 0; r < rows; r++) for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(rec[r * recLen + i] - x[r * n + i]));

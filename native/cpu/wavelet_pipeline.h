@@ -6,14 +6,19 @@
 // compute (the same fill, the same fusedStep expression per step — in a register for the step fused
 // into the write-out —, the same write-out): the outputs are bit for bit the same; only the order
 // across elements changes. Run stage by stage, a level makes 2 + steps passes over buffers of ≈ n/2 pairs in
-// L2; here a strip's fill, steps and write-out touch a window of ≈ kStrip pairs that stays in L1, and
+// L2; here a strip's fill, steps and write-out touch a window of ≈ a strip of pairs that stays in L1, and
 // the row's input is read in one stream.
 
 constexpr int kMaxStages = wt::wavelet::kMaxSteps + 2;  // the fill, the steps, the write-out
-constexpr int64_t kStrip = 512;  // pairs a stage advances per strip (shorter strips cost more loop overhead)
+// Pairs a stage advances per strip (shorter strips cost more loop overhead): 512 samples of a row,
+// or 512·8 bytes' worth of wider elements (eight rows' samples in one, RowLanes in wavelet_rows.h).
+template <class T>
+constexpr int64_t stripPairs() {
+  return sizeof(T) <= 8 ? 512 : 512 * 8 / int64_t(sizeof(T));
+}
 
 // Stage k of a level runs on positions [lo_k, hi_k); at strip t it has done the positions below
-// front(t) − lag[k] (front(t) = base + (t + 1)·kStrip). A stage reading array A at its position i
+// front(t) − lag[k] (front(t) = base + (t + 1)·strip). A stage reading array A at its position i
 // plus [rlo, rhi] lags every earlier writer w of A by rhi (lag ≥ lag_w + rhi: what it reads is
 // final), and a stage writing A lags every earlier reader r of A by −rlo_r (lag ≥ lag_r − rlo_r: it
 // never overwrites what r has yet to read). Positions are pair indices (analysis write-out: output
@@ -117,16 +122,16 @@ inline Pipeline synthesisPipeline(const wt_wavelet_params& p) {
 // Runs stage(k, a, b) on each stage's next positions [a, b), strip by strip, until every stage has
 // covered its range [lo[k], hi[k]).
 template <class F>
-void runStrips(const Pipeline& pl, const int64_t* lo, const int64_t* hi, F&& stage) {
+void runStrips(const Pipeline& pl, const int64_t* lo, const int64_t* hi, int64_t strip, F&& stage) {
   using wt::wavelet::lmax;
   using wt::wavelet::lmin;
   int64_t base = lo[0];
   for (int k = 1; k < pl.stages; ++k) base = lmin(base, lo[k]);
-  for (int64_t front = base + kStrip;; front += kStrip) {
+  for (int64_t front = base + strip;; front += strip) {
     bool pending = false;
     for (int k = 0; k < pl.stages; ++k) {
       const int64_t done = front - pl.lag[k];
-      const int64_t a = lmax(lo[k], done - kStrip), b = lmin(hi[k], done);
+      const int64_t a = lmax(lo[k], done - strip), b = lmin(hi[k], done);
       if (a < b) stage(k, a, b);
       pending = pending || done < hi[k];
     }
@@ -304,7 +309,7 @@ void analysisLevelStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::w
     s0[q] = extensionValue(x, n, 2 * q + sh, mode);
     d0[q] = extensionValue(x, n, 2 * q + sh + 1, mode);
   };
-  runStrips(pl, lo, hi, [&](int k, int64_t b, int64_t e) {
+  runStrips(pl, lo, hi, stripPairs<T>(), [&](int k, int64_t b, int64_t e) {
     if (k == 0) {
       ex.forRange(b, lmin(e, qa), edge);
       splitPairs(s0, d0, xe, lmax(b, qa), lmin(e, qb));
@@ -380,7 +385,7 @@ void synthesisLevelStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::
       default: return liftAndMerge<4, false>(ft, fsp, fother, fc, o, b, e);
     }
   };
-  runStrips(pl, lo, hi, [&](int k, int64_t b, int64_t e) {
+  runStrips(pl, lo, hi, stripPairs<T>(), [&](int k, int64_t b, int64_t e) {
     if (k == 0) {
       placeCoefficients(ex, a, len, ia, p.shift_a, periodic, s0, b, e);
       placeCoefficients(ex, dIn, len, id, p.shift_d, periodic, d0, b, e);

@@ -15,6 +15,76 @@ struct SerialExec {
 
 #include "wavelet_pipeline.h"
 
+#ifdef WT_WAVELET_AVX2
+// Eight float rows' samples at one position, a row per lane: the strip-mined levels instantiated on
+// it lift eight rows at once with every neighbour one whole vector away (no unaligned loads, no
+// split or merge shuffles), the rows transposed in and out in 8 × 8 blocks. Its operations are the
+// float path's, lane by lane (no contraction either way), so each row's result is bit for bit the
+// one-row result.
+struct RowLanes {
+  __m256 v;
+  RowLanes() = default;
+  RowLanes(double a) : v(_mm256_set1_ps(float(a))) {}  // implicit, as T(c) / T(0) in the shared code
+  explicit RowLanes(__m256 x) : v(x) {}
+};
+inline RowLanes operator+(RowLanes a, RowLanes b) { return RowLanes(_mm256_add_ps(a.v, b.v)); }
+inline RowLanes operator*(RowLanes a, RowLanes b) { return RowLanes(_mm256_mul_ps(a.v, b.v)); }
+inline RowLanes& operator+=(RowLanes& a, RowLanes b) { return a = a + b; }
+
+constexpr int kRowLanes = 8;
+
+// r[0..7] -> their transpose in place: r[c] lane k = old r[k] lane c.
+inline void transpose8(__m256* r) {
+  __m256 t[8], u[8];
+  for (int k = 0; k < 8; k += 2) {
+    t[k] = _mm256_unpacklo_ps(r[k], r[k + 1]);
+    t[k + 1] = _mm256_unpackhi_ps(r[k], r[k + 1]);
+  }
+  for (int k = 0; k < 8; k += 4) {
+    u[k] = _mm256_shuffle_ps(t[k], t[k + 2], 0x44);
+    u[k + 1] = _mm256_shuffle_ps(t[k], t[k + 2], 0xEE);
+    u[k + 2] = _mm256_shuffle_ps(t[k + 1], t[k + 3], 0x44);
+    u[k + 3] = _mm256_shuffle_ps(t[k + 1], t[k + 3], 0xEE);
+  }
+  for (int k = 0; k < 4; ++k) {
+    r[k] = _mm256_permute2f128_ps(u[k], u[k + 4], 0x20);
+    r[k + 4] = _mm256_permute2f128_ps(u[k], u[k + 4], 0x31);
+  }
+}
+
+// Rows rows[0..7] (len each, stride apart) -> out[k] = their samples at k.
+inline void rowsToLanes(const float* rows, int64_t stride, int64_t len, RowLanes* out) {
+  int64_t k = 0;
+  for (; k + 8 <= len; k += 8) {
+    __m256 r[8];
+    for (int l = 0; l < 8; ++l) r[l] = _mm256_loadu_ps(rows + l * stride + k);
+    transpose8(r);
+    for (int c = 0; c < 8; ++c) out[k + c].v = r[c];
+  }
+  for (; k < len; ++k) {
+    alignas(32) float v[8];
+    for (int l = 0; l < 8; ++l) v[l] = rows[l * stride + k];
+    out[k].v = _mm256_load_ps(v);
+  }
+}
+
+// The inverse: in[k] -> rows[l][k].
+inline void lanesToRows(const RowLanes* in, int64_t len, float* rows, int64_t stride) {
+  int64_t k = 0;
+  for (; k + 8 <= len; k += 8) {
+    __m256 r[8];
+    for (int c = 0; c < 8; ++c) r[c] = in[k + c].v;
+    transpose8(r);
+    for (int l = 0; l < 8; ++l) _mm256_storeu_ps(rows + l * stride + k, r[l]);
+  }
+  for (; k < len; ++k) {
+    alignas(32) float v[8];
+    _mm256_store_ps(v, in[k].v);
+    for (int l = 0; l < 8; ++l) rows[l * stride + k] = v[l];
+  }
+}
+#endif
+
 constexpr int64_t kStagger = 5;  // cache lines between consecutive scratch arrays, beyond their lengths
 
 enum class Direction { Analysis, AnalysisAdjoint, Synthesis, SynthesisAdjoint };
@@ -44,7 +114,36 @@ void runRows(Direction dir, const wt_wavelet_params& p, const T* in, int64_t inL
   SerialExec ex;
   const Pipeline pl = analysis ? analysisPipeline(p) : synthesisPipeline(p);
   const StepTaps<T> taps(p, !analysis);
-  for (int64_t r = b; r < e; ++r) {
+  int64_t r = b;
+#ifdef WT_WAVELET_AVX2
+  if constexpr (std::is_same<T, float>::value) {
+    if ((dir == Direction::Analysis || dir == Direction::Synthesis) && e - r >= kRowLanes) {
+    // Eight rows at a time in lanes: the rows transposed into `xs`, their levels, the result
+    // transposed out of `ys`.
+    // Floats, aligned by hand to 32 bytes (node-gyp builds without aligned new).
+    thread_local std::vector<float> lanes;
+    const int64_t padL = kStagger * 64 / int64_t(sizeof(RowLanes)) + 1;
+    const size_t needL = size_t(2 * rs.buffer + 2 * rs.approx + inLen + outLen + 6 * padL);
+    if (lanes.size() < needL * kRowLanes + kRowLanes) lanes.resize(needL * kRowLanes + kRowLanes);
+    RowLanes* ls = reinterpret_cast<RowLanes*>((reinterpret_cast<uintptr_t>(lanes.data()) + 31) & ~uintptr_t(31));
+    RowLanes* ld = ls + rs.buffer + padL;
+    RowLanes* la0 = ld + rs.buffer + padL;
+    RowLanes* la1 = la0 + rs.approx + padL;
+    RowLanes* xs = la1 + rs.approx + padL;
+    RowLanes* ys = xs + inLen + padL;
+    const StepTaps<RowLanes> laneTaps(p, !analysis);
+    for (; r + kRowLanes <= e; r += kRowLanes) {
+      rowsToLanes(reinterpret_cast<const float*>(in + r * inLen), inLen, inLen, xs);
+      if (analysis)
+        analysisRowStrips(ex, p, plan, ts, pl, laneTaps, xs, ys, ls, ld, la0, la1);
+      else
+        synthesisRowStrips(ex, p, plan, ts, pl, laneTaps, xs, ys, ls, ld, la0, la1);
+      lanesToRows(ys, outLen, reinterpret_cast<float*>(out + r * outLen), outLen);
+    }
+    }
+  }
+#endif
+  for (; r < e; ++r) {
     const T* x = in + r * inLen;
     T* y = out + r * outLen;
     switch (dir) {
