@@ -251,11 +251,40 @@ struct StepTaps {
   }
 };
 
-// analysisLevel, strip-mined: x [n] -> a [len], dOut [len].
+// Where a level reads its input and writes its outputs: a plain array here (a row, or a level's
+// buffer of eight rows in RowLanes); wavelet_rows.h adds the eight rows themselves (RowsIn,
+// RowsOut), transposed on the way in and out, through overloads found by argument-dependent lookup.
+
+// The input's sample k, extended by the mode (extensionValue's).
 template <class T>
+T inputValue(const T* x, int64_t n, int64_t k, int32_t mode) {
+  return wt::wavelet::extensionValue(x, n, k, mode);
+}
+// The lazy split of input pairs [b, e): s[q] = x[2q + sh], d[q] = x[2q + sh + 1].
+template <class T>
+void fillPairs(T* s0, T* d0, const T* x, int64_t sh, int64_t b, int64_t e) {
+  splitPairs(s0, d0, x + sh, b, e);
+}
+// placeCoefficients on pairs [lo, hi).
+template <class T>
+void placeInput(SerialExec& ex, const T* coef, int64_t len, T c, int64_t shift, bool periodic, T* buf, int64_t lo,
+                int64_t hi) {
+  wt::wavelet::placeCoefficients(ex, coef, len, c, shift, periodic, buf, lo, hi);
+}
+// An output written through stage(out, tmp, base)[i] for i in [base, base + count), then
+// flush(out, tmp, base, count): an array is written in place.
+template <class T>
+T* stage(T* out, T*, int64_t) {
+  return out;
+}
+template <class T>
+void flush(T*, const T*, int64_t, int64_t) {}
+
+// analysisLevel, strip-mined: x [n] -> a [len], dOut [len].
+template <class T, class In, class OutA, class OutD>
 void analysisLevelStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::wavelet::LiftPlan& plan,
-                         const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<T>& taps, const T* x,
-                         int64_t n, T* a, T* dOut, T* s, T* d) {
+                         const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<T>& taps, const In& x,
+                         int64_t n, const OutA& a, const OutD& dOut, T* s, T* d) {
   using namespace wt::wavelet;
   const int64_t len = analysisLength(n, p.filter_len, p.mode);
   const int64_t sh = analysisShift(p.filter_len, p.mode);
@@ -265,7 +294,6 @@ void analysisLevelStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::w
   T* s0 = s - blo;
   T* d0 = d - blo;
   const int32_t mode = p.mode;
-  const T* xe = x + sh;
   const T ca = T(p.scale), cd = T(double(p.sign_d) / p.scale);
   const T* sa = s0 + p.shift_a;
   const T* da = d0 + p.shift_d;
@@ -306,16 +334,19 @@ void analysisLevelStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::w
     }
   };
   auto edge = [&](int64_t q) {
-    s0[q] = extensionValue(x, n, 2 * q + sh, mode);
-    d0[q] = extensionValue(x, n, 2 * q + sh + 1, mode);
+    s0[q] = inputValue(x, n, 2 * q + sh, mode);
+    d0[q] = inputValue(x, n, 2 * q + sh + 1, mode);
   };
+  T tmp[2][stripPairs<T>()];  // the write-out's staging, for outputs that are not arrays
   runStrips(pl, lo, hi, stripPairs<T>(), [&](int k, int64_t b, int64_t e) {
     if (k == 0) {
       ex.forRange(b, lmin(e, qa), edge);
-      splitPairs(s0, d0, xe, lmax(b, qa), lmin(e, qb));
+      fillPairs(s0, d0, x, sh, lmax(b, qa), lmin(e, qb));
       ex.forRange(lmax(b, qb), e, edge);
     } else if (k == last) {
-      writeOut(a, dOut, b, e);
+      writeOut(stage(a, tmp[0], b), stage(dOut, tmp[1], b), b, e);
+      flush(a, tmp[0], b, e - b);
+      flush(dOut, tmp[1], b, e - b);
     } else {
       liftRange(ex, p, plan, taps.c, ts, k - 1, s, d, b, e);
     }
@@ -323,10 +354,10 @@ void analysisLevelStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::w
 }
 
 // synthesisLevel, strip-mined: (a, dIn) [len] -> out [nOut].
-template <class T>
+template <class T, class InA, class InD, class Out>
 void synthesisLevelStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::wavelet::LiftPlan& plan,
-                          const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<T>& taps, const T* a,
-                          const T* dIn, int64_t len, T* out, T* s, T* d) {
+                          const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<T>& taps, const InA& a,
+                          const InD& dIn, int64_t len, const Out& out, T* s, T* d) {
   using namespace wt::wavelet;
   const int64_t nOut = synthesisLength(len, p.filter_len, p.mode);
   const int64_t sh = synthesisShift(p.filter_len, p.mode);
@@ -338,7 +369,7 @@ void synthesisLevelStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::
   const int64_t wlo = floorDiv(sh, 2), whi = floorDiv(sh + nOut - 1, 2) + 1;
   int64_t qa, qb;
   interiorPairs(-sh, nOut, wlo, whi, qa, qb);
-  T* o0 = out - sh;
+  T* ow = nullptr;  // where sample t goes: ow[t] (the output, or its staging)
   const int last = pl.stages - 1;  // stages 1 … last − 1 run steps n_steps − 1 … n_steps − last + 1
   int64_t lo[kMaxStages], hi[kMaxStages];
   lo[0] = blo;
@@ -365,8 +396,8 @@ void synthesisLevelStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::
       for (int k = 0; k < K0; ++k) v += fc[k] * fsp[q + k];
       (targetS ? sv : dv) = v;
     }
-    if (t0 >= 0 && t0 < nOut) out[t0] = sv;
-    if (t1 >= 0 && t1 < nOut) out[t1] = dv;
+    if (t0 >= 0 && t0 < nOut) ow[t0] = sv;
+    if (t1 >= 0 && t1 < nOut) ow[t1] = dv;
   };
   auto merge = [&](T* o, int64_t b, int64_t e) {
     if (!pl.fusedOut) return mergePairs(o, s0, d0, b, e);
@@ -385,14 +416,19 @@ void synthesisLevelStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::
       default: return liftAndMerge<4, false>(ft, fsp, fother, fc, o, b, e);
     }
   };
+  T tmp[2 * stripPairs<T>()];  // the interleave's staging, for an output that is not an array
   runStrips(pl, lo, hi, stripPairs<T>(), [&](int k, int64_t b, int64_t e) {
     if (k == 0) {
-      placeCoefficients(ex, a, len, ia, p.shift_a, periodic, s0, b, e);
-      placeCoefficients(ex, dIn, len, id, p.shift_d, periodic, d0, b, e);
+      placeInput(ex, a, len, ia, p.shift_a, periodic, s0, b, e);
+      placeInput(ex, dIn, len, id, p.shift_d, periodic, d0, b, e);
     } else if (k == last) {
+      // Pairs [b, e) hold samples [2b − sh, 2e − sh), kept where they fall in [0, nOut).
+      const int64_t tb = lmax(0, 2 * b - sh), te = lmin(nOut, 2 * e - sh);
+      ow = stage(out, tmp, tb);
       ex.forRange(b, lmin(e, qa), edge);
-      merge(o0, lmax(b, qa), lmin(e, qb));
+      merge(ow - sh, lmax(b, qa), lmin(e, qb));
       ex.forRange(lmax(b, qb), e, edge);
+      if (te > tb) flush(out, tmp, tb, te - tb);
     } else {
       liftRange(ex, p, plan, taps.c, ts, p.n_steps - k, s, d, b, e);
     }

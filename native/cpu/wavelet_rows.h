@@ -52,35 +52,139 @@ inline void transpose8(__m256* r) {
   }
 }
 
-// Rows rows[0..7] (len each, stride apart) -> out[k] = their samples at k.
-inline void rowsToLanes(const float* rows, int64_t stride, int64_t len, RowLanes* out) {
+// Eight rows of floats, `stride` apart: a level's input or output when it is the rows themselves.
+struct RowsIn {
+  const float* p;
+  int64_t stride;
+};
+struct RowsOut {
+  float* p;
+  int64_t stride;
+};
+
+inline RowLanes gatherAt(const RowsIn& x, int64_t k) {
+  alignas(32) float v[kRowLanes];
+  for (int l = 0; l < kRowLanes; ++l) v[l] = x.p[l * x.stride + k];
+  return RowLanes(_mm256_load_ps(v));
+}
+
+// The rows' samples [k0, k0 + len) -> out[0 .. len).
+inline void rowsToLanes(const RowsIn& x, int64_t k0, int64_t len, RowLanes* out) {
   int64_t k = 0;
   for (; k + 8 <= len; k += 8) {
     __m256 r[8];
-    for (int l = 0; l < 8; ++l) r[l] = _mm256_loadu_ps(rows + l * stride + k);
+    for (int l = 0; l < 8; ++l) r[l] = _mm256_loadu_ps(x.p + l * x.stride + k0 + k);
     transpose8(r);
     for (int c = 0; c < 8; ++c) out[k + c].v = r[c];
   }
-  for (; k < len; ++k) {
-    alignas(32) float v[8];
-    for (int l = 0; l < 8; ++l) v[l] = rows[l * stride + k];
-    out[k].v = _mm256_load_ps(v);
-  }
+  for (; k < len; ++k) out[k] = gatherAt(x, k0 + k);
 }
 
-// The inverse: in[k] -> rows[l][k].
-inline void lanesToRows(const RowLanes* in, int64_t len, float* rows, int64_t stride) {
+// in[0 .. len) -> the rows' samples [k0, k0 + len).
+inline void lanesToRows(const RowLanes* in, int64_t len, const RowsOut& y, int64_t k0) {
   int64_t k = 0;
   for (; k + 8 <= len; k += 8) {
     __m256 r[8];
     for (int c = 0; c < 8; ++c) r[c] = in[k + c].v;
     transpose8(r);
-    for (int l = 0; l < 8; ++l) _mm256_storeu_ps(rows + l * stride + k, r[l]);
+    for (int l = 0; l < 8; ++l) _mm256_storeu_ps(y.p + l * y.stride + k0 + k, r[l]);
   }
   for (; k < len; ++k) {
-    alignas(32) float v[8];
+    alignas(32) float v[kRowLanes];
     _mm256_store_ps(v, in[k].v);
-    for (int l = 0; l < 8; ++l) rows[l * stride + k] = v[l];
+    for (int l = 0; l < kRowLanes; ++l) y.p[l * y.stride + k0 + k] = v[l];
+  }
+}
+
+// The level sources and sinks of wavelet_pipeline.h for the rows themselves, each computing what
+// the array version computes (extensionValue's, placeCoefficients' expressions), lane by lane.
+inline RowLanes inputValue(const RowsIn& x, int64_t n, int64_t k, int32_t mode) {
+  if (k >= 0 && k < n) return gatherAt(x, k);
+  const wt::wavelet::Terms t = wt::wavelet::extensionTerms(k, n, mode);
+  RowLanes v(0.0);
+  for (int i = 0; i < t.count; ++i) v += RowLanes(t.w[i]) * gatherAt(x, t.idx[i]);
+  return v;
+}
+// Pairs [b, e): eight samples of the eight rows at a time, transposed: the even ones to s, the odd to d.
+inline void fillPairs(RowLanes* s0, RowLanes* d0, const RowsIn& x, int64_t sh, int64_t b, int64_t e) {
+  int64_t q = b;
+  for (; q + 4 <= e; q += 4) {
+    __m256 r[8];
+    for (int l = 0; l < 8; ++l) r[l] = _mm256_loadu_ps(x.p + l * x.stride + 2 * q + sh);
+    transpose8(r);
+    for (int c = 0; c < 4; ++c) {
+      s0[q + c].v = r[2 * c];
+      d0[q + c].v = r[2 * c + 1];
+    }
+  }
+  for (; q < e; ++q) {
+    s0[q] = gatherAt(x, 2 * q + sh);
+    d0[q] = gatherAt(x, 2 * q + sh + 1);
+  }
+}
+inline void placeInput(SerialExec&, const RowsIn& coef, int64_t len, RowLanes c, int64_t shift, bool periodic,
+                       RowLanes* buf, int64_t lo, int64_t hi) {
+  using namespace wt::wavelet;
+  const int64_t qa = lmin(lmax(lo, shift), hi), qb = lmax(lmin(hi, shift + len), qa);
+  for (int64_t q = lo; q < qa; ++q) buf[q] = periodic ? c * gatherAt(coef, floorMod(q - shift, len)) : RowLanes(0.0);
+  rowsToLanes(coef, qa - shift, qb - qa, buf + qa);
+  for (int64_t q = qa; q < qb; ++q) buf[q] = c * buf[q];
+  for (int64_t q = qb; q < hi; ++q) buf[q] = periodic ? c * gatherAt(coef, floorMod(q - shift, len)) : RowLanes(0.0);
+}
+inline RowLanes* stage(const RowsOut&, RowLanes* tmp, int64_t base) { return tmp - base; }
+inline void flush(const RowsOut& y, const RowLanes* tmp, int64_t base, int64_t count) { lanesToRows(tmp, count, y, base); }
+
+// analysisRowStrips for eight rows (x: the rows, n samples each, `xStride` apart) into their packed
+// coefficient rows (`pStride` apart): the first level reads the rows, every level writes its
+// details into them, the last its approximation; the levels between keep theirs in lanes.
+inline void analysisRowsInLanes(SerialExec& ex, const wt_wavelet_params& p, const wt::wavelet::LiftPlan& plan,
+                                const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<RowLanes>& taps,
+                                const RowsIn& x, const RowsOut& packed, RowLanes* s, RowLanes* d, RowLanes* a0,
+                                RowLanes* a1) {
+  using namespace wt::wavelet;
+  int64_t cur = p.n, end = analysisTotal(p, p.n);
+  const RowLanes* in = nullptr;
+  for (int l = 1; l <= p.levels; ++l) {
+    const int64_t len = analysisLength(cur, p.filter_len, p.mode);
+    const RowsOut dOut{packed.p + end - len, packed.stride};
+    RowLanes* a = (l & 1) ? a0 : a1;
+    if (l == 1 && l == p.levels)
+      analysisLevelStrips(ex, p, plan, ts, pl, taps, x, cur, packed, dOut, s, d);
+    else if (l == 1)
+      analysisLevelStrips(ex, p, plan, ts, pl, taps, x, cur, a, dOut, s, d);
+    else if (l == p.levels)
+      analysisLevelStrips(ex, p, plan, ts, pl, taps, in, cur, packed, dOut, s, d);
+    else
+      analysisLevelStrips(ex, p, plan, ts, pl, taps, in, cur, a, dOut, s, d);
+    end -= len;
+    in = a;
+    cur = len;
+  }
+}
+
+// synthesisRowStrips for eight packed coefficient rows into eight output rows.
+inline void synthesisRowsInLanes(SerialExec& ex, const wt_wavelet_params& p, const wt::wavelet::LiftPlan& plan,
+                                 const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<RowLanes>& taps,
+                                 const RowsIn& packed, const RowsOut& out, RowLanes* s, RowLanes* d, RowLanes* a0,
+                                 RowLanes* a1) {
+  using namespace wt::wavelet;
+  int64_t m = p.n, start = p.n;
+  const RowLanes* a = nullptr;
+  for (int j = 0; j < p.levels; ++j) {
+    const RowsIn dIn{packed.p + start, packed.stride};
+    RowLanes* o = (j & 1) ? a1 : a0;
+    const bool lastL = j == p.levels - 1;
+    if (j == 0 && lastL)
+      synthesisLevelStrips(ex, p, plan, ts, pl, taps, packed, dIn, m, out, s, d);
+    else if (j == 0)
+      synthesisLevelStrips(ex, p, plan, ts, pl, taps, packed, dIn, m, o, s, d);
+    else if (lastL)
+      synthesisLevelStrips(ex, p, plan, ts, pl, taps, a, dIn, m, out, s, d);
+    else
+      synthesisLevelStrips(ex, p, plan, ts, pl, taps, a, dIn, m, o, s, d);
+    start += m;
+    m = synthesisLength(m, p.filter_len, p.mode) - int64_t((p.drop_mask >> j) & 1);
+    a = o;
   }
 }
 #endif
@@ -118,27 +222,24 @@ void runRows(Direction dir, const wt_wavelet_params& p, const T* in, int64_t inL
 #ifdef WT_WAVELET_AVX2
   if constexpr (std::is_same<T, float>::value) {
     if ((dir == Direction::Analysis || dir == Direction::Synthesis) && e - r >= kRowLanes) {
-    // Eight rows at a time in lanes: the rows transposed into `xs`, their levels, the result
-    // transposed out of `ys`.
+    // Eight rows at a time in lanes, transposed on the way in and out of the levels.
     // Floats, aligned by hand to 32 bytes (node-gyp builds without aligned new).
     thread_local std::vector<float> lanes;
     const int64_t padL = kStagger * 64 / int64_t(sizeof(RowLanes)) + 1;
-    const size_t needL = size_t(2 * rs.buffer + 2 * rs.approx + inLen + outLen + 6 * padL);
+    const size_t needL = size_t(2 * rs.buffer + 2 * rs.approx + 4 * padL);
     if (lanes.size() < needL * kRowLanes + kRowLanes) lanes.resize(needL * kRowLanes + kRowLanes);
     RowLanes* ls = reinterpret_cast<RowLanes*>((reinterpret_cast<uintptr_t>(lanes.data()) + 31) & ~uintptr_t(31));
     RowLanes* ld = ls + rs.buffer + padL;
     RowLanes* la0 = ld + rs.buffer + padL;
     RowLanes* la1 = la0 + rs.approx + padL;
-    RowLanes* xs = la1 + rs.approx + padL;
-    RowLanes* ys = xs + inLen + padL;
     const StepTaps<RowLanes> laneTaps(p, !analysis);
     for (; r + kRowLanes <= e; r += kRowLanes) {
-      rowsToLanes(reinterpret_cast<const float*>(in + r * inLen), inLen, inLen, xs);
+      const RowsIn rin{reinterpret_cast<const float*>(in + r * inLen), inLen};
+      const RowsOut rout{reinterpret_cast<float*>(out + r * outLen), outLen};
       if (analysis)
-        analysisRowStrips(ex, p, plan, ts, pl, laneTaps, xs, ys, ls, ld, la0, la1);
+        analysisRowsInLanes(ex, p, plan, ts, pl, laneTaps, rin, rout, ls, ld, la0, la1);
       else
-        synthesisRowStrips(ex, p, plan, ts, pl, laneTaps, xs, ys, ls, ld, la0, la1);
-      lanesToRows(ys, outLen, reinterpret_cast<float*>(out + r * outLen), outLen);
+        synthesisRowsInLanes(ex, p, plan, ts, pl, laneTaps, rin, rout, ls, ld, la0, la1);
     }
     }
   }
