@@ -1,7 +1,8 @@
 // The CPU schedule of the wavelet family, included by one translation unit per instruction set
 // (wavelet.cpp: the x86-64-v2 baseline; wavelet_avx2.cpp: AVX2 + FMA): a row's levels in order on
 // its thread (the row and its level buffers stay in L2), rows across the pool; the forward ops run
-// each level as one strip-mined pass (wavelet_pipeline.h), the adjoints pass by pass.
+// each level as one strip-mined pass (wavelet_pipeline.h), the adjoints pass by pass. With AVX2,
+// float32 rows go through the forward ops eight at a time, a row per lane (RowLanes below).
 // Include inside an anonymous namespace, so each unit's instantiations stay its own.
 
 struct SerialExec {
@@ -68,16 +69,16 @@ inline RowLanes gatherAt(const RowsIn& x, int64_t k) {
   return RowLanes(_mm256_load_ps(v));
 }
 
-// The rows' samples [k0, k0 + len) -> out[0 .. len).
-inline void rowsToLanes(const RowsIn& x, int64_t k0, int64_t len, RowLanes* out) {
+// out[k] = c · (the rows' samples at k0 + k) for k in [0, len), transposed in 8 × 8 blocks.
+inline void rowsToLanesScaled(const RowsIn& x, int64_t k0, int64_t len, RowLanes c, RowLanes* out) {
   int64_t k = 0;
   for (; k + 8 <= len; k += 8) {
     __m256 r[8];
     for (int l = 0; l < 8; ++l) r[l] = _mm256_loadu_ps(x.p + l * x.stride + k0 + k);
     transpose8(r);
-    for (int c = 0; c < 8; ++c) out[k + c].v = r[c];
+    for (int j = 0; j < 8; ++j) out[k + j] = c * RowLanes(r[j]);
   }
-  for (; k < len; ++k) out[k] = gatherAt(x, k0 + k);
+  for (; k < len; ++k) out[k] = c * gatherAt(x, k0 + k);
 }
 
 // in[0 .. len) -> the rows' samples [k0, k0 + len).
@@ -127,8 +128,7 @@ inline void placeInput(SerialExec&, const RowsIn& coef, int64_t len, RowLanes c,
   using namespace wt::wavelet;
   const int64_t qa = lmin(lmax(lo, shift), hi), qb = lmax(lmin(hi, shift + len), qa);
   for (int64_t q = lo; q < qa; ++q) buf[q] = periodic ? c * gatherAt(coef, floorMod(q - shift, len)) : RowLanes(0.0);
-  rowsToLanes(coef, qa - shift, qb - qa, buf + qa);
-  for (int64_t q = qa; q < qb; ++q) buf[q] = c * buf[q];
+  rowsToLanesScaled(coef, qa - shift, qb - qa, c, buf + qa);
   for (int64_t q = qb; q < hi; ++q) buf[q] = periodic ? c * gatherAt(coef, floorMod(q - shift, len)) : RowLanes(0.0);
 }
 inline RowLanes* stage(const RowsOut&, RowLanes* tmp, int64_t base) { return tmp - base; }
