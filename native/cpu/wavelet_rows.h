@@ -20,8 +20,8 @@ struct SerialExec {
 // Eight float rows' samples at one position, a row per lane: the strip-mined levels instantiated on
 // it lift eight rows at once with every neighbour one whole vector away (no unaligned loads, no
 // split or merge shuffles), the rows transposed in and out in 8 × 8 blocks. Its operations are the
-// float path's, lane by lane (no contraction either way), so each row's result is bit for bit the
-// one-row result.
+// float path's, lane by lane, and GCC fuses the same products into the same sums in both (these
+// intrinsics are its vector operators), so each row's result is bit for bit the one-row result.
 struct RowLanes {
   __m256 v;
   RowLanes() = default;

@@ -449,12 +449,31 @@ WT_HD void synthesisLevelAdjoint(X& ex, const wt_wavelet_params& p, const LiftPl
   liftStepsTransposed(ex, p, plan, ts, len, s, d, true);
   const T ia = T(1 / p.scale), id = T(double(p.sign_d) * p.scale);
   const int64_t shA = p.shift_a, shD = p.shift_d;
-  if (p.mode == kPeriodization) {
-    // Every buffer pair congruent to i + shift (mod len) holds coefficient i.
+  if (p.mode == kPeriodization && shA - lo <= len && shD - lo <= len && hi - shA <= 2 * len && hi - shD <= 2 * len) {
+    // Every buffer pair congruent to i + shift (mod len) holds coefficient i; with a buffer this
+    // short those are among i + shift − len, i + shift, i + shift + len (summed in that order, as
+    // the loop below does).
+    ex.forRange(0, len, [&](int64_t i) {
+      const int64_t qs = i + shA, qd = i + shD;
+      T sa = T(0), sd = T(0);
+      if (qs - len >= lo) sa += s0[qs - len];
+      if (qs >= lo && qs < hi) sa += s0[qs];
+      if (qs + len < hi) sa += s0[qs + len];
+      if (qd - len >= lo) sd += d0[qd - len];
+      if (qd >= lo && qd < hi) sd += d0[qd];
+      if (qd + len < hi) sd += d0[qd + len];
+      ga[i] = ia * sa;
+      gd[i] = id * sd;
+    });
+  } else if (p.mode == kPeriodization) {
+    // Every buffer pair congruent to i + shift (mod len) holds coefficient i. For i in [0, len),
+    // (i + c) mod len is i + (c mod len), less len once it reaches len: no division per element.
+    const int64_t mA = floorMod(shA - lo, len), mD = floorMod(shD - lo, len);
     ex.forRange(0, len, [&](int64_t i) {
       T sa = T(0), sd = T(0);
-      for (int64_t q = lo + floorMod(i + shA - lo, len); q < hi; q += len) sa += s0[q];
-      for (int64_t q = lo + floorMod(i + shD - lo, len); q < hi; q += len) sd += d0[q];
+      const int64_t rA = i + mA, rD = i + mD;
+      for (int64_t q = lo + (rA >= len ? rA - len : rA); q < hi; q += len) sa += s0[q];
+      for (int64_t q = lo + (rD >= len ? rD - len : rD); q < hi; q += len) sd += d0[q];
       ga[i] = ia * sa;
       gd[i] = id * sd;
     });
