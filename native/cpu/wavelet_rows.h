@@ -2,7 +2,7 @@
 // (wavelet.cpp: the x86-64-v2 baseline; wavelet_avx2.cpp: AVX2 + FMA): a row's levels in order on
 // its thread (the row and its level buffers stay in L2), rows across the pool; the forward ops run
 // each level as one strip-mined pass (wavelet_pipeline.h), the adjoints pass by pass. With AVX2,
-// float32 rows go through the forward ops eight at a time, a row per lane (RowLanes below).
+// float32 rows go through every op eight at a time, a row per lane (RowLanes below).
 // Include inside an anonymous namespace, so each unit's instantiations stay its own.
 
 struct SerialExec {
@@ -69,7 +69,8 @@ inline RowLanes gatherAt(const RowsIn& x, int64_t k) {
   return RowLanes(_mm256_load_ps(v));
 }
 
-// out[k] = c · (the rows' samples at k0 + k) for k in [0, len), transposed in 8 × 8 blocks.
+// out[k] = c · (the rows' samples at k0 + k) for k in [0, len), transposed in 8 × 8 blocks (c = 1:
+// the samples themselves, exactly).
 inline void rowsToLanesScaled(const RowsIn& x, int64_t k0, int64_t len, RowLanes c, RowLanes* out) {
   int64_t k = 0;
   for (; k + 8 <= len; k += 8) {
@@ -221,26 +222,41 @@ void runRows(Direction dir, const wt_wavelet_params& p, const T* in, int64_t inL
   int64_t r = b;
 #ifdef WT_WAVELET_AVX2
   if constexpr (std::is_same<T, float>::value) {
-    if ((dir == Direction::Analysis || dir == Direction::Synthesis) && e - r >= kRowLanes) {
-    // Eight rows at a time in lanes, transposed on the way in and out of the levels.
-    // Floats, aligned by hand to 32 bytes (node-gyp builds without aligned new).
-    thread_local std::vector<float> lanes;
-    const int64_t padL = kStagger * 64 / int64_t(sizeof(RowLanes)) + 1;
-    const size_t needL = size_t(2 * rs.buffer + 2 * rs.approx + 4 * padL);
-    if (lanes.size() < needL * kRowLanes + kRowLanes) lanes.resize(needL * kRowLanes + kRowLanes);
-    RowLanes* ls = reinterpret_cast<RowLanes*>((reinterpret_cast<uintptr_t>(lanes.data()) + 31) & ~uintptr_t(31));
-    RowLanes* ld = ls + rs.buffer + padL;
-    RowLanes* la0 = ld + rs.buffer + padL;
-    RowLanes* la1 = la0 + rs.approx + padL;
-    const StepTaps<RowLanes> laneTaps(p, !analysis);
-    for (; r + kRowLanes <= e; r += kRowLanes) {
-      const RowsIn rin{reinterpret_cast<const float*>(in + r * inLen), inLen};
-      const RowsOut rout{reinterpret_cast<float*>(out + r * outLen), outLen};
-      if (analysis)
-        analysisRowsInLanes(ex, p, plan, ts, pl, laneTaps, rin, rout, ls, ld, la0, la1);
-      else
-        synthesisRowsInLanes(ex, p, plan, ts, pl, laneTaps, rin, rout, ls, ld, la0, la1);
-    }
+    if (e - r >= kRowLanes) {
+      // Eight rows at a time in lanes. The forward ops transpose inside their levels' fill and
+      // write-out; the adjoints (pass by pass) transpose whole rows into `xs` and out of `ys`.
+      const bool adjoint = dir == Direction::AnalysisAdjoint || dir == Direction::SynthesisAdjoint;
+      // Floats, aligned by hand to 32 bytes (node-gyp builds without aligned new).
+      thread_local std::vector<float> lanes;
+      const int64_t padL = kStagger * 64 / int64_t(sizeof(RowLanes)) + 1;
+      const int64_t rowsL = adjoint ? inLen + outLen + 2 * padL : 0;
+      const size_t needL = size_t(2 * rs.buffer + 2 * rs.approx + 4 * padL + rowsL);
+      if (lanes.size() < needL * kRowLanes + kRowLanes) lanes.resize(needL * kRowLanes + kRowLanes);
+      RowLanes* ls = reinterpret_cast<RowLanes*>((reinterpret_cast<uintptr_t>(lanes.data()) + 31) & ~uintptr_t(31));
+      RowLanes* ld = ls + rs.buffer + padL;
+      RowLanes* la0 = ld + rs.buffer + padL;
+      RowLanes* la1 = la0 + rs.approx + padL;
+      RowLanes* xs = la1 + rs.approx + padL;
+      RowLanes* ys = xs + inLen + padL;
+      const StepTaps<RowLanes> laneTaps(p, !analysis);
+      for (; r + kRowLanes <= e; r += kRowLanes) {
+        const RowsIn rin{reinterpret_cast<const float*>(in + r * inLen), inLen};
+        const RowsOut rout{reinterpret_cast<float*>(out + r * outLen), outLen};
+        switch (dir) {
+          case Direction::Analysis: analysisRowsInLanes(ex, p, plan, ts, pl, laneTaps, rin, rout, ls, ld, la0, la1); break;
+          case Direction::Synthesis: synthesisRowsInLanes(ex, p, plan, ts, pl, laneTaps, rin, rout, ls, ld, la0, la1); break;
+          case Direction::AnalysisAdjoint:
+            rowsToLanesScaled(rin, 0, inLen, RowLanes(1.0), xs);
+            analysisRowAdjoint(ex, p, plan, ts, xs, ys, ls, ld, la0, la1);
+            lanesToRows(ys, outLen, rout, 0);
+            break;
+          case Direction::SynthesisAdjoint:
+            rowsToLanesScaled(rin, 0, inLen, RowLanes(1.0), xs);
+            synthesisRowAdjoint(ex, p, plan, ts, xs, ys, ls, ld, la0, la1);
+            lanesToRows(ys, outLen, rout, 0);
+            break;
+        }
+      }
     }
   }
 #endif
