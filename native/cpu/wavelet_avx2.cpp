@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <type_traits>
+#include <algorithm>
 #include <vector>
 
 // Everything shared with other translation units is included above the pragma, so no inline

@@ -277,7 +277,16 @@ void runOp(Direction dir, const wt_op& op, const wt_wavelet_params& p) {
   const int64_t rows = op.in[0].shape[0], inLen = op.in[0].shape[1], outLen = op.out[0].shape[1];
   const T* in = static_cast<const T*>(op.in[0].data);
   T* out = static_cast<T*>(op.out[0].data);
-  // A chunk of rows shares one scratch allocation; a few rows per chunk amortise it.
-  const int64_t grain = wt::cpu::kElementwiseGrain / (inLen + outLen + 1) + 1;
-  wt::cpu::parallelFor(rows, grain, [&](int64_t b, int64_t e) { runRows<T>(dir, p, in, inLen, out, outLen, b, e); });
+  // A chunk of rows shares one scratch allocation; a few rows per chunk amortise it. Chunks are
+  // whole groups of the rows that share lanes (eight float32 rows with AVX2), so that no thread
+  // count splits a group.
+#ifdef WT_WAVELET_AVX2
+  const int64_t group = std::is_same<T, float>::value ? kRowLanes : 1;
+#else
+  const int64_t group = 1;
+#endif
+  const int64_t grain = (wt::cpu::kElementwiseGrain / (inLen + outLen + 1) + 1 + group - 1) / group;
+  wt::cpu::parallelFor((rows + group - 1) / group, grain, [&](int64_t b, int64_t e) {
+    runRows<T>(dir, p, in, inLen, out, outLen, b * group, std::min(rows, e * group));
+  });
 }
