@@ -6,7 +6,7 @@
 // compute (the same fill, the same fusedStep expression per step — in a register for the step fused
 // into the write-out —, the same write-out): the outputs are bit for bit the same; only the order
 // across elements changes. Run stage by stage, a level makes 2 + steps passes over buffers of ≈ n/2 pairs in
-// L2; here a strip's fill, steps and write-out touch a window of ≈ a strip of pairs that stays in L1, and
+// L2; here a strip's fill, steps and write-out touch a window of about one strip of pairs that stays in L1, and
 // the row's input is read in one stream.
 
 constexpr int kMaxStages = wt::wavelet::kMaxSteps + 2;  // the fill, the steps, the write-out
