@@ -36,48 +36,49 @@ describe('wavelet CPU schedule', () => {
       }
   });
 
-  // Eight float32 rows share AVX2 lanes (one row a lane, wavelet_rows.h's RowLanes): every mode's
-  // edges, short and odd lengths, and the rows left over from a group of eight, each row bit for
-  // bit the same row transformed alone: forward, inverse and both adjoints.
+  // Eight float32 or four float64 rows share AVX2 lanes (one row a lane, wavelet_rows.h's
+  // RowLanes): every mode's edges, short and odd lengths, and the rows left over from a group, each
+  // row bit for bit the same row transformed alone: forward, inverse and both adjoints.
   test.each(['haar', 'db4', 'bior4.4', 'sym5', 'coif3'])('%s: rows in lanes equal each row alone, every mode, bit for bit', (w) => {
     const scheme = liftingFactorisation(w);
     const L = waveletFilters(w).decLo.length;
-    for (const mode of WAVELET_MODES)
-      for (const n of [7, 16, 100, 1001]) {
-        const rows = 11, level = 3;
-        const x = randomArray(rows * n, n + L);
-        const { batch, rec } = wt.tidy(() => {
-          const cs = liftingWavedec(wt.tensor(x, [rows, n], { dtype: 'float32' }), scheme, L, mode, level, 'wavedec');
-          return { batch: cs.map((c) => Array.from(c.dataSync())), rec: Array.from(liftingWaverec(cs, scheme, L, mode, 'waverec').dataSync()) };
-        });
-        const recLen = rec.length / rows;
-        // The adjoints (gradients of weighted sums) in lanes too.
-        const lens = batch.map((c) => c.length / rows);
-        const W = lens.map((len, i) => randomArray(rows * len, 90 + i)), V = randomArray(rows * recLen, 7);
-        const wdec = (X: Float64Array, Ws: Float64Array[], k: number) => wt.tidy(() => {
-          const [gx] = wt.grad((a: wt.Tensor) => liftingWavedec(a, scheme, L, mode, level, 'wavedec').map((c, i) => wt.sum(wt.mul(c, wt.tensor(Ws[i], [k, lens[i]], { dtype: 'float32' })))).reduce((u, v) => wt.add(u, v)), { argnums: [0] })(wt.tensor(X, [k, n], { dtype: 'float32' })) as wt.Tensor[];
-          return Array.from(gx.dataSync());
-        });
-        const wrec = (Cs: Float64Array[], Vs: Float64Array, k: number) => wt.tidy(() => {
-          const ts = Cs.map((c, i) => wt.tensor(c, [k, lens[i]], { dtype: 'float32' }));
-          const gs = wt.grad((...a: wt.Tensor[]) => wt.sum(wt.mul(liftingWaverec(a, scheme, L, mode, 'waverec'), wt.tensor(Vs, [k, recLen], { dtype: 'float32' }))), { argnums: ts.map((_, i) => i) })(...ts) as wt.Tensor[];
-          return gs.map((g) => Array.from(g.dataSync()));
-        });
-        const coeffs64 = batch.map((c) => Float64Array.from(c));
-        const gxBatch = wdec(x, W, rows), gcBatch = wrec(coeffs64, V, rows);
-        for (const r of [0, 5, 7, 10]) {
-          const { one, oneRec } = wt.tidy(() => {
-            const cs = liftingWavedec(wt.tensor(x.slice(r * n, (r + 1) * n), [1, n], { dtype: 'float32' }), scheme, L, mode, level, 'wavedec');
-            return { one: cs.map((c) => Array.from(c.dataSync())), oneRec: Array.from(liftingWaverec(cs, scheme, L, mode, 'waverec').dataSync()) };
+    for (const dtype of ['float32', 'float64'] as const)
+      for (const mode of WAVELET_MODES)
+        for (const n of [7, 16, 100, 1001]) {
+          const rows = 11, level = 3;
+          const x = randomArray(rows * n, n + L);
+          const { batch, rec } = wt.tidy(() => {
+            const cs = liftingWavedec(wt.tensor(x, [rows, n], { dtype }), scheme, L, mode, level, 'wavedec');
+            return { batch: cs.map((c) => Array.from(c.dataSync())), rec: Array.from(liftingWaverec(cs, scheme, L, mode, 'waverec').dataSync()) };
           });
-          one.forEach((c, i) => expect(batch[i].slice(r * c.length, (r + 1) * c.length)).toEqual(c));
-          expect(rec.slice(r * recLen, (r + 1) * recLen)).toEqual(oneRec);
-          const rowOf = (v: Float64Array, len: number) => v.slice(r * len, (r + 1) * len);
-          expect(gxBatch.slice(r * n, (r + 1) * n)).toEqual(wdec(rowOf(x, n), W.map((w, i) => rowOf(w, lens[i])), 1));
-          const gcOne = wrec(coeffs64.map((c, i) => rowOf(c, lens[i])), rowOf(V, recLen), 1);
-          gcOne.forEach((g, i) => expect(gcBatch[i].slice(r * lens[i], (r + 1) * lens[i])).toEqual(g));
+          const recLen = rec.length / rows;
+          // The adjoints (gradients of weighted sums) in lanes too.
+          const lens = batch.map((c) => c.length / rows);
+          const W = lens.map((len, i) => randomArray(rows * len, 90 + i)), V = randomArray(rows * recLen, 7);
+          const wdec = (X: Float64Array, Ws: Float64Array[], k: number) => wt.tidy(() => {
+            const [gx] = wt.grad((a: wt.Tensor) => liftingWavedec(a, scheme, L, mode, level, 'wavedec').map((c, i) => wt.sum(wt.mul(c, wt.tensor(Ws[i], [k, lens[i]], { dtype })))).reduce((u, v) => wt.add(u, v)), { argnums: [0] })(wt.tensor(X, [k, n], { dtype })) as wt.Tensor[];
+            return Array.from(gx.dataSync());
+          });
+          const wrec = (Cs: Float64Array[], Vs: Float64Array, k: number) => wt.tidy(() => {
+            const ts = Cs.map((c, i) => wt.tensor(c, [k, lens[i]], { dtype }));
+            const gs = wt.grad((...a: wt.Tensor[]) => wt.sum(wt.mul(liftingWaverec(a, scheme, L, mode, 'waverec'), wt.tensor(Vs, [k, recLen], { dtype }))), { argnums: ts.map((_, i) => i) })(...ts) as wt.Tensor[];
+            return gs.map((g) => Array.from(g.dataSync()));
+          });
+          const coeffs64 = batch.map((c) => Float64Array.from(c));
+          const gxBatch = wdec(x, W, rows), gcBatch = wrec(coeffs64, V, rows);
+          for (const r of [0, 5, 7, 10]) {
+            const { one, oneRec } = wt.tidy(() => {
+              const cs = liftingWavedec(wt.tensor(x.slice(r * n, (r + 1) * n), [1, n], { dtype }), scheme, L, mode, level, 'wavedec');
+              return { one: cs.map((c) => Array.from(c.dataSync())), oneRec: Array.from(liftingWaverec(cs, scheme, L, mode, 'waverec').dataSync()) };
+            });
+            one.forEach((c, i) => expect(batch[i].slice(r * c.length, (r + 1) * c.length)).toEqual(c));
+            expect(rec.slice(r * recLen, (r + 1) * recLen)).toEqual(oneRec);
+            const rowOf = (v: Float64Array, len: number) => v.slice(r * len, (r + 1) * len);
+            expect(gxBatch.slice(r * n, (r + 1) * n)).toEqual(wdec(rowOf(x, n), W.map((w, i) => rowOf(w, lens[i])), 1));
+            const gcOne = wrec(coeffs64.map((c, i) => rowOf(c, lens[i])), rowOf(V, recLen), 1);
+            gcOne.forEach((g, i) => expect(gcBatch[i].slice(r * lens[i], (r + 1) * lens[i])).toEqual(g));
+          }
         }
-      }
   });
 
   // Batched float32 rows of ≥ 32768 samples: odd n and db4's odd synthesis shift put the vectorised

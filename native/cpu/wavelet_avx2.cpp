@@ -3,7 +3,6 @@
 #include <immintrin.h>
 
 #include <cstdint>
-#include <type_traits>
 #include <algorithm>
 #include <vector>
 

@@ -2,7 +2,7 @@
 // (wavelet.cpp: the x86-64-v2 baseline; wavelet_avx2.cpp: AVX2 + FMA): a row's levels in order on
 // its thread (the row and its level buffers stay in L2), rows across the pool; the forward ops run
 // each level as one strip-mined pass (wavelet_pipeline.h), the adjoints pass by pass. With AVX2,
-// float32 rows go through every op eight at a time, a row per lane (RowLanes below).
+// rows go through every op eight (float32) or four (float64) at a time, a row per lane (RowLanes).
 // Include inside an anonymous namespace, so each unit's instantiations stay its own.
 
 struct SerialExec {
@@ -17,104 +17,160 @@ struct SerialExec {
 #include "wavelet_pipeline.h"
 
 #ifdef WT_WAVELET_AVX2
-// Eight float rows' samples at one position, a row per lane: the strip-mined levels instantiated on
-// it lift eight rows at once with every neighbour one whole vector away (no unaligned loads, no
-// split or merge shuffles), the rows transposed in and out in 8 × 8 blocks. Its operations are the
-// float path's, lane by lane, and GCC fuses the same products into the same sums in both (these
-// intrinsics are its vector operators), so each row's result is bit for bit the one-row result.
+// One AVX2 vector of rows: eight float32 or four float64.
+template <class E>
+struct LaneIsa;
+template <>
+struct LaneIsa<float> {
+  using V = __m256;
+  static constexpr int kLanes = 8;
+  static V set1(float a) { return _mm256_set1_ps(a); }
+  static V add(V a, V b) { return _mm256_add_ps(a, b); }
+  static V mul(V a, V b) { return _mm256_mul_ps(a, b); }
+  static V loadu(const float* p) { return _mm256_loadu_ps(p); }
+  static void storeu(float* p, V v) { _mm256_storeu_ps(p, v); }
+  // r[0..7] -> their transpose in place: r[c] lane k = old r[k] lane c.
+  static void transpose(V* r) {
+    V t[8], u[8];
+    for (int k = 0; k < 8; k += 2) {
+      t[k] = _mm256_unpacklo_ps(r[k], r[k + 1]);
+      t[k + 1] = _mm256_unpackhi_ps(r[k], r[k + 1]);
+    }
+    for (int k = 0; k < 8; k += 4) {
+      u[k] = _mm256_shuffle_ps(t[k], t[k + 2], 0x44);
+      u[k + 1] = _mm256_shuffle_ps(t[k], t[k + 2], 0xEE);
+      u[k + 2] = _mm256_shuffle_ps(t[k + 1], t[k + 3], 0x44);
+      u[k + 3] = _mm256_shuffle_ps(t[k + 1], t[k + 3], 0xEE);
+    }
+    for (int k = 0; k < 4; ++k) {
+      r[k] = _mm256_permute2f128_ps(u[k], u[k + 4], 0x20);
+      r[k + 4] = _mm256_permute2f128_ps(u[k], u[k + 4], 0x31);
+    }
+  }
+};
+template <>
+struct LaneIsa<double> {
+  using V = __m256d;
+  static constexpr int kLanes = 4;
+  static V set1(double a) { return _mm256_set1_pd(a); }
+  static V add(V a, V b) { return _mm256_add_pd(a, b); }
+  static V mul(V a, V b) { return _mm256_mul_pd(a, b); }
+  static V loadu(const double* p) { return _mm256_loadu_pd(p); }
+  static void storeu(double* p, V v) { _mm256_storeu_pd(p, v); }
+  static void transpose(V* r) {
+    const V t0 = _mm256_unpacklo_pd(r[0], r[1]), t1 = _mm256_unpackhi_pd(r[0], r[1]);
+    const V t2 = _mm256_unpacklo_pd(r[2], r[3]), t3 = _mm256_unpackhi_pd(r[2], r[3]);
+    r[0] = _mm256_permute2f128_pd(t0, t2, 0x20);
+    r[1] = _mm256_permute2f128_pd(t1, t3, 0x20);
+    r[2] = _mm256_permute2f128_pd(t0, t2, 0x31);
+    r[3] = _mm256_permute2f128_pd(t1, t3, 0x31);
+  }
+};
+
+// The samples of kLanes rows (8 float32, 4 float64) at one position, a row per lane: the
+// strip-mined levels instantiated on it lift that many rows at once with every neighbour one whole
+// vector away (no unaligned loads, no split or merge shuffles), the rows transposed in and out in
+// square blocks. Its operations are the one-row path's, lane by lane, and GCC fuses the same
+// products into the same sums in both (these intrinsics are its vector operators), so each row's
+// result is bit for bit the one-row result.
+template <class E>
 struct RowLanes {
-  __m256 v;
+  using Isa = LaneIsa<E>;
+  static constexpr int kLanes = Isa::kLanes;
+  typename Isa::V v;
   RowLanes() = default;
-  RowLanes(double a) : v(_mm256_set1_ps(float(a))) {}  // implicit, as T(c) / T(0) in the shared code
-  explicit RowLanes(__m256 x) : v(x) {}
+  RowLanes(double a) : v(Isa::set1(E(a))) {}  // implicit, as T(c) / T(0) in the shared code
+  explicit RowLanes(typename Isa::V x) : v(x) {}
 };
-inline RowLanes operator+(RowLanes a, RowLanes b) { return RowLanes(_mm256_add_ps(a.v, b.v)); }
-inline RowLanes operator*(RowLanes a, RowLanes b) { return RowLanes(_mm256_mul_ps(a.v, b.v)); }
-inline RowLanes& operator+=(RowLanes& a, RowLanes b) { return a = a + b; }
-
-constexpr int kRowLanes = 8;
-
-// r[0..7] -> their transpose in place: r[c] lane k = old r[k] lane c.
-inline void transpose8(__m256* r) {
-  __m256 t[8], u[8];
-  for (int k = 0; k < 8; k += 2) {
-    t[k] = _mm256_unpacklo_ps(r[k], r[k + 1]);
-    t[k + 1] = _mm256_unpackhi_ps(r[k], r[k + 1]);
-  }
-  for (int k = 0; k < 8; k += 4) {
-    u[k] = _mm256_shuffle_ps(t[k], t[k + 2], 0x44);
-    u[k + 1] = _mm256_shuffle_ps(t[k], t[k + 2], 0xEE);
-    u[k + 2] = _mm256_shuffle_ps(t[k + 1], t[k + 3], 0x44);
-    u[k + 3] = _mm256_shuffle_ps(t[k + 1], t[k + 3], 0xEE);
-  }
-  for (int k = 0; k < 4; ++k) {
-    r[k] = _mm256_permute2f128_ps(u[k], u[k + 4], 0x20);
-    r[k + 4] = _mm256_permute2f128_ps(u[k], u[k + 4], 0x31);
-  }
+template <class E>
+inline RowLanes<E> operator+(RowLanes<E> a, RowLanes<E> b) {
+  return RowLanes<E>(LaneIsa<E>::add(a.v, b.v));
+}
+template <class E>
+inline RowLanes<E> operator*(RowLanes<E> a, RowLanes<E> b) {
+  return RowLanes<E>(LaneIsa<E>::mul(a.v, b.v));
+}
+template <class E>
+inline RowLanes<E>& operator+=(RowLanes<E>& a, RowLanes<E> b) {
+  return a = a + b;
 }
 
-// Eight rows of floats, `stride` apart: a level's input or output when it is the rows themselves.
+// kLanes rows, `stride` apart: a level's input or output when it is the rows themselves.
+template <class E>
 struct RowsIn {
-  const float* p;
+  const E* p;
   int64_t stride;
 };
+template <class E>
 struct RowsOut {
-  float* p;
+  E* p;
   int64_t stride;
 };
 
-inline RowLanes gatherAt(const RowsIn& x, int64_t k) {
-  alignas(32) float v[kRowLanes];
-  for (int l = 0; l < kRowLanes; ++l) v[l] = x.p[l * x.stride + k];
-  return RowLanes(_mm256_load_ps(v));
+template <class E>
+inline RowLanes<E> gatherAt(const RowsIn<E>& x, int64_t k) {
+  constexpr int L = RowLanes<E>::kLanes;
+  alignas(32) E v[L];
+  for (int l = 0; l < L; ++l) v[l] = x.p[l * x.stride + k];
+  return RowLanes<E>(LaneIsa<E>::loadu(v));
 }
 
-// out[k] = c · (the rows' samples at k0 + k) for k in [0, len), transposed in 8 × 8 blocks (c = 1:
+// out[k] = c · (the rows' samples at k0 + k) for k in [0, len), transposed in square blocks (c = 1:
 // the samples themselves, exactly).
-inline void rowsToLanesScaled(const RowsIn& x, int64_t k0, int64_t len, RowLanes c, RowLanes* out) {
+template <class E>
+inline void rowsToLanesScaled(const RowsIn<E>& x, int64_t k0, int64_t len, RowLanes<E> c, RowLanes<E>* out) {
+  using Isa = LaneIsa<E>;
+  constexpr int L = Isa::kLanes;
   int64_t k = 0;
-  for (; k + 8 <= len; k += 8) {
-    __m256 r[8];
-    for (int l = 0; l < 8; ++l) r[l] = _mm256_loadu_ps(x.p + l * x.stride + k0 + k);
-    transpose8(r);
-    for (int j = 0; j < 8; ++j) out[k + j] = c * RowLanes(r[j]);
+  for (; k + L <= len; k += L) {
+    typename Isa::V r[L];
+    for (int l = 0; l < L; ++l) r[l] = Isa::loadu(x.p + l * x.stride + k0 + k);
+    Isa::transpose(r);
+    for (int j = 0; j < L; ++j) out[k + j] = c * RowLanes<E>(r[j]);
   }
   for (; k < len; ++k) out[k] = c * gatherAt(x, k0 + k);
 }
 
 // in[0 .. len) -> the rows' samples [k0, k0 + len).
-inline void lanesToRows(const RowLanes* in, int64_t len, const RowsOut& y, int64_t k0) {
+template <class E>
+inline void lanesToRows(const RowLanes<E>* in, int64_t len, const RowsOut<E>& y, int64_t k0) {
+  using Isa = LaneIsa<E>;
+  constexpr int L = Isa::kLanes;
   int64_t k = 0;
-  for (; k + 8 <= len; k += 8) {
-    __m256 r[8];
-    for (int c = 0; c < 8; ++c) r[c] = in[k + c].v;
-    transpose8(r);
-    for (int l = 0; l < 8; ++l) _mm256_storeu_ps(y.p + l * y.stride + k0 + k, r[l]);
+  for (; k + L <= len; k += L) {
+    typename Isa::V r[L];
+    for (int c = 0; c < L; ++c) r[c] = in[k + c].v;
+    Isa::transpose(r);
+    for (int l = 0; l < L; ++l) Isa::storeu(y.p + l * y.stride + k0 + k, r[l]);
   }
   for (; k < len; ++k) {
-    alignas(32) float v[kRowLanes];
-    _mm256_store_ps(v, in[k].v);
-    for (int l = 0; l < kRowLanes; ++l) y.p[l * y.stride + k0 + k] = v[l];
+    alignas(32) E v[L];
+    Isa::storeu(v, in[k].v);
+    for (int l = 0; l < L; ++l) y.p[l * y.stride + k0 + k] = v[l];
   }
 }
 
 // The level sources and sinks of wavelet_pipeline.h for the rows themselves, each computing what
 // the array version computes (extensionValue's, placeCoefficients' expressions), lane by lane.
-inline RowLanes inputValue(const RowsIn& x, int64_t n, int64_t k, int32_t mode) {
+template <class E>
+inline RowLanes<E> inputValue(const RowsIn<E>& x, int64_t n, int64_t k, int32_t mode) {
   if (k >= 0 && k < n) return gatherAt(x, k);
   const wt::wavelet::Terms t = wt::wavelet::extensionTerms(k, n, mode);
-  RowLanes v(0.0);
-  for (int i = 0; i < t.count; ++i) v += RowLanes(t.w[i]) * gatherAt(x, t.idx[i]);
+  RowLanes<E> v(0.0);
+  for (int i = 0; i < t.count; ++i) v += RowLanes<E>(t.w[i]) * gatherAt(x, t.idx[i]);
   return v;
 }
-// Pairs [b, e): eight samples of the eight rows at a time, transposed: the even ones to s, the odd to d.
-inline void fillPairs(RowLanes* s0, RowLanes* d0, const RowsIn& x, int64_t sh, int64_t b, int64_t e) {
+// Pairs [b, e): kLanes samples of the rows at a time, transposed: the even ones to s, the odd to d.
+template <class E>
+inline void fillPairs(RowLanes<E>* s0, RowLanes<E>* d0, const RowsIn<E>& x, int64_t sh, int64_t b, int64_t e) {
+  using Isa = LaneIsa<E>;
+  constexpr int L = Isa::kLanes;
   int64_t q = b;
-  for (; q + 4 <= e; q += 4) {
-    __m256 r[8];
-    for (int l = 0; l < 8; ++l) r[l] = _mm256_loadu_ps(x.p + l * x.stride + 2 * q + sh);
-    transpose8(r);
-    for (int c = 0; c < 4; ++c) {
+  for (; q + L / 2 <= e; q += L / 2) {
+    typename Isa::V r[L];
+    for (int l = 0; l < L; ++l) r[l] = Isa::loadu(x.p + l * x.stride + 2 * q + sh);
+    Isa::transpose(r);
+    for (int c = 0; c < L / 2; ++c) {
       s0[q + c].v = r[2 * c];
       d0[q + c].v = r[2 * c + 1];
     }
@@ -124,31 +180,39 @@ inline void fillPairs(RowLanes* s0, RowLanes* d0, const RowsIn& x, int64_t sh, i
     d0[q] = gatherAt(x, 2 * q + sh + 1);
   }
 }
-inline void placeInput(SerialExec&, const RowsIn& coef, int64_t len, RowLanes c, int64_t shift, bool periodic,
-                       RowLanes* buf, int64_t lo, int64_t hi) {
+template <class E>
+inline void placeInput(SerialExec&, const RowsIn<E>& coef, int64_t len, RowLanes<E> c, int64_t shift, bool periodic,
+                       RowLanes<E>* buf, int64_t lo, int64_t hi) {
   using namespace wt::wavelet;
   const int64_t qa = lmin(lmax(lo, shift), hi), qb = lmax(lmin(hi, shift + len), qa);
-  for (int64_t q = lo; q < qa; ++q) buf[q] = periodic ? c * gatherAt(coef, floorMod(q - shift, len)) : RowLanes(0.0);
+  for (int64_t q = lo; q < qa; ++q) buf[q] = periodic ? c * gatherAt(coef, floorMod(q - shift, len)) : RowLanes<E>(0.0);
   rowsToLanesScaled(coef, qa - shift, qb - qa, c, buf + qa);
-  for (int64_t q = qb; q < hi; ++q) buf[q] = periodic ? c * gatherAt(coef, floorMod(q - shift, len)) : RowLanes(0.0);
+  for (int64_t q = qb; q < hi; ++q) buf[q] = periodic ? c * gatherAt(coef, floorMod(q - shift, len)) : RowLanes<E>(0.0);
 }
-inline RowLanes* stage(const RowsOut&, RowLanes* tmp, int64_t base) { return tmp - base; }
-inline void flush(const RowsOut& y, const RowLanes* tmp, int64_t base, int64_t count) { lanesToRows(tmp, count, y, base); }
+template <class E>
+inline RowLanes<E>* stage(const RowsOut<E>&, RowLanes<E>* tmp, int64_t base) {
+  return tmp - base;
+}
+template <class E>
+inline void flush(const RowsOut<E>& y, const RowLanes<E>* tmp, int64_t base, int64_t count) {
+  lanesToRows(tmp, count, y, base);
+}
 
-// analysisRowStrips for eight rows (x: the rows, n samples each, `xStride` apart) into their packed
-// coefficient rows (`pStride` apart): the first level reads the rows, every level writes its
-// details into them, the last its approximation; the levels between keep theirs in lanes.
-inline void analysisRowsInLanes(SerialExec& ex, const wt_wavelet_params& p, const wt::wavelet::LiftPlan& plan,
-                                const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<RowLanes>& taps,
-                                const RowsIn& x, const RowsOut& packed, RowLanes* s, RowLanes* d, RowLanes* a0,
-                                RowLanes* a1) {
+// analysisRowStrips for kLanes rows (x: the rows, n samples each) into their packed coefficient
+// rows: the first level reads the rows, every level writes its details into them, the last its
+// approximation; the levels between keep theirs in lanes.
+template <class E>
+void analysisRowsInLanes(SerialExec& ex, const wt_wavelet_params& p, const wt::wavelet::LiftPlan& plan,
+                         const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<RowLanes<E>>& taps,
+                         const RowsIn<E>& x, const RowsOut<E>& packed, RowLanes<E>* s, RowLanes<E>* d,
+                         RowLanes<E>* a0, RowLanes<E>* a1) {
   using namespace wt::wavelet;
   int64_t cur = p.n, end = analysisTotal(p, p.n);
-  const RowLanes* in = nullptr;
+  const RowLanes<E>* in = nullptr;
   for (int l = 1; l <= p.levels; ++l) {
     const int64_t len = analysisLength(cur, p.filter_len, p.mode);
-    const RowsOut dOut{packed.p + end - len, packed.stride};
-    RowLanes* a = (l & 1) ? a0 : a1;
+    const RowsOut<E> dOut{packed.p + end - len, packed.stride};
+    RowLanes<E>* a = (l & 1) ? a0 : a1;
     if (l == 1 && l == p.levels)
       analysisLevelStrips(ex, p, plan, ts, pl, taps, x, cur, packed, dOut, s, d);
     else if (l == 1)
@@ -163,17 +227,18 @@ inline void analysisRowsInLanes(SerialExec& ex, const wt_wavelet_params& p, cons
   }
 }
 
-// synthesisRowStrips for eight packed coefficient rows into eight output rows.
-inline void synthesisRowsInLanes(SerialExec& ex, const wt_wavelet_params& p, const wt::wavelet::LiftPlan& plan,
-                                 const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<RowLanes>& taps,
-                                 const RowsIn& packed, const RowsOut& out, RowLanes* s, RowLanes* d, RowLanes* a0,
-                                 RowLanes* a1) {
+// synthesisRowStrips for kLanes packed coefficient rows into as many output rows.
+template <class E>
+void synthesisRowsInLanes(SerialExec& ex, const wt_wavelet_params& p, const wt::wavelet::LiftPlan& plan,
+                          const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<RowLanes<E>>& taps,
+                          const RowsIn<E>& packed, const RowsOut<E>& out, RowLanes<E>* s, RowLanes<E>* d,
+                          RowLanes<E>* a0, RowLanes<E>* a1) {
   using namespace wt::wavelet;
   int64_t m = p.n, start = p.n;
-  const RowLanes* a = nullptr;
+  const RowLanes<E>* a = nullptr;
   for (int j = 0; j < p.levels; ++j) {
-    const RowsIn dIn{packed.p + start, packed.stride};
-    RowLanes* o = (j & 1) ? a1 : a0;
+    const RowsIn<E> dIn{packed.p + start, packed.stride};
+    RowLanes<E>* o = (j & 1) ? a1 : a0;
     const bool lastL = j == p.levels - 1;
     if (j == 0 && lastL)
       synthesisLevelStrips(ex, p, plan, ts, pl, taps, packed, dIn, m, out, s, d);
@@ -221,41 +286,41 @@ void runRows(Direction dir, const wt_wavelet_params& p, const T* in, int64_t inL
   const StepTaps<T> taps(p, !analysis);
   int64_t r = b;
 #ifdef WT_WAVELET_AVX2
-  if constexpr (std::is_same<T, float>::value) {
-    if (e - r >= kRowLanes) {
-      // Eight rows at a time in lanes. The forward ops transpose inside their levels' fill and
-      // write-out; the adjoints (pass by pass) transpose whole rows into `xs` and out of `ys`.
-      const bool adjoint = dir == Direction::AnalysisAdjoint || dir == Direction::SynthesisAdjoint;
-      // Floats, aligned by hand to 32 bytes (node-gyp builds without aligned new).
-      thread_local std::vector<float> lanes;
-      const int64_t padL = kStagger * 64 / int64_t(sizeof(RowLanes)) + 1;
-      const int64_t rowsL = adjoint ? inLen + outLen + 2 * padL : 0;
-      const size_t needL = size_t(2 * rs.buffer + 2 * rs.approx + 4 * padL + rowsL);
-      if (lanes.size() < needL * kRowLanes + kRowLanes) lanes.resize(needL * kRowLanes + kRowLanes);
-      RowLanes* ls = reinterpret_cast<RowLanes*>((reinterpret_cast<uintptr_t>(lanes.data()) + 31) & ~uintptr_t(31));
-      RowLanes* ld = ls + rs.buffer + padL;
-      RowLanes* la0 = ld + rs.buffer + padL;
-      RowLanes* la1 = la0 + rs.approx + padL;
-      RowLanes* xs = la1 + rs.approx + padL;
-      RowLanes* ys = xs + inLen + padL;
-      const StepTaps<RowLanes> laneTaps(p, !analysis);
-      for (; r + kRowLanes <= e; r += kRowLanes) {
-        const RowsIn rin{reinterpret_cast<const float*>(in + r * inLen), inLen};
-        const RowsOut rout{reinterpret_cast<float*>(out + r * outLen), outLen};
-        switch (dir) {
-          case Direction::Analysis: analysisRowsInLanes(ex, p, plan, ts, pl, laneTaps, rin, rout, ls, ld, la0, la1); break;
-          case Direction::Synthesis: synthesisRowsInLanes(ex, p, plan, ts, pl, laneTaps, rin, rout, ls, ld, la0, la1); break;
-          case Direction::AnalysisAdjoint:
-            rowsToLanesScaled(rin, 0, inLen, RowLanes(1.0), xs);
-            analysisRowAdjoint(ex, p, plan, ts, xs, ys, ls, ld, la0, la1);
-            lanesToRows(ys, outLen, rout, 0);
-            break;
-          case Direction::SynthesisAdjoint:
-            rowsToLanesScaled(rin, 0, inLen, RowLanes(1.0), xs);
-            synthesisRowAdjoint(ex, p, plan, ts, xs, ys, ls, ld, la0, la1);
-            lanesToRows(ys, outLen, rout, 0);
-            break;
-        }
+  using Lanes = RowLanes<T>;
+  constexpr int64_t L = Lanes::kLanes;
+  if (e - r >= L) {
+    // kLanes rows at a time in lanes. The forward ops transpose inside their levels' fill and
+    // write-out; the adjoints (pass by pass) transpose whole rows into `xs` and out of `ys`.
+    const bool adjoint = dir == Direction::AnalysisAdjoint || dir == Direction::SynthesisAdjoint;
+    // Elements of T, aligned by hand to 32 bytes (node-gyp builds without aligned new).
+    thread_local std::vector<T> lanes;
+    const int64_t padL = kStagger * 64 / int64_t(sizeof(Lanes)) + 1;
+    const int64_t rowsL = adjoint ? inLen + outLen + 2 * padL : 0;
+    const size_t needL = size_t(2 * rs.buffer + 2 * rs.approx + 4 * padL + rowsL);
+    if (lanes.size() < needL * L + L) lanes.resize(needL * L + L);
+    Lanes* ls = reinterpret_cast<Lanes*>((reinterpret_cast<uintptr_t>(lanes.data()) + 31) & ~uintptr_t(31));
+    Lanes* ld = ls + rs.buffer + padL;
+    Lanes* la0 = ld + rs.buffer + padL;
+    Lanes* la1 = la0 + rs.approx + padL;
+    Lanes* xs = la1 + rs.approx + padL;
+    Lanes* ys = xs + inLen + padL;
+    const StepTaps<Lanes> laneTaps(p, !analysis);
+    for (; r + L <= e; r += L) {
+      const RowsIn<T> rin{in + r * inLen, inLen};
+      const RowsOut<T> rout{out + r * outLen, outLen};
+      switch (dir) {
+        case Direction::Analysis: analysisRowsInLanes(ex, p, plan, ts, pl, laneTaps, rin, rout, ls, ld, la0, la1); break;
+        case Direction::Synthesis: synthesisRowsInLanes(ex, p, plan, ts, pl, laneTaps, rin, rout, ls, ld, la0, la1); break;
+        case Direction::AnalysisAdjoint:
+          rowsToLanesScaled(rin, 0, inLen, Lanes(1.0), xs);
+          analysisRowAdjoint(ex, p, plan, ts, xs, ys, ls, ld, la0, la1);
+          lanesToRows(ys, outLen, rout, 0);
+          break;
+        case Direction::SynthesisAdjoint:
+          rowsToLanesScaled(rin, 0, inLen, Lanes(1.0), xs);
+          synthesisRowAdjoint(ex, p, plan, ts, xs, ys, ls, ld, la0, la1);
+          lanesToRows(ys, outLen, rout, 0);
+          break;
       }
     }
   }
@@ -278,10 +343,10 @@ void runOp(Direction dir, const wt_op& op, const wt_wavelet_params& p) {
   const T* in = static_cast<const T*>(op.in[0].data);
   T* out = static_cast<T*>(op.out[0].data);
   // A chunk of rows shares one scratch allocation; a few rows per chunk amortise it. Chunks are
-  // whole groups of the rows that share lanes (eight float32 rows with AVX2), so that no thread
-  // count splits a group.
+  // whole groups of the rows that share lanes (8 float32 or 4 float64 rows with AVX2), so that no
+  // thread count splits a group.
 #ifdef WT_WAVELET_AVX2
-  const int64_t group = std::is_same<T, float>::value ? kRowLanes : 1;
+  const int64_t group = RowLanes<T>::kLanes;
 #else
   const int64_t group = 1;
 #endif
