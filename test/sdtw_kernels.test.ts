@@ -137,18 +137,18 @@ describe.each(testDevices())('soft-DTW kernels on %s', (device) => {
 
   // The CPU's lane groups (native/cpu/sdtw_avx2.cpp); other devices have no such grouping.
   const onCpu = device === 'cpu' ? test : null;
-  onCpu?.('lane groups (16 and 4 pairs of one geometry, mixed groups, remainders): values and gradients equal each pair alone, bit for bit', () => {
+  onCpu?.('lane groups (16 and 4 pairs of one geometry, mixed groups, remainders; soft and hard): values and gradients equal each pair alone, bit for bit', () => {
     // Pairs (q, q) of their own series: [0, 16) and [32, 48) share one geometry (the 16-pair
     // forward groups), [16, 32) mixes a 4-pair group of one geometry, one of four geometries and
     // two more uniform ones; 43 pairs leave a partial last group, 20 one of 16 and one of 4.
     const T = 13;
     const lens = (q: number): [number, number] => (q < 16 || q >= 32 ? [13, 11] : q < 20 ? [9, 12] : q < 24 ? [13 - (q % 4), 8 + (q % 3)] : [7, 7]);
-    const check = (count: number, d: number, dtype: 'float32' | 'float64', band: number | null) => {
+    const check = (count: number, d: number, dtype: 'float32' | 'float64', band: number | null, gamma = 0.6) => {
       const xs = Array.from({ length: count }, (_, q) => series(T, d, 100 + q));
       const ys = Array.from({ length: count }, (_, q) => series(T, d, 300 + q));
       const lx = xs.map((_, q) => lens(q)[0]), ly = xs.map((_, q) => lens(q)[1]);
       const run = (X: Series[], Y: Series[], lxs: number[], lys: number[]) => {
-        const o = opts(0.6, band, ints(lxs, device), ints(lys, device));
+        const o = opts(gamma, band, ints(lxs, device), ints(lys, device));
         const pairs = pairsOf(X.map((_, q) => [q, q]));
         const Xt = batch(X, T, d, dtype, device), Yt = batch(Y, T, d, dtype, device);
         const [gx, gy] = wt.grad((a: wt.Tensor, b: wt.Tensor) => wt.sum(sdtwPairs(a, b, pairs, o, 'test')), { argnums: [0, 1] })(Xt, Yt) as wt.Tensor[];
@@ -168,6 +168,8 @@ describe.each(testDevices())('soft-DTW kernels on %s', (device) => {
       for (const t of [1, 8]) {
         wt.setNumThreads(t);
         for (const count of [48, 43]) for (const dtype of ['float32', 'float64'] as const) for (const band of [null, 2]) check(count, 3, dtype, band);
+        // γ = 0 (hard DTW) in lanes too.
+        check(48, 3, 'float64', 2, 0);
       }
       wt.setNumThreads(1);
       // The backward's feature-dimension variants (D in registers for 1, 2, 4, 8; any other D in memory).

@@ -144,10 +144,9 @@ void backwardPair(const Band& b, int64_t width, const T* trans, double* next, do
 
 #include "sdtw_tiles.h"
 
-// Whether pairs [q0, q1) can share lanes: a full group of one geometry; for the forward also the
-// soft branch (gamma > 0; the backward's E recursion does not depend on gamma).
-bool laneGroup(const PairIndex& ix, int64_t q0, int64_t q1, int64_t lanes, const wt_sdtw_params& p, bool forward) {
-  if (!cpuHasAvx2Fma() || (forward && p.gamma <= 0) || q1 - q0 != lanes) return false;
+// Whether pairs [q0, q1) can share lanes: a full group of one geometry.
+bool laneGroup(const PairIndex& ix, int64_t q0, int64_t q1, int64_t lanes, const wt_sdtw_params& p) {
+  if (!cpuHasAvx2Fma() || q1 - q0 != lanes) return false;
   const Band b0 = ix.band(q0, p.band);
   for (int64_t q = q0 + 1; q < q1; ++q) {
     const Band b = ix.band(q, p.band);
@@ -214,13 +213,13 @@ void sdtwPairs(const wt_op& op, const wt_sdtw_params& p) {
       };
       for (int64_t grp = first; grp < last; ++grp) {
         const int64_t g0 = grp * span, g1 = std::min(P, g0 + span);
-        if (span == kSdtwWideLanes && laneGroup(ix, g0, g1, kSdtwWideLanes, p, true)) {
+        if (span == kSdtwWideLanes && laneGroup(ix, g0, g1, kSdtwWideLanes, p)) {
           lanes(g0, kSdtwWideLanes);
           continue;
         }
         for (int64_t q0 = g0; q0 < g1; q0 += kSdtwLanes) {
           const int64_t q1 = std::min(g1, q0 + kSdtwLanes);
-          if (laneGroup(ix, q0, q1, kSdtwLanes, p, true)) {
+          if (laneGroup(ix, q0, q1, kSdtwLanes, p)) {
             lanes(q0, kSdtwLanes);
             continue;
           }
@@ -278,7 +277,7 @@ void sdtwPairsBackward(const wt_op& op, const wt_sdtw_params& p) {
       std::vector<double> dxRow(D), dyAcc(ty * D), laneScratch;
       for (int64_t grp = first; grp < last; ++grp) {
         const int64_t q0 = grp * kSdtwLanes, q1 = std::min(P, q0 + kSdtwLanes);
-        if (laneGroup(ix, q0, q1, kSdtwLanes, p, false)) {
+        if (laneGroup(ix, q0, q1, kSdtwLanes, p)) {
           BackwardLanes<T> g;
           for (int l = 0; l < kSdtwLanes; ++l) {
             g.x[l] = X + ix.xi(q0 + l) * tx * D;

@@ -176,7 +176,7 @@ void interleave(const T* const* series, int L, int64_t len, int64_t D, double* o
 // A row's weights are kept lane-interleaved and written out after its sweep, four pairs at a time:
 // the pairs' weight arrays lie a power-of-two apart, so sixteen interleaved write streams would
 // share (and thrash) one set of each cache.
-template <int K, class T>
+template <int K, bool kHard, class T>
 void forwardLanes(const ForwardLanes<T>& g, const sdtw::Band& b, std::vector<double>& scratch, double* values) {
   constexpr int L = 4 * K;
   using V = Lanes<K>;
@@ -190,7 +190,7 @@ void forwardLanes(const ForwardLanes<T>& g, const sdtw::Band& b, std::vector<dou
   double* ys = xs + b.n * D * L;
   interleave(g.x, L, b.n, D, xs);
   interleave(g.y, L, b.m, D, ys);
-  const double invGamma = 1.0 / g.gamma;
+  const double invGamma = kHard ? 0.0 : 1.0 / g.gamma;
   const V inf(sdtw::kInf);
   int64_t loP = 0, hiP = -1;  // the previous row's admissible range (none above row 0)
   for (int64_t i = 0; i < b.n; ++i) {
@@ -213,7 +213,8 @@ void forwardLanes(const ForwardLanes<T>& g, const sdtw::Band& b, std::vector<dou
         // Admissibility is the same for every lane: an absent predecessor is +inf in all of them.
         const V diag = j - 1 >= loP && j - 1 <= hiP ? V::load(prev + (j - 1 - loP) * L) : inf;
         const V up = j >= loP && j <= hiP ? V::load(prev + (j - loP) * L) : inf;
-        const sdtw::CellOf<V> cell = sdtw::softMinSoft(c, diag, up, left, g.gamma, invGamma);
+        const sdtw::CellOf<V> cell =
+            kHard ? sdtw::hardMinOf(c, diag, up, left) : sdtw::softMinSoft(c, diag, up, left, g.gamma, invGamma);
         cell.wDiag.store(rowDiag + k * L);
         cell.wUp.store(rowUp + k * L);
         left = cell.r;
@@ -327,10 +328,12 @@ void backward(const BackwardLanes<T>& g, const sdtw::Band& b, std::vector<double
 
 template <class T>
 void forward(const ForwardLanes<T>& g, const sdtw::Band& b, std::vector<double>& scratch, double* values) {
+  const bool hard = g.gamma == 0;
   if (g.lanes == kSdtwWideLanes)
-    forwardLanes<kSdtwWideLanes / 4>(g, b, scratch, values);
+    hard ? forwardLanes<kSdtwWideLanes / 4, true>(g, b, scratch, values)
+         : forwardLanes<kSdtwWideLanes / 4, false>(g, b, scratch, values);
   else
-    forwardLanes<1>(g, b, scratch, values);
+    hard ? forwardLanes<1, true>(g, b, scratch, values) : forwardLanes<1, false>(g, b, scratch, values);
 }
 
 }  // namespace

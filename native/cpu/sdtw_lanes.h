@@ -26,7 +26,7 @@ struct ForwardLanes {
   const T* y[kSdtwWideLanes];
   T* trans[kSdtwWideLanes];
   int64_t d, width;
-  double gamma;  // > 0 (hard DTW runs the scalar path)
+  double gamma;  // 0: hard DTW
 };
 
 // A backward group of kSdtwLanes pairs with the same Band: their series, the forward's weights, and

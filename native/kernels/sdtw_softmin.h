@@ -130,17 +130,19 @@ WT_HD CellOf<V> softMinSoft(V cost, V diag, V up, V left, double gamma, double i
 }
 
 // gamma == 0: the minimum, weight 1 on the first minimal predecessor (diagonal, up, left).
-WT_HD Cell hardMinCell(double cost, double diag, double up, double left) {
-  const double mn0 = diag < up ? diag : up;
-  const double mn = mn0 < left ? mn0 : left;
-  const bool d = diag <= up && diag <= left;
-  const bool u = !d && up <= left;
-  Cell c;
+// Branch-free over a lane type as softMinSoft (diag <= up is up >= diag: no NaN reaches here).
+template <class V>
+WT_HD CellOf<V> hardMinOf(V cost, V diag, V up, V left) {
+  const V mn0 = choose(diag < up, diag, up);
+  const V mn = choose(mn0 < left, mn0, left);
+  const V one(1.0), zero(0.0);
+  CellOf<V> c;
   c.r = cost + mn;
-  c.wDiag = d ? 1.0 : 0.0;
-  c.wUp = u ? 1.0 : 0.0;
+  c.wDiag = choose(up >= diag, choose(left >= diag, one, zero), zero);
+  c.wUp = choose(left >= up, one - c.wDiag, zero);  // up is first minimal unless diag is
   return c;
 }
+WT_HD Cell hardMinCell(double cost, double diag, double up, double left) { return hardMinOf(cost, diag, up, left); }
 
 WT_HD Cell softMinCell(double cost, double diag, double up, double left, double gamma, double invGamma) {
   return gamma == 0.0 ? hardMinCell(cost, diag, up, left) : softMinSoft(cost, diag, up, left, gamma, invGamma);
