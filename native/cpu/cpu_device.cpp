@@ -1,4 +1,6 @@
 // The CPU device: host memory from the allocator, ops dispatched to native/cpu kernels.
+#include <sys/mman.h>
+
 #include <cstdlib>
 #include <cstring>
 #include <iterator>
@@ -66,18 +68,28 @@ class BlockCache {
 };
 
 class CpuDevice final : public Device {
+  static constexpr size_t kHugePage = size_t(2) << 20;
+  static constexpr size_t kHugeFrom = size_t(32) << 20;
+
  public:
   CpuDevice() : Device("cpu") {}
   void* alloc(size_t bytes) override {
     const size_t rounded = BlockCache::roundUp(bytes);
     if (void* p = cache_.take(rounded)) return p;
-    // 64-byte alignment: whole cache lines and aligned AVX-512 loads.
-    void* p = std::aligned_alloc(64, rounded);
+    // 64-byte alignment: whole cache lines and aligned AVX-512 loads. Blocks of kHugeFrom or more
+    // (too big to stay cached, such as soft-DTW's weights for many pairs) are 2 MiB-aligned and
+    // asked for transparent huge pages: the first touch of a fresh mmap'd block then faults once
+    // per 2 MiB, not once per 4 KiB (in a VM each fault is microseconds).
+    const size_t align = rounded >= kHugeFrom ? kHugePage : 64;
+    void* p = std::aligned_alloc(align, rounded);
     if (!p) {
       cache_.clear();  // out of memory: give back what is idle and try once more
-      p = std::aligned_alloc(64, rounded);
+      p = std::aligned_alloc(align, rounded);
     }
     if (!p) fail(WT_E_OOM, "out of host memory allocating ", bytes, " bytes");
+#ifdef MADV_HUGEPAGE
+    if (rounded >= kHugeFrom) madvise(p, rounded / kHugePage * kHugePage, MADV_HUGEPAGE);  // advice only
+#endif
     return p;
   }
   void release(void* p, size_t bytes) override {
