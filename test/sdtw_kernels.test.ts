@@ -179,6 +179,33 @@ describe.each(testDevices())('soft-DTW kernels on %s', (device) => {
     }
   });
 
+  onCpu?.('lane groups of precomputed costs (the kernel of softDtwFromCost, soft and hard): values and E equal each cost alone, bit for bit', () => {
+    const threads = wt.numThreads();
+    try {
+      wt.setNumThreads(1);
+      for (const dtype of ['float32', 'float64'] as const)
+        for (const band of [null, 2])
+          for (const gamma of [0.6, 0]) {
+            // 20 costs of one geometry: a group of 16 and one of 4.
+            const B = 20, tx = 13, ty = 11;
+            const data = randomArray(B * tx * ty, 17).map((v) => Math.abs(v));
+            const run = (b0: number, b1: number) => {
+              const C = wt.tensor(data.slice(b0 * tx * ty, b1 * tx * ty), [b1 - b0, tx, ty], { dtype, device });
+              const [E] = wt.grad((c: wt.Tensor) => wt.sum(sdtwFromCost(c, opts(gamma, band), 'test')), { argnums: [0] })(C) as wt.Tensor[];
+              return { v: values(sdtwFromCost(C, opts(gamma, band), 'test')), e: values(E) };
+            };
+            const all = run(0, B);
+            for (const q of [0, 5, 10, 15, 16, 18, 19]) {
+              const one = run(q, q + 1);
+              expect(one.v[0]).toBe(all.v[q]);
+              expect(one.e).toEqual(all.e.slice(q * tx * ty, (q + 1) * tx * ty));
+            }
+          }
+    } finally {
+      wt.setNumThreads(threads);
+    }
+  });
+
   // Fewer pairs than threads: each long pair's DP in tiles swept in wavefront order across the
   // threads (native/cpu/sdtw_tiles.h); shapes cut partial edge tiles, and a narrow band leaves most
   // tiles without a cell.

@@ -169,6 +169,46 @@ struct Scratch {
   explicit Scratch(int64_t width) : a(width), b(width) {}
 };
 
+// The forward of pairs [0, P) over the pool: groups of 16 pairs (of 4 when there are too few pairs
+// to give every thread a group of 16); one that does not fit the wide lanes falls back to 4-lane
+// groups, then to single pairs. A lane computes what the single-pair path computes, bit for bit.
+// fill(g, l, q) puts pair q into lane l of g (its inputs and weights); single(q, scratch) returns
+// pair q's value from the one-pair sweep.
+template <class T, class Fill, class Single>
+void forwardGroups(const PairIndex& ix, int64_t P, const wt_sdtw_params& p, T* values, Fill&& fill, Single&& single) {
+  const int64_t span = (P + kSdtwWideLanes - 1) / kSdtwWideLanes >= numThreads() ? kSdtwWideLanes : kSdtwLanes;
+  const int64_t groups = (P + span - 1) / span;
+  parallelFor(groups, 1, [&](int64_t first, int64_t last) {
+    Scratch s(p.width);
+    std::vector<double> laneScratch;
+    auto lanes = [&](int64_t q0, int lanes) {
+      ForwardLanes<T> g{};
+      g.lanes = lanes;
+      for (int l = 0; l < lanes; ++l) fill(g, l, q0 + l);
+      g.width = p.width;
+      g.gamma = p.gamma;
+      double v[kSdtwWideLanes];
+      sdtwForwardLanesAvx2(g, ix.band(q0, p.band), laneScratch, v);
+      for (int l = 0; l < lanes; ++l) values[q0 + l] = T(v[l]);
+    };
+    for (int64_t grp = first; grp < last; ++grp) {
+      const int64_t g0 = grp * span, g1 = std::min(P, g0 + span);
+      if (span == kSdtwWideLanes && laneGroup(ix, g0, g1, kSdtwWideLanes, p)) {
+        lanes(g0, kSdtwWideLanes);
+        continue;
+      }
+      for (int64_t q0 = g0; q0 < g1; q0 += kSdtwLanes) {
+        const int64_t q1 = std::min(g1, q0 + kSdtwLanes);
+        if (laneGroup(ix, q0, q1, kSdtwLanes, p)) {
+          lanes(q0, kSdtwLanes);
+          continue;
+        }
+        for (int64_t q = q0; q < q1; ++q) values[q] = T(single(q, s));
+      }
+    }
+  });
+}
+
 }  // namespace
 
 void sdtwPairs(const wt_op& op, const wt_sdtw_params& p) {
@@ -188,48 +228,14 @@ void sdtwPairs(const wt_op& op, const wt_sdtw_params& p) {
       }
       return;
     }
-    // Groups of 16 pairs (of 4 when there are too few pairs to give every thread a group of 16);
-    // one that does not fit the wide lanes falls back to 4-lane groups, then to single pairs. A
-    // lane computes what the single-pair path computes, bit for bit.
-    const int64_t span = (P + kSdtwWideLanes - 1) / kSdtwWideLanes >= numThreads() ? kSdtwWideLanes : kSdtwLanes;
-    const int64_t groups = (P + span - 1) / span;
-    parallelFor(groups, 1, [&](int64_t first, int64_t last) {
-      Scratch s(p.width);
-      std::vector<double> laneScratch;
-      auto lanes = [&](int64_t q0, int lanes) {
-        ForwardLanes<T> g;
-        g.lanes = lanes;
-        for (int l = 0; l < lanes; ++l) {
-          g.x[l] = X + ix.xi(q0 + l) * tx * D;
-          g.y[l] = Y + ix.yj(q0 + l) * ty * D;
-          g.trans[l] = trans + (q0 + l) * tx * p.width * 2;
-        }
-        g.d = D;
-        g.width = p.width;
-        g.gamma = p.gamma;
-        double v[kSdtwWideLanes];
-        sdtwForwardLanesAvx2(g, ix.band(q0, p.band), laneScratch, v);
-        for (int l = 0; l < lanes; ++l) values[q0 + l] = T(v[l]);
-      };
-      for (int64_t grp = first; grp < last; ++grp) {
-        const int64_t g0 = grp * span, g1 = std::min(P, g0 + span);
-        if (span == kSdtwWideLanes && laneGroup(ix, g0, g1, kSdtwWideLanes, p)) {
-          lanes(g0, kSdtwWideLanes);
-          continue;
-        }
-        for (int64_t q0 = g0; q0 < g1; q0 += kSdtwLanes) {
-          const int64_t q1 = std::min(g1, q0 + kSdtwLanes);
-          if (laneGroup(ix, q0, q1, kSdtwLanes, p)) {
-            lanes(q0, kSdtwLanes);
-            continue;
-          }
-          for (int64_t q = q0; q < q1; ++q) {
-            const EuclideanCost<T> cost{X + ix.xi(q) * tx * D, Y + ix.yj(q) * ty * D, D};
-            values[q] = T(forwardPair(ix.band(q, p.band), p.width, p.gamma, cost, trans + q * tx * p.width * 2,
-                                      s.a.data(), s.b.data()));
-          }
-        }
-      }
+    forwardGroups(ix, P, p, values, [&](ForwardLanes<T>& g, int l, int64_t q) {
+      g.x[l] = X + ix.xi(q) * tx * D;
+      g.y[l] = Y + ix.yj(q) * ty * D;
+      g.trans[l] = trans + q * tx * p.width * 2;
+      g.d = D;
+    }, [&](int64_t q, Scratch& s) {
+      const EuclideanCost<T> cost{X + ix.xi(q) * tx * D, Y + ix.yj(q) * ty * D, D};
+      return forwardPair(ix.band(q, p.band), p.width, p.gamma, cost, trans + q * tx * p.width * 2, s.a.data(), s.b.data());
     });
   });
 }
@@ -341,13 +347,13 @@ void sdtwCost(const wt_op& op, const wt_sdtw_params& p) {
       }
       return;
     }
-    parallelFor(B, 1, [&](int64_t first, int64_t last) {
-      Scratch s(p.width);
-      for (int64_t q = first; q < last; ++q) {
-        const MatrixCost<T> cost{C + q * tx * ty, ty};
-        values[q] = T(forwardPair(ix.band(q, p.band), p.width, p.gamma, cost, trans + q * tx * p.width * 2, s.a.data(),
-                                  s.b.data()));
-      }
+    forwardGroups(ix, B, p, values, [&](ForwardLanes<T>& g, int l, int64_t q) {
+      g.cost[l] = C + q * tx * ty;
+      g.costStride = ty;
+      g.trans[l] = trans + q * tx * p.width * 2;
+    }, [&](int64_t q, Scratch& s) {
+      const MatrixCost<T> cost{C + q * tx * ty, ty};
+      return forwardPair(ix.band(q, p.band), p.width, p.gamma, cost, trans + q * tx * p.width * 2, s.a.data(), s.b.data());
     });
   });
 }

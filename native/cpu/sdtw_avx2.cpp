@@ -176,11 +176,21 @@ void interleave(const T* const* series, int L, int64_t len, int64_t D, double* o
 // A row's weights are kept lane-interleaved and written out after its sweep, four pairs at a time:
 // the pairs' weight arrays lie a power-of-two apart, so sixteen interleaved write streams would
 // share (and thrash) one set of each cache.
-template <int K, bool kHard, class T>
+// Cell (i, j)'s cost in every lane from the pairs' cost matrices, as MatrixCost reads it.
+template <int K, class T>
+WT_HD Lanes<K> matrixCost(const ForwardLanes<T>& g, int64_t at) {
+  Lanes<K> c;
+  for (int k = 0; k < K; ++k)
+    c.v[k] = D4{double(g.cost[4 * k][at]), double(g.cost[4 * k + 1][at]), double(g.cost[4 * k + 2][at]),
+                double(g.cost[4 * k + 3][at])};
+  return c;
+}
+
+template <int K, bool kHard, bool kMatrix, class T>
 void forwardLanes(const ForwardLanes<T>& g, const sdtw::Band& b, std::vector<double>& scratch, double* values) {
   constexpr int L = 4 * K;
   using V = Lanes<K>;
-  const int64_t D = g.d, W = g.width;
+  const int64_t D = kMatrix ? 0 : g.d, W = g.width;
   scratch.resize(size_t((4 * W + (b.n + b.m) * D) * L));
   double* prev = scratch.data();
   double* cur = prev + W * L;
@@ -188,8 +198,10 @@ void forwardLanes(const ForwardLanes<T>& g, const sdtw::Band& b, std::vector<dou
   double* rowUp = rowDiag + W * L;
   double* xs = rowUp + W * L;
   double* ys = xs + b.n * D * L;
-  interleave(g.x, L, b.n, D, xs);
-  interleave(g.y, L, b.m, D, ys);
+  if (!kMatrix) {
+    interleave(g.x, L, b.n, D, xs);
+    interleave(g.y, L, b.m, D, ys);
+  }
   const double invGamma = kHard ? 0.0 : 1.0 / g.gamma;
   const V inf(sdtw::kInf);
   int64_t loP = 0, hiP = -1;  // the previous row's admissible range (none above row 0)
@@ -201,6 +213,7 @@ void forwardLanes(const ForwardLanes<T>& g, const sdtw::Band& b, std::vector<dou
       const int64_t k = j - lo;
       const double* yj = ys + j * D * L;
       V c(0.0);
+      if (kMatrix) c = matrixCost<K>(g, i * g.costStride + j);
       for (int64_t e = 0; e < D; ++e) {
         const V t = V::load(xi + e * L) - V::load(yj + e * L);
         c = c + t * t;
@@ -328,12 +341,18 @@ void backward(const BackwardLanes<T>& g, const sdtw::Band& b, std::vector<double
 
 template <class T>
 void forward(const ForwardLanes<T>& g, const sdtw::Band& b, std::vector<double>& scratch, double* values) {
-  const bool hard = g.gamma == 0;
-  if (g.lanes == kSdtwWideLanes)
-    hard ? forwardLanes<kSdtwWideLanes / 4, true>(g, b, scratch, values)
-         : forwardLanes<kSdtwWideLanes / 4, false>(g, b, scratch, values);
-  else
-    hard ? forwardLanes<1, true>(g, b, scratch, values) : forwardLanes<1, false>(g, b, scratch, values);
+  const bool hard = g.gamma == 0, matrix = g.cost[0] != nullptr;
+  constexpr int W = kSdtwWideLanes / 4;
+  if (g.lanes == kSdtwWideLanes) {
+    if (matrix)
+      hard ? forwardLanes<W, true, true>(g, b, scratch, values) : forwardLanes<W, false, true>(g, b, scratch, values);
+    else
+      hard ? forwardLanes<W, true, false>(g, b, scratch, values) : forwardLanes<W, false, false>(g, b, scratch, values);
+  } else if (matrix) {
+    hard ? forwardLanes<1, true, true>(g, b, scratch, values) : forwardLanes<1, false, true>(g, b, scratch, values);
+  } else {
+    hard ? forwardLanes<1, true, false>(g, b, scratch, values) : forwardLanes<1, false, false>(g, b, scratch, values);
+  }
 }
 
 }  // namespace

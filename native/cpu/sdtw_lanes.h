@@ -18,14 +18,16 @@ constexpr int kSdtwLanes = 4;
 constexpr int kSdtwWideLanes = 4 * kSdtwLanes;
 
 // A forward group of `lanes` (kSdtwLanes or kSdtwWideLanes) pairs with the same Band. x[l], y[l]:
-// the pair's series ([n, D], [m, D]); trans[l]: its [Tx, width, 2] weights.
+// the pair's series ([n, D], [m, D]), or (cost[0] set) cost[l]: its cost matrix (rows costStride
+// apart); trans[l]: its [Tx, width, 2] weights.
 template <class T>
 struct ForwardLanes {
   int lanes;
   const T* x[kSdtwWideLanes];
   const T* y[kSdtwWideLanes];
+  const T* cost[kSdtwWideLanes];
   T* trans[kSdtwWideLanes];
-  int64_t d, width;
+  int64_t d, costStride, width;
   double gamma;  // 0: hard DTW
 };
 
