@@ -284,7 +284,7 @@ void sdtwPairsBackward(const wt_op& op, const wt_sdtw_params& p) {
       for (int64_t grp = first; grp < last; ++grp) {
         const int64_t q0 = grp * kSdtwLanes, q1 = std::min(P, q0 + kSdtwLanes);
         if (laneGroup(ix, q0, q1, kSdtwLanes, p)) {
-          BackwardLanes<T> g;
+          BackwardLanes<T> g{};
           for (int l = 0; l < kSdtwLanes; ++l) {
             g.x[l] = X + ix.xi(q0 + l) * tx * D;
             g.y[l] = Y + ix.yj(q0 + l) * ty * D;
@@ -376,14 +376,33 @@ void sdtwCostBackward(const wt_op& op, const wt_sdtw_params& p) {
       }
       return;
     }
-    parallelFor(B, 1, [&](int64_t first, int64_t last) {
+    // Groups of 4 costs in lanes where they share a geometry, else one at a time.
+    const int64_t groups = (B + kSdtwLanes - 1) / kSdtwLanes;
+    parallelFor(groups, 1, [&](int64_t first, int64_t last) {
       Scratch s(p.width);
-      for (int64_t q = first; q < last; ++q) {
-        T* out = dC + q * tx * ty;
-        std::fill(out, out + tx * ty, T(0));
-        const double g = double(dvalue[q]);
-        backwardPair(ix.band(q, p.band), p.width, trans + q * tx * p.width * 2, s.a.data(), s.b.data(),
-                     [&](int64_t i, int64_t j, double e) { out[i * ty + j] = T(g * e); });
+      std::vector<double> laneScratch;
+      for (int64_t grp = first; grp < last; ++grp) {
+        const int64_t q0 = grp * kSdtwLanes, q1 = std::min(B, q0 + kSdtwLanes);
+        std::fill(dC + q0 * tx * ty, dC + q1 * tx * ty, T(0));
+        if (laneGroup(ix, q0, q1, kSdtwLanes, p)) {
+          BackwardLanes<T> g{};
+          for (int l = 0; l < kSdtwLanes; ++l) {
+            g.trans[l] = trans + (q0 + l) * tx * p.width * 2;
+            g.dcost[l] = dC + (q0 + l) * tx * ty;
+            g.dscale[l] = double(dvalue[q0 + l]);
+          }
+          g.width = p.width;
+          g.tx = tx;
+          g.ty = ty;
+          sdtwBackwardLanesAvx2(g, ix.band(q0, p.band), laneScratch);
+          continue;
+        }
+        for (int64_t q = q0; q < q1; ++q) {
+          T* out = dC + q * tx * ty;
+          const double g = double(dvalue[q]);
+          backwardPair(ix.band(q, p.band), p.width, trans + q * tx * p.width * 2, s.a.data(), s.b.data(),
+                       [&](int64_t i, int64_t j, double e) { out[i * ty + j] = T(g * e); });
+        }
       }
     });
   });

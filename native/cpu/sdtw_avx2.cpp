@@ -248,10 +248,12 @@ void forwardLanes(const ForwardLanes<T>& g, const sdtw::Band& b, std::vector<dou
 // E's terms in the same order) with the gradient accumulation of sdtwPairsBackward, lane by lane.
 // DC > 0: D = DC at compile time, and the row's x gradient stays in registers (through memory it
 // would chain every cell on a store-to-load round trip); DC = 0: any D, accumulated in memory.
-template <int DC, class T>
+// kCost: the cost gradient instead (DC unused): every admissible cell's dscale·E, written as
+// sdtwCostBackward's scalar sweep writes it (also where E is 0: the sign of dscale·0 is kept).
+template <int DC, bool kCost, class T>
 void backwardLanes(const BackwardLanes<T>& g, const sdtw::Band& b, std::vector<double>& scratch) {
   constexpr int L = kSdtwLanes;
-  const int64_t D = DC > 0 ? DC : g.d, W = g.width;
+  const int64_t D = kCost ? 0 : DC > 0 ? DC : g.d, W = g.width;
   scratch.resize(size_t((6 * W + b.n * D + 2 * b.m * D + D) * L));
   double* next = scratch.data();
   double* cur = next + W * L;
@@ -263,10 +265,13 @@ void backwardLanes(const BackwardLanes<T>& g, const sdtw::Band& b, std::vector<d
   double* ys = xs + b.n * D * L;
   double* dyAcc = ys + b.m * D * L;
   double* dxRow = dyAcc + b.m * D * L;
-  interleave(g.x, L, b.n, D, xs);
-  interleave(g.y, L, b.m, D, ys);
-  std::fill(dyAcc, dyAcc + b.m * D * L, 0.0);
+  if (!kCost) {
+    interleave(g.x, L, b.n, D, xs);
+    interleave(g.y, L, b.m, D, ys);
+    std::fill(dyAcc, dyAcc + b.m * D * L, 0.0);
+  }
   const D4 zero = {0, 0, 0, 0};
+  const D4 dscale = {g.dscale[0], g.dscale[1], g.dscale[2], g.dscale[3]};
   int64_t loN = 0, hiN = -1;  // the next row's admissible range (none below row n-1)
   for (int64_t i = b.n - 1; i >= 0; --i) {
     const int64_t lo = b.lo(i), hi = b.hi(i);
@@ -295,6 +300,12 @@ void backwardLanes(const BackwardLanes<T>& g, const sdtw::Band& b, std::vector<d
       store(weightsCur + k * 2 * L, own.diag);
       store(weightsCur + (k * 2 + 1) * L, own.up);
       rightLeftWeight = own.left;
+      if (kCost) {
+        alignas(32) double v[L];
+        store(v, dscale * e);
+        for (int l = 0; l < L; ++l) g.dcost[l][i * g.ty + j] = T(v[l]);
+        continue;
+      }
       // Cells with E = 0 add nothing (as the scalar path skips them); far from the soft path E
       // underflows to 0 in whole stretches, which are skipped outright.
       const M4 none = e == zero;
@@ -311,15 +322,18 @@ void backwardLanes(const BackwardLanes<T>& g, const sdtw::Band& b, std::vector<d
         store(dyj + c * L, load(dyj + c * L) - add);
       }
     }
-    if (DC > 0)
-      for (int64_t c = 0; c < D; ++c) store(dxRow + c * L, acc[DC > 0 ? c : 0]);
-    for (int64_t c = 0; c < D; ++c)
-      for (int l = 0; l < L; ++l) g.dx[l][i * D + c] = T(2.0 * dxRow[c * L + l]);
+    if (!kCost) {
+      if (DC > 0)
+        for (int64_t c = 0; c < D; ++c) store(dxRow + c * L, acc[DC > 0 ? c : 0]);
+      for (int64_t c = 0; c < D; ++c)
+        for (int l = 0; l < L; ++l) g.dx[l][i * D + c] = T(2.0 * dxRow[c * L + l]);
+    }
     std::swap(next, cur);
     std::swap(weightsNext, weightsCur);
     loN = lo;
     hiN = hi;
   }
+  if (kCost) return;
   for (int l = 0; l < L; ++l) {
     std::fill(g.dx[l] + b.n * D, g.dx[l] + g.tx * D, T(0));
     for (int64_t t = 0; t < b.m * D; ++t) g.dy[l][t] = T(2.0 * dyAcc[t * L + l]);
@@ -329,13 +343,14 @@ void backwardLanes(const BackwardLanes<T>& g, const sdtw::Band& b, std::vector<d
 
 template <class T>
 void backward(const BackwardLanes<T>& g, const sdtw::Band& b, std::vector<double>& scratch) {
+  if (g.dcost[0] != nullptr) return backwardLanes<0, true>(g, b, scratch);
   switch (g.d) {
-    case 1: return backwardLanes<1>(g, b, scratch);
-    case 2: return backwardLanes<2>(g, b, scratch);
-    case 3: return backwardLanes<3>(g, b, scratch);
-    case 4: return backwardLanes<4>(g, b, scratch);
-    case 8: return backwardLanes<8>(g, b, scratch);
-    default: return backwardLanes<0>(g, b, scratch);
+    case 1: return backwardLanes<1, false>(g, b, scratch);
+    case 2: return backwardLanes<2, false>(g, b, scratch);
+    case 3: return backwardLanes<3, false>(g, b, scratch);
+    case 4: return backwardLanes<4, false>(g, b, scratch);
+    case 8: return backwardLanes<8, false>(g, b, scratch);
+    default: return backwardLanes<0, false>(g, b, scratch);
   }
 }
 

@@ -32,7 +32,9 @@ struct ForwardLanes {
 };
 
 // A backward group of kSdtwLanes pairs with the same Band: their series, the forward's weights, and
-// the pair gradients dx[l] ([tx, D], zero beyond n) and dy[l] ([ty, D], zero beyond m) to write.
+// the pair gradients dx[l] ([tx, D], zero beyond n) and dy[l] ([ty, D], zero beyond m) to write;
+// or (dcost[0] set) each pair's cost gradient dcost[l][i·ty + j] = dscale[l]·E (already zero
+// outside the band).
 template <class T>
 struct BackwardLanes {
   const T* x[kSdtwLanes];
@@ -40,6 +42,8 @@ struct BackwardLanes {
   const T* trans[kSdtwLanes];
   T* dx[kSdtwLanes];
   T* dy[kSdtwLanes];
+  T* dcost[kSdtwLanes];
+  double dscale[kSdtwLanes];
   int64_t d, width, tx, ty;
 };
 
