@@ -16,6 +16,7 @@
 #pragma GCC target("avx2,fma")
 
 #include "../kernels/wavelet_lifting.h"
+#include "avx2_transpose.h"
 
 namespace wt {
 namespace cpu {

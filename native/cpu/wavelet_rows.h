@@ -29,24 +29,7 @@ struct LaneIsa<float> {
   static V mul(V a, V b) { return _mm256_mul_ps(a, b); }
   static V loadu(const float* p) { return _mm256_loadu_ps(p); }
   static void storeu(float* p, V v) { _mm256_storeu_ps(p, v); }
-  // r[0..7] -> their transpose in place: r[c] lane k = old r[k] lane c.
-  static void transpose(V* r) {
-    V t[8], u[8];
-    for (int k = 0; k < 8; k += 2) {
-      t[k] = _mm256_unpacklo_ps(r[k], r[k + 1]);
-      t[k + 1] = _mm256_unpackhi_ps(r[k], r[k + 1]);
-    }
-    for (int k = 0; k < 8; k += 4) {
-      u[k] = _mm256_shuffle_ps(t[k], t[k + 2], 0x44);
-      u[k + 1] = _mm256_shuffle_ps(t[k], t[k + 2], 0xEE);
-      u[k + 2] = _mm256_shuffle_ps(t[k + 1], t[k + 3], 0x44);
-      u[k + 3] = _mm256_shuffle_ps(t[k + 1], t[k + 3], 0xEE);
-    }
-    for (int k = 0; k < 4; ++k) {
-      r[k] = _mm256_permute2f128_ps(u[k], u[k + 4], 0x20);
-      r[k + 4] = _mm256_permute2f128_ps(u[k], u[k + 4], 0x31);
-    }
-  }
+  static void transpose(V* r) { transpose8x8(r); }  // r[c] lane k = old r[k] lane c
 };
 template <>
 struct LaneIsa<double> {
@@ -57,14 +40,7 @@ struct LaneIsa<double> {
   static V mul(V a, V b) { return _mm256_mul_pd(a, b); }
   static V loadu(const double* p) { return _mm256_loadu_pd(p); }
   static void storeu(double* p, V v) { _mm256_storeu_pd(p, v); }
-  static void transpose(V* r) {
-    const V t0 = _mm256_unpacklo_pd(r[0], r[1]), t1 = _mm256_unpackhi_pd(r[0], r[1]);
-    const V t2 = _mm256_unpacklo_pd(r[2], r[3]), t3 = _mm256_unpackhi_pd(r[2], r[3]);
-    r[0] = _mm256_permute2f128_pd(t0, t2, 0x20);
-    r[1] = _mm256_permute2f128_pd(t1, t3, 0x20);
-    r[2] = _mm256_permute2f128_pd(t0, t2, 0x31);
-    r[3] = _mm256_permute2f128_pd(t1, t3, 0x31);
-  }
+  static void transpose(V* r) { transpose4x4(r); }
 };
 
 // The samples of kLanes rows (8 float32, 4 float64) at one position, a row per lane: the
