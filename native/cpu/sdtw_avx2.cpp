@@ -171,11 +171,6 @@ void interleave(const T* const* series, int L, int64_t len, int64_t D, double* o
       for (int l = 0; l < L; ++l) out[(t * D + e) * L + l] = double(series[l][t * D + e]);
 }
 
-// The forward of 4K lanes, rows in order: R rows in `prev`/`cur` ([width][4K] doubles), the left
-// neighbour in registers, each cell's cost from the interleaved copies (summed as squaredDistance).
-// A row's weights are kept lane-interleaved and written out after its sweep, four pairs at a time:
-// the pairs' weight arrays lie a power-of-two apart, so sixteen interleaved write streams would
-// share (and thrash) one set of each cache.
 // Cell (i, j)'s cost in every lane from the pairs' cost matrices, as MatrixCost reads it.
 template <int K, class T>
 WT_HD Lanes<K> matrixCost(const ForwardLanes<T>& g, int64_t at) {
@@ -186,6 +181,12 @@ WT_HD Lanes<K> matrixCost(const ForwardLanes<T>& g, int64_t at) {
   return c;
 }
 
+// The forward of 4K lanes, rows in order: R rows in `prev`/`cur` ([width][4K] doubles), the left
+// neighbour in registers, each cell's cost from the interleaved copies (summed as squaredDistance).
+// A row's weights are kept lane-interleaved and written out after its sweep, four pairs at a time:
+// the pairs' weight arrays lie a power-of-two apart, so sixteen interleaved write streams would
+// share (and thrash) one set of each cache. kHard: γ = 0 (hardMinOf); kMatrix: the costs come from
+// the pairs' cost matrices (g.cost) instead.
 template <int K, bool kHard, bool kMatrix, class T>
 void forwardLanes(const ForwardLanes<T>& g, const sdtw::Band& b, std::vector<double>& scratch, double* values) {
   constexpr int L = 4 * K;
