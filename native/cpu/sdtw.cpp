@@ -165,9 +165,31 @@ bool tilePairs(const PairIndex& ix, int64_t P, const wt_sdtw_params& p) {
 }
 
 struct Scratch {
-  std::vector<double> a, b;
+  std::vector<double> a, b;  // backwardPair's / forwardPair's two DP rows
+  std::vector<double> acc;   // pairGradients' accumulators
   explicit Scratch(int64_t width) : a(width), b(width) {}
 };
+
+// A pair's gradients from its backward sweep: sweep(sink) calls sink(i, j, E) per admissible cell
+// (backwardPair or backwardPairTiled); dx[i], dy[j] accumulate 2·E·(x_i − y_j) in double in the
+// sweep's order (a row's cells right to left, a column's bottom to top), zero beyond the lengths.
+template <class T, class Sweep>
+void pairGradients(const Band& b, const T* x, const T* y, int64_t D, int64_t tx, int64_t ty, T* dx, T* dy,
+                   std::vector<double>& acc, Sweep&& sweep) {
+  acc.assign(size_t((tx + ty) * D), 0.0);
+  double* dxAcc = acc.data();
+  double* dyAcc = dxAcc + tx * D;
+  sweep([&](int64_t i, int64_t j, double e) {
+    if (e == 0) return;  // adds nothing (and E underflows to 0 in long stretches)
+    for (int64_t k = 0; k < D; ++k) {
+      const double diff = double(x[i * D + k]) - double(y[j * D + k]);
+      dxAcc[i * D + k] += e * diff;
+      dyAcc[j * D + k] -= e * diff;
+    }
+  });
+  for (int64_t k = 0; k < tx * D; ++k) dx[k] = k < b.n * D ? T(2.0 * dxAcc[k]) : T(0);
+  for (int64_t k = 0; k < ty * D; ++k) dy[k] = k < b.m * D ? T(2.0 * dyAcc[k]) : T(0);
+}
 
 // The forward of pairs [0, P) over the pool: groups of 16 pairs (of 4 when there are too few pairs
 // to give every thread a group of 16); one that does not fit the wide lanes falls back to 4-lane
@@ -205,6 +227,32 @@ void forwardGroups(const PairIndex& ix, int64_t P, const wt_sdtw_params& p, T* v
         }
         for (int64_t q = q0; q < q1; ++q) values[q] = T(single(q, s));
       }
+    }
+  });
+}
+
+// The backward of pairs [0, P) over the pool: groups of 4 pairs in lanes where they share a
+// geometry, else one pair at a time. fill(g, l, q) puts pair q into lane l of g; single(q, scratch)
+// runs pair q's one-pair sweep.
+template <class T, class Fill, class Single>
+void backwardGroups(const PairIndex& ix, int64_t P, const wt_sdtw_params& p, int64_t tx, int64_t ty, Fill&& fill,
+                    Single&& single) {
+  const int64_t groups = (P + kSdtwLanes - 1) / kSdtwLanes;
+  parallelFor(groups, 1, [&](int64_t first, int64_t last) {
+    Scratch s(p.width);
+    std::vector<double> laneScratch;
+    for (int64_t grp = first; grp < last; ++grp) {
+      const int64_t q0 = grp * kSdtwLanes, q1 = std::min(P, q0 + kSdtwLanes);
+      if (laneGroup(ix, q0, q1, kSdtwLanes, p)) {
+        BackwardLanes<T> g{};
+        for (int l = 0; l < kSdtwLanes; ++l) fill(g, l, q0 + l);
+        g.width = p.width;
+        g.tx = tx;
+        g.ty = ty;
+        sdtwBackwardLanesAvx2(g, ix.band(q0, p.band), laneScratch);
+        continue;
+      }
+      for (int64_t q = q0; q < q1; ++q) single(q, s);
     }
   });
 }
@@ -252,82 +300,27 @@ void sdtwPairsBackward(const wt_op& op, const wt_sdtw_params& p) {
     T* dX = static_cast<T*>(op.out[0].data);
     T* dY = static_cast<T*>(op.out[1].data);
     if (tilePairs(ix, P, p)) {
-      // dx accumulated per element as dy is, each in the order of the row-by-row sweep.
-      std::vector<double> dxAcc(tx * D), dyAcc(ty * D);
+      std::vector<double> acc;
       for (int64_t q = 0; q < P; ++q) {
         const Band b = ix.band(q, p.band);
-        const T* x = X + ix.xi(q) * tx * D;
-        const T* y = Y + ix.yj(q) * ty * D;
-        T* dx = dX + q * tx * D;
-        T* dy = dY + q * ty * D;
-        std::fill(dxAcc.begin(), dxAcc.end(), 0.0);
-        std::fill(dyAcc.begin(), dyAcc.end(), 0.0);
-        auto sink = [&](int64_t i, int64_t j, double e) {
-          if (e == 0) return;
-          for (int64_t k = 0; k < D; ++k) {
-            const double diff = double(x[i * D + k]) - double(y[j * D + k]);
-            dxAcc[i * D + k] += e * diff;
-            dyAcc[j * D + k] -= e * diff;
-          }
-        };
-        backwardPairTiled(b, p.width, trans + q * tx * p.width * 2, sink);
-        for (int64_t k = 0; k < tx * D; ++k) dx[k] = k < b.n * D ? T(2.0 * dxAcc[k]) : T(0);
-        for (int64_t k = 0; k < ty * D; ++k) dy[k] = k < b.m * D ? T(2.0 * dyAcc[k]) : T(0);
+        const T* tr = trans + q * tx * p.width * 2;
+        pairGradients(b, X + ix.xi(q) * tx * D, Y + ix.yj(q) * ty * D, D, tx, ty, dX + q * tx * D, dY + q * ty * D, acc,
+                      [&](auto&& sink) { backwardPairTiled(b, p.width, tr, sink); });
       }
       return;
     }
-    // Groups of 4 pairs in lanes where they share a geometry, else one pair at a time.
-    const int64_t groups = (P + kSdtwLanes - 1) / kSdtwLanes;
-    parallelFor(groups, 1, [&](int64_t first, int64_t last) {
-      Scratch s(p.width);
-      std::vector<double> dxRow(D), dyAcc(ty * D), laneScratch;
-      for (int64_t grp = first; grp < last; ++grp) {
-        const int64_t q0 = grp * kSdtwLanes, q1 = std::min(P, q0 + kSdtwLanes);
-        if (laneGroup(ix, q0, q1, kSdtwLanes, p)) {
-          BackwardLanes<T> g{};
-          for (int l = 0; l < kSdtwLanes; ++l) {
-            g.x[l] = X + ix.xi(q0 + l) * tx * D;
-            g.y[l] = Y + ix.yj(q0 + l) * ty * D;
-            g.trans[l] = trans + (q0 + l) * tx * p.width * 2;
-            g.dx[l] = dX + (q0 + l) * tx * D;
-            g.dy[l] = dY + (q0 + l) * ty * D;
-          }
-          g.d = D;
-          g.width = p.width;
-          g.tx = tx;
-          g.ty = ty;
-          sdtwBackwardLanesAvx2(g, ix.band(q0, p.band), laneScratch);
-          continue;
-        }
-        for (int64_t q = q0; q < q1; ++q) {
-          const Band b = ix.band(q, p.band);
-          const T* x = X + ix.xi(q) * tx * D;
-          const T* y = Y + ix.yj(q) * ty * D;
-          T* dx = dX + q * tx * D;
-          T* dy = dY + q * ty * D;
-          std::fill(dyAcc.begin(), dyAcc.begin() + b.m * D, 0.0);
-          std::fill(dxRow.begin(), dxRow.end(), 0.0);
-          int64_t row = b.n - 1;
-          // Cells arrive row by row (last row first): a row's dx is complete when the next row starts.
-          backwardPair(b, p.width, trans + q * tx * p.width * 2, s.a.data(), s.b.data(), [&](int64_t i, int64_t j, double e) {
-            if (i != row) {
-              for (int64_t k = 0; k < D; ++k) dx[row * D + k] = T(2.0 * dxRow[k]);
-              std::fill(dxRow.begin(), dxRow.end(), 0.0);
-              row = i;
-            }
-            if (e == 0) return;
-            for (int64_t k = 0; k < D; ++k) {
-              const double diff = double(x[i * D + k]) - double(y[j * D + k]);
-              dxRow[k] += e * diff;
-              dyAcc[j * D + k] -= e * diff;
-            }
-          });
-          for (int64_t k = 0; k < D; ++k) dx[k] = T(2.0 * dxRow[k]);
-          std::fill(dx + b.n * D, dx + tx * D, T(0));
-          for (int64_t k = 0; k < b.m * D; ++k) dy[k] = T(2.0 * dyAcc[k]);
-          std::fill(dy + b.m * D, dy + ty * D, T(0));
-        }
-      }
+    backwardGroups<T>(ix, P, p, tx, ty, [&](BackwardLanes<T>& g, int l, int64_t q) {
+      g.x[l] = X + ix.xi(q) * tx * D;
+      g.y[l] = Y + ix.yj(q) * ty * D;
+      g.trans[l] = trans + q * tx * p.width * 2;
+      g.dx[l] = dX + q * tx * D;
+      g.dy[l] = dY + q * ty * D;
+      g.d = D;
+    }, [&](int64_t q, Scratch& s) {
+      const Band b = ix.band(q, p.band);
+      const T* tr = trans + q * tx * p.width * 2;
+      pairGradients(b, X + ix.xi(q) * tx * D, Y + ix.yj(q) * ty * D, D, tx, ty, dX + q * tx * D, dY + q * ty * D, s.acc,
+                    [&](auto&& sink) { backwardPair(b, p.width, tr, s.a.data(), s.b.data(), sink); });
     });
   });
 }
@@ -376,34 +369,17 @@ void sdtwCostBackward(const wt_op& op, const wt_sdtw_params& p) {
       }
       return;
     }
-    // Groups of 4 costs in lanes where they share a geometry, else one at a time.
-    const int64_t groups = (B + kSdtwLanes - 1) / kSdtwLanes;
-    parallelFor(groups, 1, [&](int64_t first, int64_t last) {
-      Scratch s(p.width);
-      std::vector<double> laneScratch;
-      for (int64_t grp = first; grp < last; ++grp) {
-        const int64_t q0 = grp * kSdtwLanes, q1 = std::min(B, q0 + kSdtwLanes);
-        std::fill(dC + q0 * tx * ty, dC + q1 * tx * ty, T(0));
-        if (laneGroup(ix, q0, q1, kSdtwLanes, p)) {
-          BackwardLanes<T> g{};
-          for (int l = 0; l < kSdtwLanes; ++l) {
-            g.trans[l] = trans + (q0 + l) * tx * p.width * 2;
-            g.dcost[l] = dC + (q0 + l) * tx * ty;
-            g.dscale[l] = double(dvalue[q0 + l]);
-          }
-          g.width = p.width;
-          g.tx = tx;
-          g.ty = ty;
-          sdtwBackwardLanesAvx2(g, ix.band(q0, p.band), laneScratch);
-          continue;
-        }
-        for (int64_t q = q0; q < q1; ++q) {
-          T* out = dC + q * tx * ty;
-          const double g = double(dvalue[q]);
-          backwardPair(ix.band(q, p.band), p.width, trans + q * tx * p.width * 2, s.a.data(), s.b.data(),
-                       [&](int64_t i, int64_t j, double e) { out[i * ty + j] = T(g * e); });
-        }
-      }
+    backwardGroups<T>(ix, B, p, tx, ty, [&](BackwardLanes<T>& g, int l, int64_t q) {
+      std::fill(dC + q * tx * ty, dC + (q + 1) * tx * ty, T(0));
+      g.trans[l] = trans + q * tx * p.width * 2;
+      g.dcost[l] = dC + q * tx * ty;
+      g.dscale[l] = double(dvalue[q]);
+    }, [&](int64_t q, Scratch& s) {
+      T* out = dC + q * tx * ty;
+      std::fill(out, out + tx * ty, T(0));
+      const double g = double(dvalue[q]);
+      backwardPair(ix.band(q, p.band), p.width, trans + q * tx * p.width * 2, s.a.data(), s.b.data(),
+                   [&](int64_t i, int64_t j, double e) { out[i * ty + j] = T(g * e); });
     });
   });
 }
