@@ -710,6 +710,26 @@ describe.each(devices)('soft-DTW on %s', (device) => {
     y.t.dispose();
   });
 
+  test("a call leaves only its values alive: the weights and filled-in lengths go with it (process bytes, on and off the tape)", () => {
+    const a = T(randomArray(2 * 6 * 2, 31), [2, 6, 2], device);
+    const b = T(randomArray(2 * 5 * 2, 32), [2, 5, 2], device);
+    const c = T(randomArray(2 * 6 * 5, 33).map(Math.abs), [2, 6, 5], device);
+    const live = () => {
+      const { tensors, bytes } = wt.memory().process.byDevice[device];
+      return { tensors, bytes };
+    };
+    const before = live();
+    for (const run of [() => wt.softDtw(a, b, { gamma: 0.5 }), () => wt.softDtwFromCost(c, { gamma: 0.5, band: 1 })]) {
+      const v = run();
+      // Only the [2] values are left: the [2, 6, 5] weights and both lengths went with the call.
+      expect(live()).toEqual({ tensors: before.tensors + 1, bytes: before.bytes + v.size * 8 });
+      v.dispose();
+    }
+    (wt.grad((p: wt.Tensor) => wt.sum(wt.softDtw(p, b, { gamma: 0.5 })))(a) as wt.Tensor).dispose();
+    expect(live()).toEqual(before);
+    [a, b, c].forEach((t) => t.dispose());
+  });
+
   test('a [B, T] input means D = 1, and empty batches give empty results', () => {
     const x = batch(2, 6, 1, 111, device);
     const y = batch(2, 5, 1, 112, device);

@@ -57,6 +57,25 @@ function lengthsOr(t: Tensor | null, count: number, length: number, device: stri
   return t ?? full([count], length, { dtype: 'int32', device });
 }
 
+/**
+ * Records a soft-DTW forward, then frees what it made for the tape: the weights W and any lengths
+ * filled in here. record() keeps aliases when it tapes the op, so freeing now (rather than at GC)
+ * returns a forward-only call's weights block, the largest allocation of the op, to the cache.
+ */
+function recordAndFree(op: string, inputs: Tensor[], value: Tensor, W: Tensor, made: Tensor[], attrs: SdtwAttrs): Tensor {
+  try {
+    return record(op, inputs, [value], { attrs, saved: [W] })[0];
+  } finally {
+    W.dispose();
+    for (const t of made) t.dispose();
+  }
+}
+
+/** The lengths this call filled in (not the caller's), to free after recording. */
+function madeHere(opts: SdtwKernelOptions, lx: Tensor, ly: Tensor): Tensor[] {
+  return [opts.lengthsX === null ? lx : null, opts.lengthsY === null ? ly : null].filter((t): t is Tensor => t !== null);
+}
+
 function attrsOf(opts: SdtwKernelOptions, tx: number, ty: number, fn: string): SdtwAttrs {
   if (!(opts.gamma >= 0 && Number.isFinite(opts.gamma))) fail('E_RANGE', `${fn}: argument 'gamma' = ${opts.gamma}; expected a finite number >= 0`);
   if (opts.band !== null && !(Number.isInteger(opts.band) && opts.band >= 0))
@@ -80,8 +99,7 @@ export function sdtwPairs(X: Tensor, Y: Tensor, pairs: Tensor, opts: SdtwKernelO
   const a = attrsOf(opts, tx, ty, fn);
   const lx = lengthsOr(opts.lengthsX, N, tx, X.device), ly = lengthsOr(opts.lengthsY, M, ty, X.device);
   const [values, trans] = native.sdtwPairs(X.handle, Y.handle, pairs.handle, lx.handle, ly.handle, a.gamma, a.band, a.width, fn);
-  const W = wrap(trans);
-  return record('sdtwPairs', [X, Y, pairs, lx, ly], [wrap(values)], { attrs: a, saved: [W] })[0];
+  return recordAndFree('sdtwPairs', [X, Y, pairs, lx, ly], wrap(values), wrap(trans), madeHere(opts, lx, ly), a);
 }
 
 defineGradient<SdtwAttrs>('sdtwPairs', {
@@ -106,8 +124,7 @@ export function sdtwFromCost(C: Tensor, opts: SdtwKernelOptions, fn: string): Te
   const a = attrsOf(opts, tx, ty, fn);
   const lx = lengthsOr(opts.lengthsX, B, tx, C.device), ly = lengthsOr(opts.lengthsY, B, ty, C.device);
   const [values, trans] = native.sdtwCost(C.handle, lx.handle, ly.handle, a.gamma, a.band, a.width, fn);
-  const W = wrap(trans);
-  return record('sdtwFromCost', [C, lx, ly], [wrap(values)], { attrs: a, saved: [W] })[0];
+  return recordAndFree('sdtwFromCost', [C, lx, ly], wrap(values), wrap(trans), madeHere(opts, lx, ly), a);
 }
 
 defineGradient<SdtwAttrs>('sdtwFromCost', {
