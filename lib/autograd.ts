@@ -60,13 +60,18 @@ export interface GradientSpec<A = unknown> extends SaveSpec {
 
 /** The gradient of an op with several outputs. */
 export interface MultiOutputGradientSpec<A = unknown> extends SaveSpec {
-  /** Number of outputs the op records (2 or more; one output is a {@link GradientSpec}). */
-  outputs: number;
+  /**
+   * Number of outputs the op records (2 or more; one output is a {@link GradientSpec}), or `'any'`
+   * for an op whose count varies from call to call (a split into k pieces); such an op saves no
+   * outputs, and `dys` has one entry per output it recorded.
+   */
+  outputs: number | 'any';
   grad: MultiOutputGradFn<A>;
 }
 
 interface Entry {
   op: string;
+  /** The recorded output count; -1: any count. */
   outputs: number;
   inputsToSave: number[];
   outputsToSave: number[];
@@ -98,9 +103,13 @@ export function defineGradient<A>(op: string, spec: GradientSpec<A> | MultiOutpu
   optionsArg('defineGradient', 2, spec, ['outputs', 'grad', 'inputsToSave', 'outputsToSave', 'intermediatesToSave', 'onceDifferentiable']);
   fnArg('defineGradient', 'spec.grad', spec.grad);
   if (registry.has(op)) fail('E_RANGE', `defineGradient: '${op}' already has a gradient`);
-  const outputs = spec.outputs ?? 1;
+  const declared = spec.outputs ?? 1;
+  const variadic = declared === 'any';
+  const outputs = variadic ? -1 : declared;
   const multi = outputs !== 1;
-  if (!Number.isInteger(outputs) || outputs < 1) fail('E_RANGE', `defineGradient: '${op}' declares ${outputs} outputs; expected an integer >= 1`);
+  if (!variadic && (!Number.isInteger(outputs) || outputs < 1))
+    fail('E_RANGE', `defineGradient: '${op}' declares ${describe(declared)} outputs; expected an integer >= 1 or 'any'`);
+  if (variadic && (spec.outputsToSave ?? []).length > 0) fail('E_RANGE', `defineGradient: '${op}' declares 'any' outputs, so it cannot save outputs`);
   const intermediates = spec.intermediatesToSave ?? 0;
   if (!Number.isInteger(intermediates) || intermediates < 0)
     fail('E_RANGE', `defineGradient: '${op}' declares ${intermediates} intermediates; expected an integer >= 0`);
@@ -109,7 +118,7 @@ export function defineGradient<A>(op: string, spec: GradientSpec<A> | MultiOutpu
     op,
     outputs,
     inputsToSave: indexList(spec.inputsToSave, op, 'input', Infinity),
-    outputsToSave: indexList(spec.outputsToSave, op, 'output', outputs),
+    outputsToSave: indexList(spec.outputsToSave, op, 'output', Math.max(outputs, 0)),
     intermediates,
     once: spec.onceDifferentiable === true,
     // A one-output node is only visited with a cotangent.
@@ -256,8 +265,8 @@ export function record<T extends Tensor[]>(op: string, inputs: Tensor[], outputs
 
 function attach<T extends Tensor[]>(entry: Entry, inputs: Tensor[], outputs: T, attrs: unknown, intermediates: Tensor[]): T {
   const op = entry.op;
-  if (outputs.length !== entry.outputs)
-    fail('E_INTERNAL', `${op}: recorded with ${outputs.length} outputs; its gradient declares ${entry.outputs}`);
+  if (entry.outputs === -1 ? outputs.length === 0 : outputs.length !== entry.outputs)
+    fail('E_INTERNAL', `${op}: recorded with ${outputs.length} outputs; its gradient declares ${entry.outputs === -1 ? 'at least 1' : entry.outputs}`);
   if (intermediates.length !== entry.intermediates)
     fail('E_INTERNAL', `${op}: recorded with ${intermediates.length} intermediates; its gradient declares ${entry.intermediates}`);
   for (const i of entry.inputsToSave) if (i >= inputs.length) fail('E_INTERNAL', `${op}: saves input ${i} of ${inputs.length}`);

@@ -8,6 +8,7 @@ import { randomArray, testDevices } from './helpers';
 // The wavelet family.
 import { liftingWavedec, liftingWaverec } from '../lib/ops/wavelet_native';
 import { liftingFactorisation } from '../lib/wavelets/lifting';
+import { splitAlong } from '../lib/ops/layout';
 
 type Fn = (...xs: wt.Tensor[]) => wt.Tensor;
 interface Case {
@@ -90,6 +91,14 @@ function cases(device: string): Record<string, Case> {
     broadcastTo: { inputs: [[[3], -1, 1]], f: (x) => S(wt.sin(wt.mul(wt.broadcastTo(x, [2, 3]), wt.reshape(wt.arange(0, 6, 1, { dtype: 'float64', device }), [2, 3])))) },
     slice: sliceCase,
     unslice: sliceCase,
+    // Pieces 0 and 2 of three: the middle one's gradient is the zeros the split fills in.
+    split: {
+      inputs: [[[2, 6], -1, 1]],
+      f: (x) => {
+        const [a, , c] = splitAlong(x, 1, [2, 1, 3]);
+        return S(wt.sin(wt.mul(wt.concat([a, c], 1), wt.concat([c, a], 1))));
+      },
+    },
     concat: { inputs: [any, [[1, 3], -1, 1]], f: (a, b) => S(wt.sin(wt.mul(wt.concat([a, wt.square(b)], 0), 2))) },
     pad: { inputs: [any], f: (x) => S(wt.cos(wt.mul(wt.pad(x, [[1, 0], [0, 2]], 0.5), 2))) },
     roll: { inputs: [any], f: (x) => S(wt.mul(wt.sin(wt.roll(x, [1, 2], [0, 1])), x)) },

@@ -15,7 +15,7 @@ import { native } from '../native';
 import { Tensor } from '../tensor';
 import { record, defineGradient } from '../autograd';
 import { wrap } from './util';
-import { slice, pad } from './layout';
+import { splitAlong, pad } from './layout';
 import type { LiftingFactorisation } from '../wavelets/types';
 
 /** pywt's signal extension modes. */
@@ -70,16 +70,9 @@ interface SynthesisAttrs extends Common {
   lengths: number[];
 }
 
-/** x cut along its last axis into pieces of these lengths (recorded slices). */
+/** x cut along its last axis into pieces of these lengths (one recorded split). */
 function split(x: Tensor, lengths: number[]): Tensor[] {
-  const lead = x.shape.slice(0, -1);
-  const out: Tensor[] = [];
-  let at = 0;
-  for (const len of lengths) {
-    out.push(slice(x, [...lead.map(() => 0), at], [...lead, len]));
-    at += len;
-  }
-  return out;
+  return splitAlong(x, x.rank - 1, lengths);
 }
 
 function analysis(x: Tensor, a: AnalysisAttrs): Tensor {
