@@ -2,9 +2,10 @@
 // stopGradient, reuse of one tensor on several paths, a small network's gradients against
 // central differences computed here, a node with two outputs and a declared saved list (built
 // here through the internal record API), what nodes keep alive, and an op that refuses a
-// second backward.
+// second backward, and an op with any number of outputs (splitAlong).
 import * as wt from '../lib';
 import { record } from '../lib/autograd';
+import { splitAlong } from '../lib/ops/layout';
 import { expectClose, randomArray, testDevices } from './helpers';
 
 // A test-only op with two outputs: a = Σ sin(x)·w and b = exp(x). Its gradient saves x and w
@@ -268,6 +269,30 @@ describe.each(testDevices())('autograd on %s', (device) => {
       expect(() => record('testSinDotAndExp', [v, v], [wt.ones([1])], { saved: [v] })).toThrow(expect.objectContaining({ code: 'E_INTERNAL' }));
       v.dispose();
     });
+  });
+
+  test("an op with any number of outputs (splitAlong): each piece's gradient lands in its place, zeros where a piece has none", () => {
+    wt.tidy(() => {
+      const x0 = randomArray(2 * 9, 41);
+      const x = t64(x0, [2, 9]);
+      const col = (k: number) => k % 9;
+      // Three pieces [2, 3, 4] along axis 1: sum(2·p0) + sum(p2²), the middle piece unused.
+      const f = (t: wt.Tensor) => {
+        const [p0, , p2] = splitAlong(t, 1, [2, 3, 4]);
+        return wt.add(wt.sum(wt.mul(p0, 2)), wt.sum(wt.square(p2)));
+      };
+      expect(Array.from(wt.grad(f)(x).dataSync())).toEqual(Array.from(x0, (v, k) => (col(k) < 2 ? 2 : col(k) < 5 ? 0 : 2 * v)));
+      // One piece, and one per element, on axis 0.
+      expect(Array.from(wt.grad((t: wt.Tensor) => wt.sum(wt.square(splitAlong(t, 0, [2])[0])))(x).dataSync())).toEqual(Array.from(x0, (v) => 2 * v));
+      const rows = (t: wt.Tensor) => splitAlong(wt.reshape(t, [18]), 0, new Array(18).fill(1));
+      expect(Array.from(wt.grad((t: wt.Tensor) => wt.mul(rows(t)[17], rows(t)[3]))(x).dataSync())).toEqual(
+        Array.from(x0, (_, k) => (k === 3 ? x0[17] : k === 17 ? x0[3] : 0)),
+      );
+      expect(() => splitAlong(x, 1, [2, 3])).toThrow(expect.objectContaining({ code: 'E_INTERNAL' }));
+    });
+    expect(() => wt.defineGradient('testAnySaving', { outputs: 'any', outputsToSave: [0], grad: () => [] })).toThrow(
+      expect.objectContaining({ code: 'E_RANGE', message: expect.stringContaining("'any' outputs") }),
+    );
   });
 
   test('the gradient registry covers every differentiable op of the facade', () => {
