@@ -1,7 +1,7 @@
 // The tape: grad/valueAndGrad argument handling, hasAux, variables with gradients(),
 // stopGradient, reuse of one tensor on several paths, a small network's gradients against
 // central differences computed here, a node with two outputs and a declared saved list (built
-// here through the internal record API), what nodes keep alive, and an op that refuses a
+// here through the internal record API), what nodes keep alive, an op that refuses a
 // second backward, and an op with any number of outputs (splitAlong).
 import * as wt from '../lib';
 import { record } from '../lib/autograd';
