@@ -206,50 +206,59 @@ describe.each(testDevices())('soft-DTW kernels on %s', (device) => {
     }
   });
 
-  // Fewer pairs than threads: each long pair's DP in tiles swept in wavefront order across the
-  // threads (native/cpu/sdtw_tiles.h); shapes cut partial edge tiles, and a narrow band leaves most
-  // tiles without a cell.
-  onCpu?.('a long pair on several threads (tiles in wavefront order): values and gradients equal the one-thread sweep bit for bit', () => {
+  // Fewer pairs than threads (or, with AVX2, than a lane group of 4): each long pair's DP in tiles
+  // swept in wavefront order across the threads (native/cpu/sdtw_tiles.h), with AVX2 four rows of a
+  // tile in lanes; shapes cut partial edge tiles and partial groups of four rows, and a narrow band
+  // leaves most tiles without a cell. The reference is the same pairs repeated to a batch of 4 on
+  // one thread: a lane group across pairs, bit for bit the one-pair row sweep (tested above).
+  onCpu?.('a long pair in tiles (wavefront order, rows in lanes), on 1, 2 and 4 threads: values and gradients equal the row sweep bit for bit', () => {
     const threads = wt.numThreads();
     const sweep = (t: number, f: () => number[][]) => {
       wt.setNumThreads(t);
       return f();
     };
     try {
-      const cases: [number, number, number, number | null, number | null, number | null, 'float32' | 'float64'][] = [
-        [300, 257, 2, null, null, null, 'float64'],
-        [300, 300, 1, 0, null, null, 'float32'],
-        [257, 400, 3, 5, 250, 399, 'float64'],
-        [700, 130, 1, 3, null, null, 'float32'],
+      const cases: [number, number, number, number | null, number | null, number | null, 'float32' | 'float64', number][] = [
+        [300, 257, 2, null, null, null, 'float64', 0.7],
+        [300, 300, 1, 0, null, null, 'float32', 0.7],
+        [257, 400, 3, 5, 250, 399, 'float64', 0.7],
+        [701, 130, 1, 3, null, null, 'float32', 0.7],
+        [258, 259, 2, 9, 255, null, 'float64', 0],
       ];
-      for (const [tx, ty, d, band, lx, ly, dtype] of cases) {
+      for (const [tx, ty, d, band, lx, ly, dtype, gamma] of cases) {
         const xs = [series(tx, d, tx + 1), series(tx, d, tx + 2)], ys = [series(ty, d, ty + 3), series(ty, d, ty + 4)];
-        for (const P of [1, 2]) {
-          const o = opts(0.7, band, lx === null ? null : ints(new Array(P).fill(lx), device), ly === null ? null : ints(new Array(P).fill(ly), device));
+        const run = (P: number) => () => {
+          const o = opts(gamma, band, lx === null ? null : ints(new Array(P).fill(lx), device), ly === null ? null : ints(new Array(P).fill(ly), device));
           const pairs = pairsOf(Array.from({ length: P }, (_, q): [number, number] => [q, q]));
-          const X = batch(xs.slice(0, P), tx, d, dtype, device), Y = batch(ys.slice(0, P), ty, d, dtype, device);
-          const run = () => {
-            const [gx, gy] = wt.grad((a: wt.Tensor, b: wt.Tensor) => wt.sum(sdtwPairs(a, b, pairs, o, 'test')), { argnums: [0, 1] })(X, Y) as wt.Tensor[];
-            return [values(sdtwPairs(X, Y, pairs, o, 'test')), values(gx), values(gy)];
-          };
-          const one = sweep(1, run), tiled = sweep(P === 1 ? 2 : 4, run);
-          expect(tiled[0]).toEqual(one[0]);
-          expect(tiled[1]).toEqual(one[1]);
-          expect(tiled[2]).toEqual(one[2]);
-          if (P === 1 && dtype === 'float64' && lx === null) expect(relErr(tiled[0][0], sdtwRef(costMatrix(xs[0], ys[0]), 0.7, band))).toBeLessThan(1e-12);
-        }
+          const X = batch(Array.from({ length: P }, (_, q) => xs[q % 2]), tx, d, dtype, device);
+          const Y = batch(Array.from({ length: P }, (_, q) => ys[q % 2]), ty, d, dtype, device);
+          const [gx, gy] = wt.grad((a: wt.Tensor, b: wt.Tensor) => wt.sum(sdtwPairs(a, b, pairs, o, 'test')), { argnums: [0, 1] })(X, Y) as wt.Tensor[];
+          return [values(sdtwPairs(X, Y, pairs, o, 'test')), values(gx), values(gy)];
+        };
+        const ref = sweep(1, run(4));
+        for (const P of [1, 2])
+          for (const t of [1, 2, 4]) {
+            const tiled = sweep(t, run(P));
+            expect(tiled[0]).toEqual(ref[0].slice(0, P));
+            expect(tiled[1]).toEqual(ref[1].slice(0, P * tx * d));
+            expect(tiled[2]).toEqual(ref[2].slice(0, P * ty * d));
+          }
+        if (dtype === 'float64' && lx === null && gamma > 0) expect(relErr(ref[0][0], sdtwRef(costMatrix(xs[0], ys[0]), gamma, band))).toBeLessThan(1e-12);
       }
       // A precomputed cost (softDtwFromCost's kernel) and its gradient.
       const C = costMatrix(series(260, 2, 5), series(270, 2, 6));
-      const Ct = wt.tensor(C.flat(), [1, 260, 270], { dtype: 'float64', device });
-      const runCost = () => {
+      const runCost = (B: number) => () => {
+        const Ct = wt.tensor(new Array(B).fill(C.flat()).flat(), [B, 260, 270], { dtype: 'float64', device });
         const [E] = wt.grad((c: wt.Tensor) => wt.sum(sdtwFromCost(c, opts(1, 7), 'test')), { argnums: [0] })(Ct) as wt.Tensor[];
         return [values(sdtwFromCost(Ct, opts(1, 7), 'test')), values(E)];
       };
-      const one = sweep(1, runCost), tiled = sweep(2, runCost);
-      expect(tiled[0]).toEqual(one[0]);
-      expect(tiled[1]).toEqual(one[1]);
-      expect(relErr(tiled[0][0], sdtwRef(C, 1, 7))).toBeLessThan(1e-12);
+      const ref = sweep(1, runCost(4));
+      for (const t of [1, 2]) {
+        const tiled = sweep(t, runCost(1));
+        expect(tiled[0]).toEqual(ref[0].slice(0, 1));
+        expect(tiled[1]).toEqual(ref[1].slice(0, 260 * 270));
+      }
+      expect(relErr(ref[0][0], sdtwRef(C, 1, 7))).toBeLessThan(1e-12);
     } finally {
       wt.setNumThreads(threads);
     }

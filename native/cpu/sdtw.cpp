@@ -80,6 +80,23 @@ struct MatrixCost {
   double operator()(int64_t i, int64_t j) const { return double(c[i * ty + j]); }
 };
 
+// The series or the cost matrix of a pair, for the AVX2 tile kernel (sdtw_lanes.h).
+template <class T>
+ForwardTile<T> tileInputs(const EuclideanCost<T>& c) {
+  ForwardTile<T> t{};
+  t.x = c.x;
+  t.y = c.y;
+  t.d = c.d;
+  return t;
+}
+template <class T>
+ForwardTile<T> tileInputs(const MatrixCost<T>& c) {
+  ForwardTile<T> t{};
+  t.cost = c.c;
+  t.costStride = c.ty;
+  return t;
+}
+
 // The forward DP of one pair, rows in order, R in double (two rows: `prev`, `cur`, each `width`
 // long); writes the transition weights of every admissible cell and returns R[n-1, m-1].
 template <class T, class Cost>
@@ -155,10 +172,11 @@ bool laneGroup(const PairIndex& ix, int64_t q0, int64_t q1, int64_t lanes, const
   return true;
 }
 
-// Fewer pairs than threads, each long enough to split: then every pair runs in tiles on all the
-// threads (otherwise threads take whole pairs or lane groups, and short pairs keep their lanes).
+// Fewer pairs than threads, or (with AVX2) than a lane group, each long enough to split: then every
+// pair runs in tiles on all the threads, its rows in lanes inside each tile (otherwise threads take
+// whole pairs or lane groups, and short pairs keep their lanes).
 bool tilePairs(const PairIndex& ix, int64_t P, const wt_sdtw_params& p) {
-  if (P >= numThreads()) return false;
+  if (P >= std::max<int64_t>(numThreads(), cpuHasAvx2Fma() ? kSdtwLanes : 1)) return false;
   for (int64_t q = 0; q < P; ++q)
     if (!wantTiles(ix.band(q, p.band))) return false;
   return true;

@@ -47,6 +47,28 @@ struct BackwardLanes {
   int64_t d, width, tx, ty;
 };
 
+// One forward tile of a long pair (sdtw_tiles.h's forwardPairTiled): rows [i0, i1), columns
+// [j0, j0 + w) of the DP, w <= kSdtwTileCols. Its inputs and outputs are the scalar tile's: the
+// row above (`top`, band-relative, null for the first tile row), each row's left edge in edgeCol
+// (valid when left is set), and it writes the weights, edgeCol and `bottom` (its last row,
+// band-relative). x, y ([n, D], [m, D]) or (cost set) the cost matrix (rows costStride apart).
+constexpr int64_t kSdtwTileCols = 64;
+template <class T>
+struct ForwardTile {
+  const T* x;
+  const T* y;
+  const T* cost;
+  int64_t d, costStride;
+  T* trans;
+  int64_t width;
+  double gamma;
+  int64_t i0, i1, j0, w;
+  bool left;  // a tile to the left has run (J > 0)
+  double* edgeCol;
+  const double* top;
+  double* bottom;
+};
+
 // Defined for AVX2 + FMA in sdtw_avx2.cpp; `scratch` grows as needed (reuse it across groups).
 // The forward fills values[l] with each lane's soft-DTW value.
 void sdtwForwardLanesAvx2(const ForwardLanes<float>& g, const sdtw::Band& b, std::vector<double>& scratch,
@@ -55,6 +77,11 @@ void sdtwForwardLanesAvx2(const ForwardLanes<double>& g, const sdtw::Band& b, st
                           double* values);
 void sdtwBackwardLanesAvx2(const BackwardLanes<float>& g, const sdtw::Band& b, std::vector<double>& scratch);
 void sdtwBackwardLanesAvx2(const BackwardLanes<double>& g, const sdtw::Band& b, std::vector<double>& scratch);
+// The tile's rows four at a time, a row per lane, lane l one column behind lane l − 1 (so the four
+// cells of a step lie on one anti-diagonal and are independent); each cell computes exactly what
+// the scalar tile computes. Returns R at the tile's last row and column.
+double sdtwForwardTileAvx2(const ForwardTile<float>& t, const sdtw::Band& b);
+double sdtwForwardTileAvx2(const ForwardTile<double>& t, const sdtw::Band& b);
 
 }  // namespace cpu
 }  // namespace wt

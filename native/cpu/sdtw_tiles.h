@@ -3,7 +3,8 @@
 // backward: below, right, down-right). The threads claim tiles in anti-diagonal order from one
 // counter, so every dependency is claimed before its dependents and a waiting thread always waits
 // on a running one. Include inside sdtw.cpp's anonymous namespace (after forwardPair /
-// backwardPair).
+// backwardPair). With AVX2 the forward tiles run in sdtw_avx2.cpp's sdtwForwardTileAvx2, four rows
+// at a time in lanes, and then tiles are used on one thread as well.
 //
 // Each cell computes exactly what forwardPair / backwardPair compute (the same predecessors or
 // successors, +inf / 0 for inadmissible ones, the same order of E's terms), so values, weights and
@@ -17,11 +18,12 @@
 // the band stores a row: the corner a tile reads from there would otherwise be overwritten by the
 // tile it depends on.
 
-constexpr int64_t kTileRows = 64, kTileCols = 64;
+constexpr int64_t kTileRows = 64, kTileCols = kSdtwTileCols;
 // A pair with fewer cells runs on one thread (waking the pool costs tens of microseconds).
 constexpr int64_t kTiledMinCells = int64_t(1) << 16;
 
-inline bool wantTiles(const Band& b) { return numThreads() > 1 && b.n * b.m >= kTiledMinCells; }
+// Tiles pay on several threads, and on one with AVX2, whose tile forward runs four rows in lanes.
+inline bool wantTiles(const Band& b) { return (numThreads() > 1 || cpuHasAvx2Fma()) && b.n * b.m >= kTiledMinCells; }
 
 inline void cpuRelax() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -82,9 +84,27 @@ double forwardPairTiled(const Band& b, int64_t width, double gamma, const Cost& 
   std::vector<double> edgeCol(b.n);            // R[i][last column of the tile that ran last in row i's tiles]
   std::vector<double> tileRows(TI * width);    // R of each tile row's last DP row, band-relative
   double result = 0;
+  const bool lanes = cpuHasAvx2Fma();
   tileDataflow(b, true, [&](int64_t I, int64_t J) {
     const int64_t i0 = I * kTileRows, i1 = std::min(b.n, i0 + kTileRows);
     const int64_t j0 = J * kTileCols, w = std::min(b.m, j0 + kTileCols) - j0;
+    if (lanes) {
+      ForwardTile<T> t = tileInputs(cost);
+      t.trans = trans;
+      t.width = width;
+      t.gamma = gamma;
+      t.i0 = i0;
+      t.i1 = i1;
+      t.j0 = j0;
+      t.w = w;
+      t.left = J > 0;
+      t.edgeCol = edgeCol.data();
+      t.top = I > 0 ? tileRows.data() + (I - 1) * width : nullptr;
+      t.bottom = tileRows.data() + I * width;
+      const double r = sdtwForwardTileAvx2(t, b);
+      if (i1 == b.n && j0 + w == b.m) result = r;
+      return;
+    }
     // Entry c holds column j0 − 1 + c: entry 0 is the left neighbour's last column.
     double bufA[kTileCols + 1], bufB[kTileCols + 1];
     double* prev = bufA;
