@@ -1,7 +1,7 @@
 // CPU schedules of the soft-DTW family: threads across pair groups; pairs of one geometry run in
 // AVX2 lanes (sdtw_avx2.cpp: forward 16 or 4 pairs, backward 4) where the CPU has it, other pairs
-// one at a time; with fewer pairs than threads, each long pair in tiles across all of them
-// (sdtw_tiles.h). Each pair's DP runs row by row inside its band (kernels/sdtw_band.h), the cell
+// one at a time; with fewer pairs than threads (with AVX2: than a lane group), each long pair in
+// tiles across all of them, the forward tiles' rows in lanes (sdtw_tiles.h). Each pair's DP runs row by row inside its band (kernels/sdtw_band.h), the cell
 // update from kernels/sdtw_softmin.h.
 #include <algorithm>
 #include <atomic>
