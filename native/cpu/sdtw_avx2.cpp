@@ -371,7 +371,6 @@ void forward(const ForwardLanes<T>& g, const sdtw::Band& b, std::vector<double>&
   }
 }
 
-
 // Lanes (x, v0, v1, v2): each lane takes its left neighbour's value (lane l − 1's row is the row
 // above lane l's), lane 0 the value from outside.
 WT_HD Lanes<1> shiftIn(const Lanes<1>& v, double x) {
