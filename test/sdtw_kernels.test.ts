@@ -323,6 +323,47 @@ describe.each(testDevices())('soft-DTW kernels on %s', (device) => {
     }
   });
 
+  test('E is never subnormal (below the smallest normal double it is 0) and matches the float64 recursion', () => {
+    // Costs that grow with the distance k from the diagonal make E fall off it like e^(−s·k²):
+    // from 1 on the diagonal through the subnormal range to 0. Four pairs of one geometry share lanes.
+    const n = 24, scales = [2, 5, 2.5, 4];
+    const Cs = scales.map((s) => Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => s * Math.abs(i - j) + 0.01 * ((i * 7 + j * 3) % 5))));
+    const Ct = wt.tensor(Cs.flat(2), [scales.length, n, n], { dtype: 'float64', device });
+    const [E] = wt.grad((c: wt.Tensor) => wt.sum(sdtwFromCost(c, opts(1, null), 'test')), { argnums: [0] })(Ct) as wt.Tensor[];
+    const e = E.dataSync();
+    const minNormal = 2 ** -1022;
+    let subnormalInRef = 0;
+    Cs.forEach((C, b) => {
+      // Cuturi & Blondel's backward: E[i][j] = sum over successors s of E[s]·exp((R[s] − R[i][j] − C[s]) / γ).
+      const R = Array.from({ length: n }, () => new Array<number>(n).fill(Infinity));
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++) {
+          if (i === 0 && j === 0) { R[0][0] = C[0][0]; continue; }
+          const a = [i > 0 && j > 0 ? R[i - 1][j - 1] : Infinity, i > 0 ? R[i - 1][j] : Infinity, j > 0 ? R[i][j - 1] : Infinity];
+          const mn = Math.min(...a);
+          R[i][j] = C[i][j] + mn - Math.log(a.reduce((s, v) => s + Math.exp(-(v - mn)), 0));
+        }
+      const ref = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+      for (let i = n - 1; i >= 0; i--)
+        for (let j = n - 1; j >= 0; j--) {
+          if (i === n - 1 && j === n - 1) { ref[i][j] = 1; continue; }
+          let s = 0;
+          for (const [di, dj] of [[1, 0], [0, 1], [1, 1]])
+            if (i + di < n && j + dj < n) s += ref[i + di][j + dj] * Math.exp(R[i + di][j + dj] - R[i][j] - C[i + di][j + dj]);
+          ref[i][j] = s;
+        }
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++) {
+          const got = e[(b * n + i) * n + j], want = ref[i][j];
+          expect(got === 0 || got >= minNormal).toBe(true);
+          if (want > 0 && want < minNormal) subnormalInRef++;
+          // Absolute: the left weight is 1 − wDiag − wUp, which loses left weights below ~1e-16.
+          expect(Math.abs(got - want)).toBeLessThan(1e-12);
+        }
+    });
+    expect(subnormalInRef).toBeGreaterThan(0);
+  });
+
   test('gradcheck in float64: x and y through pairs (band, unequal lengths, per-pair lengths), and C', () => {
     const X = batch([series(6, 2, 31), series(6, 2, 32)], 6, 2, 'float64', device);
     const Y = batch([series(8, 2, 33), series(8, 2, 34), series(8, 2, 35)], 8, 2, 'float64', device);

@@ -277,7 +277,8 @@ export const softDtwFromCost = publicOp('softDtwFromCost', function softDtwFromC
  * The expected alignment E = ∂ softDtw / ∂C under the Gibbs distribution over alignment paths,
  * for the squared Euclidean cost: x [B, Tx, D], y [B, Ty, D] → [B, Tx, Ty], each entry in
  * [0, 1], 1 at (0, 0) and at the end cell (n−1, m−1) of each pair, 0 outside the band and past
- * the lengths. As the first output of tslearn's `soft_dtw_alignment` (whose second output is
+ * the lengths. Entries below the smallest normal double (2^-1022) are 0 (tslearn keeps subnormal
+ * values there; see docs/kernels.md). As the first output of tslearn's `soft_dtw_alignment` (whose second output is
  * {@link softDtw}'s value). A constant: not differentiable (it allocates the B×Tx×Ty matrix it
  * returns).
  */

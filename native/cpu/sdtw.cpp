@@ -149,6 +149,7 @@ void backwardPair(const Band& b, int64_t width, const T* trans, double* next, do
         if (j >= loN && j <= hiN) e += next[j - loN] * double(trN[2 * (j - loN) + 1]);
         if (j + 1 >= loN && j + 1 <= hiN) e += next[j + 1 - loN] * double(trN[2 * (j + 1 - loN)]);
         if (j < hi) e += cur[k + 1] * double(sdtw::leftWeight(tr[2 * (k + 1)], tr[2 * (k + 1) + 1]));
+        e = sdtw::flushSubnormalE(e);
       }
       cur[k] = e;
       sink(i, j, e);

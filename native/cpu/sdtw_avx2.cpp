@@ -294,6 +294,7 @@ void backwardLanes(const BackwardLanes<T>& g, const sdtw::Band& b, std::vector<d
         if (j + 1 >= loN && j + 1 <= hiN) e += load(next + (j + 1 - loN) * L) * nextDiagWeight;
         if (j < hi) e += right * rightLeftWeight;
         nextDiagWeight = below ? load(weightsNext + (j - loN) * 2 * L) : zero;
+        e = e < sdtw::kMinNormalE ? zero : e;  // sdtw::flushSubnormalE
       }
       store(cur + k * L, e);
       right = e;

@@ -192,6 +192,7 @@ void backwardPairTiled(const Band& b, int64_t width, const T* trans, Sink&& sink
           if (j >= loN && j <= hiN) e += next[c] * double(trN[2 * (j - loN) + 1]);
           if (j + 1 >= loN && j + 1 <= hiN) e += next[c + 1] * double(trN[2 * (j + 1 - loN)]);
           if (j < hi) e += cur[c + 1] * double(sdtw::leftWeight(tr[2 * (j + 1 - lo)], tr[2 * (j + 1 - lo) + 1]));
+          e = sdtw::flushSubnormalE(e);
         }
         cur[c] = e;
         sink(i, j, e);

@@ -240,6 +240,7 @@ __global__ void __launch_bounds__(kSdtwThreads)
             const T* w = tr + (i * g.width + (j + 1 - b.lo(i))) * 2;
             e += dp1[i] * double(sdtw::leftWeight(w[0], w[1]));
           }
+          e = sdtw::flushSubnormalE(e);
         }
         cur[i] = e;
         sink.cell(q, xi, yj, ix.tx, ix.ty, i, j, e);

@@ -148,6 +148,16 @@ WT_HD Cell softMinCell(double cost, double diag, double up, double left, double 
   return gamma == 0.0 ? hardMinCell(cost, diag, up, left) : softMinSoft(cost, diag, up, left, gamma, invGamma);
 }
 
+// E below the smallest normal double counts as 0, on every schedule. Away from the soft path E
+// falls fast, and without this it would cross the subnormal range over a band of cells where, on
+// x86, every subnormal operand or result costs a microcode assist (~100 cycles): the CPU backward
+// ran several times slower for it. Each gradient term dropped is below 2^-1022 * |x_i - y_j|.
+constexpr double kMinNormalE = 2.2250738585072014e-308;
+template <class V>
+WT_HD V flushSubnormalE(V e) {
+  return choose(e < kMinNormalE, V(0.0), e);
+}
+
 // The left weight from the two stored ones, clamped at 0 against rounding.
 template <class T>
 WT_HD T leftWeight(T wDiag, T wUp) {
