@@ -1,7 +1,7 @@
 // The native soft-DTW kernels (lib/ops/sdtw_native.ts) on every device, against references
 // written here: brute force over alignment paths, a plain float64 O(Tx·Ty) recursion (band rule
 // checked cell by cell), hard DTW, the E recursion's properties, gradcheck, and the fast exp/log.
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -137,16 +137,17 @@ describe.each(testDevices())('soft-DTW kernels on %s', (device) => {
 
   // The CPU's lane groups (native/cpu/sdtw_avx2.cpp); other devices have no such grouping.
   const onCpu = device === 'cpu' ? test : null;
-  onCpu?.('lane groups (16 and 4 pairs of one geometry, mixed groups, remainders; soft and hard): values and gradients equal each pair alone, bit for bit', () => {
+  onCpu?.('lane groups (32, 16 and 4 pairs of one geometry, mixed groups, remainders; soft and hard): values and gradients equal each pair alone, bit for bit', () => {
     // Pairs (q, q) of their own series: [0, 16) and [32, 48) share one geometry (the 16-pair
     // forward groups), [16, 32) mixes a 4-pair group of one geometry, one of four geometries and
     // two more uniform ones; 43 pairs leave a partial last group, 20 one of 16 and one of 4.
     const T = 13;
     const lens = (q: number): [number, number] => (q < 16 || q >= 32 ? [13, 11] : q < 20 ? [9, 12] : q < 24 ? [13 - (q % 4), 8 + (q % 3)] : [7, 7]);
-    const check = (count: number, d: number, dtype: 'float32' | 'float64', band: number | null, gamma = 0.6) => {
+    const wide32 = (q: number): [number, number] => (q < 32 ? [13, 11] : lens(q - 16));
+    const check = (count: number, d: number, dtype: 'float32' | 'float64', band: number | null, gamma = 0.6, lengths = lens) => {
       const xs = Array.from({ length: count }, (_, q) => series(T, d, 100 + q));
       const ys = Array.from({ length: count }, (_, q) => series(T, d, 300 + q));
-      const lx = xs.map((_, q) => lens(q)[0]), ly = xs.map((_, q) => lens(q)[1]);
+      const lx = xs.map((_, q) => lengths(q)[0]), ly = xs.map((_, q) => lengths(q)[1]);
       const run = (X: Series[], Y: Series[], lxs: number[], lys: number[]) => {
         const o = opts(gamma, band, ints(lxs, device), ints(lys, device));
         const pairs = pairsOf(X.map((_, q) => [q, q]));
@@ -168,6 +169,8 @@ describe.each(testDevices())('soft-DTW kernels on %s', (device) => {
       for (const t of [1, 8]) {
         wt.setNumThreads(t);
         for (const count of [48, 43]) for (const dtype of ['float32', 'float64'] as const) for (const band of [null, 2]) check(count, 3, dtype, band);
+        // 64 pairs, [0, 32) of one geometry: with AVX-512 a 32-pair group (two of 16 with AVX2).
+        for (const dtype of ['float32', 'float64'] as const) check(64, 3, dtype, 2, 0.6, wide32);
         // γ = 0 (hard DTW) in lanes too.
         check(48, 3, 'float64', 2, 0);
       }
@@ -456,5 +459,50 @@ int main() {
     expect(ee).toBeLessThanOrEqual(4e-16);
     expect(el).toBeLessThanOrEqual(3e-16);
     expect(zero).toBe(1);
+  });
+});
+
+// WAVETAPE_CPU_ISA caps the CPU's instruction-set tier (native/cpu/dispatch.h): each lower tier, run
+// in a child process, computes the same values and gradients bit for bit as this process's tier
+// (the widest the machine has), lane groups of every width and single pairs alike.
+describe('CPU instruction-set tiers (WAVETAPE_CPU_ISA)', () => {
+  const dist = path.join(__dirname, '..', 'dist');
+  // 64 pairs: [0, 32) one geometry (a 32-pair group with AVX-512), [32, 48) mixed (4-pair groups and
+  // single pairs), [48, 64) one geometry (a 16-pair group); float32 and float64, soft and hard.
+  const CHILD = `
+    const wt = require(process.argv[1]);
+    const T = 13, D = 3, P = 64;
+    const lens = (q) => (q < 32 || q >= 48 ? [13, 11] : q < 36 ? [9, 12] : q < 40 ? [13 - (q % 4), 8 + (q % 3)] : [7, 7]);
+    const bits = (t) => Buffer.from(Float64Array.from(t.dataSync()).buffer).toString('base64');
+    const out = [];
+    for (const dtype of ['float32', 'float64'])
+      for (const [gamma, band] of [[0.6, null], [0.6, 2], [0, 2]]) {
+        const X = wt.uniform([P, T, D], -1, 1, { seed: 5, dtype }), Y = wt.uniform([P, T, D], -1, 1, { seed: 6, dtype });
+        const lx = wt.tensor(Array.from({ length: P }, (_, q) => lens(q)[0]), [P], { dtype: 'int32' });
+        const ly = wt.tensor(Array.from({ length: P }, (_, q) => lens(q)[1]), [P], { dtype: 'int32' });
+        // gamma 0: hard DTW (wt.dtw), the same kernels' hard cell update.
+        const f = gamma === 0 ? (a, b) => wt.dtw(a, b, { band, lengthsX: lx, lengthsY: ly }) : (a, b) => wt.softDtw(a, b, { gamma, band, lengthsX: lx, lengthsY: ly });
+        const [v, [gx, gy]] = wt.valueAndGrad((a, b) => wt.sum(f(a, b)), { argnums: [0, 1] })(X, Y);
+        out.push([bits(f(X, Y)), bits(gx), bits(gy), bits(v)]);
+      }
+    process.stdout.write(JSON.stringify(out));`;
+  const run = (isa: string | null) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, WAVETAPE_NUM_THREADS: '1' };
+    if (isa === null) delete env.WAVETAPE_CPU_ISA;
+    else env.WAVETAPE_CPU_ISA = isa;
+    return execFileSync(process.execPath, ['-e', CHILD, dist], { env, encoding: 'utf8' });
+  };
+  test('baseline and avx2 equal the widest tier bit for bit; an unknown value fails at load with E_RANGE', () => {
+    const widest = run(null);
+    expect(JSON.parse(widest)).toHaveLength(6);
+    expect(run('avx2')).toBe(widest);
+    expect(run('baseline')).toBe(widest);
+    expect(run('avx512')).toBe(widest);
+    const bad = spawnSync(process.execPath, ['-e', `try { require(process.argv[1]); } catch (e) { process.stdout.write(e.name + ' ' + e.code + ' ' + e.message); }`, dist], {
+      env: { ...process.env, WAVETAPE_CPU_ISA: 'sse9' },
+      encoding: 'utf8',
+    });
+    expect(bad.status).toBe(0);
+    expect(bad.stdout).toBe("WavetapeError E_RANGE wavetape: WAVETAPE_CPU_ISA = 'sse9'; expected baseline, avx2 or avx512");
   });
 });

@@ -53,6 +53,9 @@ Device* cpuDevice();
 // here so the binding never reaches into a backend; the CPU backend defines them.
 int computeThreads();
 void setComputeThreads(int n);
+// Throws E_RANGE when the environment's settings for the CPU backend (WAVETAPE_CPU_ISA) are invalid;
+// called once by the binding's init, so that a bad value fails loudly at load.
+void checkComputeSettings();
 // nullptr when no device has that name.
 Device* findDevice(const std::string& name);
 

@@ -10,6 +10,7 @@
 #include "../core/device.h"
 #include "../core/dtype.h"
 #include "../core/error.h"
+#include "dispatch.h"
 #include "kernels.h"
 #include "thread_pool.h"
 
@@ -122,5 +123,8 @@ Device* makeCpuDevice() { return new CpuDevice(); }
 
 int computeThreads() { return cpu::numThreads(); }
 void setComputeThreads(int n) { cpu::setNumThreads(n); }
+void checkComputeSettings() {
+  if (!cpu::cpuIsaCapValid()) fail(WT_E_RANGE, "wavetape: WAVETAPE_CPU_ISA = '", std::getenv("WAVETAPE_CPU_ISA"), "'; expected baseline, avx2 or avx512");
+}
 
 }  // namespace wt

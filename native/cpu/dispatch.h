@@ -1,5 +1,10 @@
 // dtype -> C++ type dispatch for the CPU kernels.
 #pragma once
+#include <stdlib.h>
+
+#include <algorithm>
+#include <string>
+
 #include "../core/error.h"
 #include "../kernels/complex.h"
 
@@ -28,12 +33,36 @@ void visitFloat(int32_t d, V&& visit) {
   fail(WT_E_DTYPE, "cpu: expected float32 or float64, got dtype ", d);
 }
 
-// AVX2 and FMA, checked once: each family's AVX2 unit (fft, wavelet, sdtw, trust region) runs only
-// where this holds; the x86-64-v2 build runs everywhere else.
-inline bool cpuHasAvx2Fma() {
-  static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return has;
+// WAVETAPE_CPU_ISA caps the instruction-set tier, as PyTorch's ATEN_CPU_CAPABILITY does: to compare
+// tiers on one machine, and for the tests that run every tier the machine has. Unset, empty or
+// avx512: no cap; avx2; baseline. Any other value: no cap here, and the binding's init throws.
+inline int cpuIsaCap() {
+  const char* cap = getenv("WAVETAPE_CPU_ISA");
+  const std::string c(cap == nullptr ? "" : cap);
+  return c == "baseline" ? 0 : c == "avx2" ? 1 : c == "" || c == "avx512" ? 2 : -1;
 }
+inline bool cpuIsaCapValid() { return cpuIsaCap() >= 0; }
+
+// The widest instruction-set tier the CPU kernels use, decided once: 0 the x86-64-v2 build, 1 AVX2
+// + FMA, 2 AVX-512 F, DQ and VL (__builtin_cpu_supports also checks that the OS saves the registers).
+inline int cpuTierOf() {
+  static const int tier = [] {
+    int t = 0;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) t = 1;
+    if (t == 1 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+        __builtin_cpu_supports("avx512vl"))
+      t = 2;
+    const int cap = cpuIsaCap();
+    return cap >= 0 ? std::min(t, cap) : t;
+  }();
+  return tier;
+}
+
+// AVX2 and FMA: each family's AVX2 unit (fft, wavelet, sdtw, trust region) runs only where this
+// holds; the x86-64-v2 build runs everywhere else.
+inline bool cpuHasAvx2Fma() { return cpuTierOf() >= 1; }
+// AVX-512 F, DQ and VL: the soft-DTW forward's 16-pair groups (sdtw_avx512.cpp).
+inline bool cpuHasAvx512() { return cpuTierOf() >= 2; }
 
 // Elements per parallelFor chunk for cheap elementwise work: big enough to amortise the hand-off.
 constexpr int64_t kElementwiseGrain = 1 << 15;

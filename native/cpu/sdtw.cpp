@@ -1,5 +1,6 @@
 // CPU schedules of the soft-DTW family: threads across pair groups; pairs of one geometry run in
-// AVX2 lanes (sdtw_avx2.cpp: forward 16 or 4 pairs, backward 4) where the CPU has it, other pairs
+// AVX2 lanes (sdtw_avx2.cpp: forward 16 or 4 pairs, backward 4; with AVX-512 also forward groups
+// of 32, sdtw_avx512.cpp) where the CPU has it, other pairs
 // one at a time; with fewer pairs than threads (with AVX2: than a lane group), each long pair in
 // tiles across all of them, the forward tiles' rows in lanes (sdtw_tiles.h). Each pair's DP runs row by row inside its band (kernels/sdtw_band.h), the cell
 // update from kernels/sdtw_softmin.h.
@@ -210,14 +211,20 @@ void pairGradients(const Band& b, const T* x, const T* y, int64_t D, int64_t tx,
   for (int64_t k = 0; k < ty * D; ++k) dy[k] = k < b.m * D ? T(2.0 * dyAcc[k]) : T(0);
 }
 
-// The forward of pairs [0, P) over the pool: groups of 16 pairs (of 4 when there are too few pairs
-// to give every thread a group of 16); one that does not fit the wide lanes falls back to 4-lane
-// groups, then to single pairs. A lane computes what the single-pair path computes, bit for bit.
-// fill(g, l, q) puts pair q into lane l of g (its inputs and weights); single(q, scratch) returns
-// pair q's value from the one-pair sweep.
+// The forward of pairs [0, P) over the pool in lane groups: the widest of 32 (AVX-512), 16 and 4
+// pairs that still gives every thread a group; a group that does not share one geometry falls back
+// to the next narrower width inside it, at last to single pairs. A lane computes what the
+// single-pair path computes, bit for bit. fill(g, l, q) puts pair q into lane l of g (its inputs
+// and weights); single(q, scratch) returns pair q's value from the one-pair sweep.
 template <class T, class Fill, class Single>
 void forwardGroups(const PairIndex& ix, int64_t P, const wt_sdtw_params& p, T* values, Fill&& fill, Single&& single) {
-  const int64_t span = (P + kSdtwWideLanes - 1) / kSdtwWideLanes >= numThreads() ? kSdtwWideLanes : kSdtwLanes;
+  std::vector<int> widths;  // widest first, ending at kSdtwLanes
+  if (cpuHasAvx512()) widths.push_back(kSdtwWidestLanes);
+  widths.push_back(kSdtwWideLanes);
+  widths.push_back(kSdtwLanes);
+  size_t top = 0;
+  while (top + 1 < widths.size() && (P + widths[top] - 1) / widths[top] < numThreads()) ++top;
+  const int64_t span = widths[top];
   const int64_t groups = (P + span - 1) / span;
   parallelFor(groups, 1, [&](int64_t first, int64_t last) {
     Scratch s(p.width);
@@ -228,25 +235,26 @@ void forwardGroups(const PairIndex& ix, int64_t P, const wt_sdtw_params& p, T* v
       for (int l = 0; l < lanes; ++l) fill(g, l, q0 + l);
       g.width = p.width;
       g.gamma = p.gamma;
-      double v[kSdtwWideLanes];
-      sdtwForwardLanesAvx2(g, ix.band(q0, p.band), laneScratch, v);
+      double v[kSdtwWidestLanes];
+      if (lanes == kSdtwWidestLanes)
+        sdtwForwardLanesAvx512(g, ix.band(q0, p.band), laneScratch, v);
+      else
+        sdtwForwardLanesAvx2(g, ix.band(q0, p.band), laneScratch, v);
       for (int l = 0; l < lanes; ++l) values[q0 + l] = T(v[l]);
     };
-    for (int64_t grp = first; grp < last; ++grp) {
-      const int64_t g0 = grp * span, g1 = std::min(P, g0 + span);
-      if (span == kSdtwWideLanes && laneGroup(ix, g0, g1, kSdtwWideLanes, p)) {
-        lanes(g0, kSdtwWideLanes);
-        continue;
+    // Pairs [q0, q1) in groups of widths[w], or narrower where they do not share a geometry.
+    auto sweep = [&](auto&& self, int64_t q0, int64_t q1, size_t w) -> void {
+      for (int64_t a = q0; a < q1; a += widths[w]) {
+        const int64_t b = std::min(q1, a + widths[w]);
+        if (laneGroup(ix, a, b, widths[w], p))
+          lanes(a, widths[w]);
+        else if (w + 1 < widths.size())
+          self(self, a, b, w + 1);
+        else
+          for (int64_t q = a; q < b; ++q) values[q] = T(single(q, s));
       }
-      for (int64_t q0 = g0; q0 < g1; q0 += kSdtwLanes) {
-        const int64_t q1 = std::min(g1, q0 + kSdtwLanes);
-        if (laneGroup(ix, q0, q1, kSdtwLanes, p)) {
-          lanes(q0, kSdtwLanes);
-          continue;
-        }
-        for (int64_t q = q0; q < q1; ++q) values[q] = T(single(q, s));
-      }
-    }
+    };
+    for (int64_t grp = first; grp < last; ++grp) sweep(sweep, grp * span, std::min(P, (grp + 1) * span), top);
   });
 }
 

@@ -1,6 +1,7 @@
-// The soft-DTW lane kernels for AVX2 + FMA: one pair per double lane, the forward's cell update of
-// kernels/sdtw_softmin.h instantiated on 4- or 16-lane vectors, and the backward's E recursion.
-// Compiled for AVX2 through a pragma (the baseline is x86-64-v2); only called after a CPU check.
+// The soft-DTW lane kernels for AVX2 + FMA: the forward of sdtw_forward_lanes.h on 4- or 16-lane
+// groups (one or four 4-double vectors), the backward's E recursion in four lanes, and a long
+// pair's forward tile with its rows in lanes. Compiled for AVX2 through a pragma (the baseline is
+// x86-64-v2); only called after a CPU check.
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -16,124 +17,14 @@
 // exp's underflow and log's range reduction then become blends; FP exceptions are never read.
 #pragma GCC optimize("fp-contract=off", "no-trapping-math")
 
-#include <immintrin.h>
-
-// The cell update is included under the pragmas so that it compiles to AVX2 here. Its functions
-// are all always-inline (WT_HD), so no out-of-line AVX2 copy exists for another unit to pick up.
-#include "../kernels/sdtw_softmin.h"
+// The forward, its cell update and the lane vocabulary are included under the pragmas so that they
+// compile to AVX2 here. The cell update's functions are all always-inline (WT_HD), and the rest has
+// internal linkage, so no out-of-line AVX2 copy exists for another unit to pick up.
+#include "sdtw_forward_lanes.h"
 
 namespace wt {
 namespace cpu {
 namespace {
-
-typedef double D4 __attribute__((vector_size(32)));
-typedef int64_t M4 __attribute__((vector_size(32)));
-typedef uint64_t U4 __attribute__((vector_size(32)));
-
-// K vectors of four lanes, each operation issued on all K in turn: the K dependency chains of a
-// cell interleave instruction by instruction. The operators, choose and exponentScale are what the
-// cell update of kernels/sdtw_softmin.h needs of its lane type (found by argument-dependent lookup).
-template <int K>
-struct Mask {
-  M4 v[K];
-};
-
-template <int K>
-struct Lanes {
-  D4 v[K];
-  Lanes() = default;
-  WT_HD explicit Lanes(double a) {
-    for (int k = 0; k < K; ++k) v[k] = D4{a, a, a, a};
-  }
-  // One 256-bit access per vector (a single memcpy of all K would go through the stack).
-  WT_HD static Lanes load(const double* p) {
-    Lanes r;
-    for (int k = 0; k < K; ++k) r.v[k] = D4(_mm256_loadu_pd(p + 4 * k));
-    return r;
-  }
-  WT_HD void store(double* p) const {
-    for (int k = 0; k < K; ++k) _mm256_storeu_pd(p + 4 * k, __m256d(v[k]));
-  }
-};
-
-#define WT_SDTW_LANE_ARITHMETIC(op)                                                       \
-  template <int K>                                                                        \
-  WT_HD Lanes<K> operator op(const Lanes<K>& a, const Lanes<K>& b) {                      \
-    Lanes<K> r;                                                                           \
-    for (int k = 0; k < K; ++k) r.v[k] = a.v[k] op b.v[k];                                \
-    return r;                                                                             \
-  }                                                                                       \
-  template <int K>                                                                        \
-  WT_HD Lanes<K> operator op(const Lanes<K>& a, double b) {                               \
-    Lanes<K> r;                                                                           \
-    for (int k = 0; k < K; ++k) r.v[k] = a.v[k] op b;                                     \
-    return r;                                                                             \
-  }                                                                                       \
-  template <int K>                                                                        \
-  WT_HD Lanes<K> operator op(double a, const Lanes<K>& b) {                               \
-    Lanes<K> r;                                                                           \
-    for (int k = 0; k < K; ++k) r.v[k] = a op b.v[k];                                     \
-    return r;                                                                             \
-  }
-WT_SDTW_LANE_ARITHMETIC(+)
-WT_SDTW_LANE_ARITHMETIC(-)
-WT_SDTW_LANE_ARITHMETIC(*)
-WT_SDTW_LANE_ARITHMETIC(/)
-#undef WT_SDTW_LANE_ARITHMETIC
-
-#define WT_SDTW_LANE_COMPARISON(op)                                                       \
-  template <int K>                                                                        \
-  WT_HD Mask<K> operator op(const Lanes<K>& a, const Lanes<K>& b) {                       \
-    Mask<K> r;                                                                            \
-    for (int k = 0; k < K; ++k) r.v[k] = a.v[k] op b.v[k];                                \
-    return r;                                                                             \
-  }                                                                                       \
-  template <int K>                                                                        \
-  WT_HD Mask<K> operator op(const Lanes<K>& a, double b) {                                \
-    Mask<K> r;                                                                            \
-    for (int k = 0; k < K; ++k) r.v[k] = a.v[k] op b;                                     \
-    return r;                                                                             \
-  }
-WT_SDTW_LANE_COMPARISON(<)
-WT_SDTW_LANE_COMPARISON(>=)
-#undef WT_SDTW_LANE_COMPARISON
-
-template <int K>
-WT_HD Lanes<K> choose(const Mask<K>& c, const Lanes<K>& a, const Lanes<K>& b) {
-  Lanes<K> r;
-  for (int k = 0; k < K; ++k) r.v[k] = c.v[k] ? a.v[k] : b.v[k];
-  return r;
-}
-
-template <int K>
-WT_HD Lanes<K> exponentScale(const Lanes<K>& biased) {
-  Lanes<K> r;
-  for (int k = 0; k < K; ++k) {
-    U4 bits;
-    memcpy(&bits, &biased.v[k], sizeof bits);
-    bits <<= 52;
-    memcpy(&r.v[k], &bits, sizeof bits);
-  }
-  return r;
-}
-
-// Writes four lanes' (wDiag, wUp) at element offset `at` of each lane's weights, rounded to T.
-WT_HD void storeWeights(float* const* trans, int64_t at, D4 wd, D4 wu) {
-  const __m128 d = _mm256_cvtpd_ps(__m256d(wd)), u = _mm256_cvtpd_ps(__m256d(wu));
-  const __m128 lo = _mm_unpacklo_ps(d, u), hi = _mm_unpackhi_ps(d, u);  // (d0 u0 d1 u1), (d2 u2 d3 u3)
-  _mm_storel_pi(reinterpret_cast<__m64*>(trans[0] + at), lo);
-  _mm_storeh_pi(reinterpret_cast<__m64*>(trans[1] + at), lo);
-  _mm_storel_pi(reinterpret_cast<__m64*>(trans[2] + at), hi);
-  _mm_storeh_pi(reinterpret_cast<__m64*>(trans[3] + at), hi);
-}
-WT_HD void storeWeights(double* const* trans, int64_t at, D4 wd, D4 wu) {
-  const __m256d lo = _mm256_unpacklo_pd(__m256d(wd), __m256d(wu));  // (d0 u0 d2 u2)
-  const __m256d hi = _mm256_unpackhi_pd(__m256d(wd), __m256d(wu));  // (d1 u1 d3 u3)
-  _mm_storeu_pd(trans[0] + at, _mm256_castpd256_pd128(lo));
-  _mm_storeu_pd(trans[1] + at, _mm256_castpd256_pd128(hi));
-  _mm_storeu_pd(trans[2] + at, _mm256_extractf128_pd(lo, 1));
-  _mm_storeu_pd(trans[3] + at, _mm256_extractf128_pd(hi, 1));
-}
 
 // Reads four lanes' (wDiag, wUp) at element offset `at`: wDiag and wUp as doubles, and the left
 // weight sdtw::leftWeight computes, in T as it does.
@@ -157,92 +48,6 @@ WT_HD Weights loadWeights(const double* const* trans, int64_t at) {
   const __m256d d = _mm256_unpacklo_pd(a, b), u = _mm256_unpackhi_pd(a, b);
   const __m256d l = _mm256_max_pd(_mm256_sub_pd(_mm256_sub_pd(_mm256_set1_pd(1.0), d), u), _mm256_setzero_pd());
   return {D4(d), D4(u), D4(l)};
-}
-
-WT_HD D4 load(const double* p) { return D4(_mm256_loadu_pd(p)); }
-WT_HD void store(double* p, D4 v) { _mm256_storeu_pd(p, __m256d(v)); }
-
-// A lane-interleaved double copy of L series ([len, D] each): out[(t * D + e) * L + l], so that a
-// cell's cost reads whole vectors.
-template <class T>
-void interleave(const T* const* series, int L, int64_t len, int64_t D, double* out) {
-  for (int64_t t = 0; t < len; ++t)
-    for (int64_t e = 0; e < D; ++e)
-      for (int l = 0; l < L; ++l) out[(t * D + e) * L + l] = double(series[l][t * D + e]);
-}
-
-// Cell (i, j)'s cost in every lane from the pairs' cost matrices, as MatrixCost reads it.
-template <int K, class T>
-WT_HD Lanes<K> matrixCost(const ForwardLanes<T>& g, int64_t at) {
-  Lanes<K> c;
-  for (int k = 0; k < K; ++k)
-    c.v[k] = D4{double(g.cost[4 * k][at]), double(g.cost[4 * k + 1][at]), double(g.cost[4 * k + 2][at]),
-                double(g.cost[4 * k + 3][at])};
-  return c;
-}
-
-// The forward of 4K lanes, rows in order: R rows in `prev`/`cur` ([width][4K] doubles), the left
-// neighbour in registers, each cell's cost from the interleaved copies (summed as squaredDistance).
-// A row's weights are kept lane-interleaved and written out after its sweep, four pairs at a time:
-// the pairs' weight arrays lie a power-of-two apart, so sixteen interleaved write streams would
-// share (and thrash) one set of each cache. kHard: γ = 0 (hardMinOf); kMatrix: the costs come from
-// the pairs' cost matrices (g.cost) instead.
-template <int K, bool kHard, bool kMatrix, class T>
-void forwardLanes(const ForwardLanes<T>& g, const sdtw::Band& b, std::vector<double>& scratch, double* values) {
-  constexpr int L = 4 * K;
-  using V = Lanes<K>;
-  const int64_t D = kMatrix ? 0 : g.d, W = g.width;
-  scratch.resize(size_t((4 * W + (b.n + b.m) * D) * L));
-  double* prev = scratch.data();
-  double* cur = prev + W * L;
-  double* rowDiag = cur + W * L;
-  double* rowUp = rowDiag + W * L;
-  double* xs = rowUp + W * L;
-  double* ys = xs + b.n * D * L;
-  if (!kMatrix) {
-    interleave(g.x, L, b.n, D, xs);
-    interleave(g.y, L, b.m, D, ys);
-  }
-  const double invGamma = kHard ? 0.0 : 1.0 / g.gamma;
-  const V inf(sdtw::kInf);
-  int64_t loP = 0, hiP = -1;  // the previous row's admissible range (none above row 0)
-  for (int64_t i = 0; i < b.n; ++i) {
-    const int64_t lo = b.lo(i), hi = b.hi(i);
-    const double* xi = xs + i * D * L;
-    V left = inf;
-    for (int64_t j = lo; j <= hi; ++j) {
-      const int64_t k = j - lo;
-      const double* yj = ys + j * D * L;
-      V c(0.0);
-      if (kMatrix) c = matrixCost<K>(g, i * g.costStride + j);
-      for (int64_t e = 0; e < D; ++e) {
-        const V t = V::load(xi + e * L) - V::load(yj + e * L);
-        c = c + t * t;
-      }
-      if (i == 0 && j == 0) {
-        V(0.0).store(rowDiag);
-        V(0.0).store(rowUp);
-        left = c;
-      } else {
-        // Admissibility is the same for every lane: an absent predecessor is +inf in all of them.
-        const V diag = j - 1 >= loP && j - 1 <= hiP ? V::load(prev + (j - 1 - loP) * L) : inf;
-        const V up = j >= loP && j <= hiP ? V::load(prev + (j - loP) * L) : inf;
-        const sdtw::CellOf<V> cell =
-            kHard ? sdtw::hardMinOf(c, diag, up, left) : sdtw::softMinSoft(c, diag, up, left, g.gamma, invGamma);
-        cell.wDiag.store(rowDiag + k * L);
-        cell.wUp.store(rowUp + k * L);
-        left = cell.r;
-      }
-      left.store(cur + k * L);
-    }
-    for (int q = 0; q < K; ++q)
-      for (int64_t k = 0; k <= hi - lo; ++k)
-        storeWeights(g.trans + 4 * q, (i * W + k) * 2, load(rowDiag + k * L + 4 * q), load(rowUp + k * L + 4 * q));
-    std::swap(prev, cur);
-    loP = lo;
-    hiP = hi;
-  }
-  for (int l = 0; l < L; ++l) values[l] = prev[(b.m - 1 - loP) * L + l];
 }
 
 // The backward of four lanes: backwardPair of sdtw.cpp (rows last to first, columns right to left,
@@ -358,37 +163,29 @@ void backward(const BackwardLanes<T>& g, const sdtw::Band& b, std::vector<double
 
 template <class T>
 void forward(const ForwardLanes<T>& g, const sdtw::Band& b, std::vector<double>& scratch, double* values) {
-  const bool hard = g.gamma == 0, matrix = g.cost[0] != nullptr;
-  constexpr int W = kSdtwWideLanes / 4;
-  if (g.lanes == kSdtwWideLanes) {
-    if (matrix)
-      hard ? forwardLanes<W, true, true>(g, b, scratch, values) : forwardLanes<W, false, true>(g, b, scratch, values);
-    else
-      hard ? forwardLanes<W, true, false>(g, b, scratch, values) : forwardLanes<W, false, false>(g, b, scratch, values);
-  } else if (matrix) {
-    hard ? forwardLanes<1, true, true>(g, b, scratch, values) : forwardLanes<1, false, true>(g, b, scratch, values);
-  } else {
-    hard ? forwardLanes<1, true, false>(g, b, scratch, values) : forwardLanes<1, false, false>(g, b, scratch, values);
-  }
+  if (g.lanes == kSdtwWideLanes)
+    forwardGroup<D4, kSdtwWideLanes / 4>(g, b, scratch, values);
+  else
+    forwardGroup<D4, 1>(g, b, scratch, values);
 }
 
 // Lanes (x, v0, v1, v2): each lane takes its left neighbour's value (lane l − 1's row is the row
 // above lane l's), lane 0 the value from outside.
-WT_HD Lanes<1> shiftIn(const Lanes<1>& v, double x) {
-  Lanes<1> r;
+WT_HD Lanes<D4, 1> shiftIn(const Lanes<D4, 1>& v, double x) {
+  Lanes<D4, 1> r;
   r.v[0] = D4(_mm256_permute4x64_pd(__m256d(v.v[0]), _MM_SHUFFLE(2, 1, 0, 0)));
   r.v[0][0] = x;
   return r;
 }
-WT_HD Mask<1> operator&(const Mask<1>& a, const Mask<1>& b) { return Mask<1>{{a.v[0] & b.v[0]}}; }
-WT_HD Mask<1> operator|(const Mask<1>& a, const Mask<1>& b) { return Mask<1>{{a.v[0] | b.v[0]}}; }
-WT_HD Mask<1> operator<=(const Lanes<1>& a, const Lanes<1>& b) { return Mask<1>{{a.v[0] <= b.v[0]}}; }
-WT_HD Mask<1> operator>(const Lanes<1>& a, const Lanes<1>& b) { return Mask<1>{{a.v[0] > b.v[0]}}; }
-WT_HD int bits(const Mask<1>& m) { return _mm256_movemask_pd(_mm256_castsi256_pd(__m256i(m.v[0]))); }
+WT_HD Mask<D4, 1> operator&(const Mask<D4, 1>& a, const Mask<D4, 1>& b) { return Mask<D4, 1>{{a.v[0] & b.v[0]}}; }
+WT_HD Mask<D4, 1> operator|(const Mask<D4, 1>& a, const Mask<D4, 1>& b) { return Mask<D4, 1>{{a.v[0] | b.v[0]}}; }
+WT_HD Mask<D4, 1> operator<=(const Lanes<D4, 1>& a, const Lanes<D4, 1>& b) { return Mask<D4, 1>{{a.v[0] <= b.v[0]}}; }
+WT_HD Mask<D4, 1> operator>(const Lanes<D4, 1>& a, const Lanes<D4, 1>& b) { return Mask<D4, 1>{{a.v[0] > b.v[0]}}; }
+WT_HD int bits(const Mask<D4, 1>& m) { return _mm256_movemask_pd(_mm256_castsi256_pd(__m256i(m.v[0]))); }
 
 template <bool kHard, class T>
 double forwardTile(const ForwardTile<T>& t, const sdtw::Band& b) {
-  using V = Lanes<1>;
+  using V = Lanes<D4, 1>;
   const double inf = sdtw::kInf;
   const double invGamma = kHard ? 0.0 : 1.0 / t.gamma;
   const int64_t i0 = t.i0, i1 = t.i1, j0 = t.j0, w = t.w;

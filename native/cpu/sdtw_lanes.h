@@ -16,17 +16,21 @@ constexpr int kSdtwLanes = 4;
 // neighbour through min -> exp -> log (~200 cycles of latency for ~200 instructions), so one vector
 // alone leaves the FP units mostly idle; four independent ones fill them.
 constexpr int kSdtwWideLanes = 4 * kSdtwLanes;
+// Pairs per AVX-512 forward group: four 8-double vectors, the same four interleaved chains as the
+// AVX2 wide group, each twice as wide (two vectors of eight would halve the chains in flight and
+// leave the latency exposed again).
+constexpr int kSdtwWidestLanes = 8 * kSdtwLanes;
 
-// A forward group of `lanes` (kSdtwLanes or kSdtwWideLanes) pairs with the same Band. x[l], y[l]:
+// A forward group of `lanes` (kSdtwLanes, kSdtwWideLanes or kSdtwWidestLanes) pairs with the same Band. x[l], y[l]:
 // the pair's series ([n, D], [m, D]), or (cost[0] set) cost[l]: its cost matrix (rows costStride
 // apart); trans[l]: its [Tx, width, 2] weights.
 template <class T>
 struct ForwardLanes {
   int lanes;
-  const T* x[kSdtwWideLanes];
-  const T* y[kSdtwWideLanes];
-  const T* cost[kSdtwWideLanes];
-  T* trans[kSdtwWideLanes];
+  const T* x[kSdtwWidestLanes];
+  const T* y[kSdtwWidestLanes];
+  const T* cost[kSdtwWidestLanes];
+  T* trans[kSdtwWidestLanes];
   int64_t d, costStride, width;
   double gamma;  // 0: hard DTW
 };
@@ -75,6 +79,12 @@ void sdtwForwardLanesAvx2(const ForwardLanes<float>& g, const sdtw::Band& b, std
                           double* values);
 void sdtwForwardLanesAvx2(const ForwardLanes<double>& g, const sdtw::Band& b, std::vector<double>& scratch,
                           double* values);
+// The same forward for AVX-512 (sdtw_avx512.cpp), groups of kSdtwWidestLanes only (the AVX2 one
+// takes kSdtwLanes or kSdtwWideLanes); bit for bit the AVX2 one and the scalar path.
+void sdtwForwardLanesAvx512(const ForwardLanes<float>& g, const sdtw::Band& b, std::vector<double>& scratch,
+                            double* values);
+void sdtwForwardLanesAvx512(const ForwardLanes<double>& g, const sdtw::Band& b, std::vector<double>& scratch,
+                            double* values);
 void sdtwBackwardLanesAvx2(const BackwardLanes<float>& g, const sdtw::Band& b, std::vector<double>& scratch);
 void sdtwBackwardLanesAvx2(const BackwardLanes<double>& g, const sdtw::Band& b, std::vector<double>& scratch);
 // The tile's rows four at a time, a row per lane, lane l one column behind lane l − 1 (so the four

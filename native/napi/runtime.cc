@@ -17,6 +17,7 @@ Napi::Value init(const Args& a) {
   Napi::Object o = a.info[0].As<Napi::Object>();
   Napi::Value ec = o.Get("errorClass");
   if (ec.IsFunction()) a.data.errorClass = Napi::Persistent(ec.As<Napi::Function>());
+  checkComputeSettings();
   std::vector<std::string> dirs;
   Napi::Value pd = o.Get("pluginDirs");
   if (pd.IsArray()) {

@@ -1,0 +1,237 @@
+// The soft-DTW forward in lanes, written once over the vector width: one pair per double lane, K
+// vectors of N lanes (Vec = N doubles) whose cell chains interleave, the cell update of
+// kernels/sdtw_softmin.h instantiated on them. Included by sdtw_avx2.cpp (N = 4) and sdtw_avx512.cpp
+// (N = 8) after their target pragmas, so each compiles it for its own ISA; everything here has
+// internal linkage, so no out-of-line copy of one ISA can stand in for the other's at link time.
+#pragma once
+#include <stdint.h>
+#include <string.h>
+
+#include <algorithm>
+#include <vector>
+
+#include <immintrin.h>
+
+#include "../kernels/sdtw_softmin.h"
+#include "sdtw_lanes.h"
+
+namespace wt {
+namespace cpu {
+namespace {
+
+typedef double D4 __attribute__((vector_size(32)));
+typedef int64_t M4 __attribute__((vector_size(32)));
+
+// K vectors of N lanes, each operation issued on all K in turn. The operators, choose and
+// exponentScale are what the cell update of kernels/sdtw_softmin.h needs of its lane type (found by
+// argument-dependent lookup).
+template <class Vec>
+constexpr int kWidth = int(sizeof(Vec) / sizeof(double));
+template <class Vec>
+using MaskOf = decltype(Vec{} < Vec{});
+
+template <class Vec, int K>
+struct Mask {
+  MaskOf<Vec> v[K];
+};
+
+template <class Vec, int K>
+struct Lanes {
+  // Vec at any double's alignment: its loads and stores are the unaligned vector moves.
+  typedef double Unaligned __attribute__((vector_size(sizeof(Vec)), aligned(8)));
+  Vec v[K];
+  Lanes() = default;
+  WT_HD explicit Lanes(double a) {
+    for (int k = 0; k < K; ++k)
+      for (int l = 0; l < kWidth<Vec>; ++l) v[k][l] = a;
+  }
+  // One vector access per vector (a single memcpy of all K would go through the stack).
+  WT_HD static Lanes load(const double* p) {
+    Lanes r;
+    for (int k = 0; k < K; ++k) r.v[k] = *reinterpret_cast<const Unaligned*>(p + kWidth<Vec> * k);
+    return r;
+  }
+  WT_HD void store(double* p) const {
+    for (int k = 0; k < K; ++k) *reinterpret_cast<Unaligned*>(p + kWidth<Vec> * k) = v[k];
+  }
+};
+
+#define WT_SDTW_LANE_ARITHMETIC(op)                                                       \
+  template <class Vec, int K>                                                             \
+  WT_HD Lanes<Vec, K> operator op(const Lanes<Vec, K>& a, const Lanes<Vec, K>& b) {       \
+    Lanes<Vec, K> r;                                                                      \
+    for (int k = 0; k < K; ++k) r.v[k] = a.v[k] op b.v[k];                                \
+    return r;                                                                             \
+  }                                                                                       \
+  template <class Vec, int K>                                                             \
+  WT_HD Lanes<Vec, K> operator op(const Lanes<Vec, K>& a, double b) {                     \
+    Lanes<Vec, K> r;                                                                      \
+    for (int k = 0; k < K; ++k) r.v[k] = a.v[k] op b;                                     \
+    return r;                                                                             \
+  }                                                                                       \
+  template <class Vec, int K>                                                             \
+  WT_HD Lanes<Vec, K> operator op(double a, const Lanes<Vec, K>& b) {                     \
+    Lanes<Vec, K> r;                                                                      \
+    for (int k = 0; k < K; ++k) r.v[k] = a op b.v[k];                                     \
+    return r;                                                                             \
+  }
+WT_SDTW_LANE_ARITHMETIC(+)
+WT_SDTW_LANE_ARITHMETIC(-)
+WT_SDTW_LANE_ARITHMETIC(*)
+WT_SDTW_LANE_ARITHMETIC(/)
+#undef WT_SDTW_LANE_ARITHMETIC
+
+#define WT_SDTW_LANE_COMPARISON(op)                                                       \
+  template <class Vec, int K>                                                             \
+  WT_HD Mask<Vec, K> operator op(const Lanes<Vec, K>& a, const Lanes<Vec, K>& b) {        \
+    Mask<Vec, K> r;                                                                       \
+    for (int k = 0; k < K; ++k) r.v[k] = a.v[k] op b.v[k];                                \
+    return r;                                                                             \
+  }                                                                                       \
+  template <class Vec, int K>                                                             \
+  WT_HD Mask<Vec, K> operator op(const Lanes<Vec, K>& a, double b) {                      \
+    Mask<Vec, K> r;                                                                       \
+    for (int k = 0; k < K; ++k) r.v[k] = a.v[k] op b;                                     \
+    return r;                                                                             \
+  }
+WT_SDTW_LANE_COMPARISON(<)
+WT_SDTW_LANE_COMPARISON(>=)
+#undef WT_SDTW_LANE_COMPARISON
+
+template <class Vec, int K>
+WT_HD Lanes<Vec, K> choose(const Mask<Vec, K>& c, const Lanes<Vec, K>& a, const Lanes<Vec, K>& b) {
+  Lanes<Vec, K> r;
+  for (int k = 0; k < K; ++k) r.v[k] = c.v[k] ? a.v[k] : b.v[k];
+  return r;
+}
+
+template <class Vec, int K>
+WT_HD Lanes<Vec, K> exponentScale(const Lanes<Vec, K>& biased) {
+  typedef uint64_t U __attribute__((vector_size(sizeof(Vec))));
+  Lanes<Vec, K> r;
+  for (int k = 0; k < K; ++k) {
+    U bits;
+    memcpy(&bits, &biased.v[k], sizeof bits);
+    bits <<= 52;
+    memcpy(&r.v[k], &bits, sizeof bits);
+  }
+  return r;
+}
+
+// Writes four lanes' (wDiag, wUp) at element offset `at` of each lane's weights, rounded to T.
+WT_HD void storeWeights(float* const* trans, int64_t at, D4 wd, D4 wu) {
+  const __m128 d = _mm256_cvtpd_ps(__m256d(wd)), u = _mm256_cvtpd_ps(__m256d(wu));
+  const __m128 lo = _mm_unpacklo_ps(d, u), hi = _mm_unpackhi_ps(d, u);  // (d0 u0 d1 u1), (d2 u2 d3 u3)
+  _mm_storel_pi(reinterpret_cast<__m64*>(trans[0] + at), lo);
+  _mm_storeh_pi(reinterpret_cast<__m64*>(trans[1] + at), lo);
+  _mm_storel_pi(reinterpret_cast<__m64*>(trans[2] + at), hi);
+  _mm_storeh_pi(reinterpret_cast<__m64*>(trans[3] + at), hi);
+}
+WT_HD void storeWeights(double* const* trans, int64_t at, D4 wd, D4 wu) {
+  const __m256d lo = _mm256_unpacklo_pd(__m256d(wd), __m256d(wu));  // (d0 u0 d2 u2)
+  const __m256d hi = _mm256_unpackhi_pd(__m256d(wd), __m256d(wu));  // (d1 u1 d3 u3)
+  _mm_storeu_pd(trans[0] + at, _mm256_castpd256_pd128(lo));
+  _mm_storeu_pd(trans[1] + at, _mm256_castpd256_pd128(hi));
+  _mm_storeu_pd(trans[2] + at, _mm256_extractf128_pd(lo, 1));
+  _mm_storeu_pd(trans[3] + at, _mm256_extractf128_pd(hi, 1));
+}
+
+WT_HD D4 load(const double* p) { return D4(_mm256_loadu_pd(p)); }
+WT_HD void store(double* p, D4 v) { _mm256_storeu_pd(p, __m256d(v)); }
+
+// A lane-interleaved double copy of L series ([len, D] each): out[(t * D + e) * L + l], so that a
+// cell's cost reads whole vectors.
+template <class T>
+void interleave(const T* const* series, int L, int64_t len, int64_t D, double* out) {
+  for (int64_t t = 0; t < len; ++t)
+    for (int64_t e = 0; e < D; ++e)
+      for (int l = 0; l < L; ++l) out[(t * D + e) * L + l] = double(series[l][t * D + e]);
+}
+
+// Cell (i, j)'s cost in every lane from the pairs' cost matrices, as MatrixCost reads it.
+template <class Vec, int K, class T>
+WT_HD Lanes<Vec, K> matrixCost(const ForwardLanes<T>& g, int64_t at) {
+  constexpr int N = kWidth<Vec>;
+  Lanes<Vec, K> c;
+  for (int k = 0; k < K; ++k)
+    for (int l = 0; l < N; ++l) c.v[k][l] = double(g.cost[N * k + l][at]);
+  return c;
+}
+
+// The forward of N·K lanes, rows in order: R rows in `prev`/`cur` ([width][N·K] doubles), the left
+// neighbour in registers, each cell's cost from the interleaved copies (summed as squaredDistance).
+// A row's weights are kept lane-interleaved and written out after its sweep, four pairs at a time:
+// the pairs' weight arrays lie a power-of-two apart, so sixteen interleaved write streams would
+// share (and thrash) one set of each cache. kHard: γ = 0 (hardMinOf); kMatrix: the costs come from
+// the pairs' cost matrices (g.cost) instead.
+template <class Vec, int K, bool kHard, bool kMatrix, class T>
+void forwardLanes(const ForwardLanes<T>& g, const sdtw::Band& b, std::vector<double>& scratch, double* values) {
+  constexpr int L = kWidth<Vec> * K;
+  using V = Lanes<Vec, K>;
+  const int64_t D = kMatrix ? 0 : g.d, W = g.width;
+  scratch.resize(size_t((4 * W + (b.n + b.m) * D) * L));
+  double* prev = scratch.data();
+  double* cur = prev + W * L;
+  double* rowDiag = cur + W * L;
+  double* rowUp = rowDiag + W * L;
+  double* xs = rowUp + W * L;
+  double* ys = xs + b.n * D * L;
+  if (!kMatrix) {
+    interleave(g.x, L, b.n, D, xs);
+    interleave(g.y, L, b.m, D, ys);
+  }
+  const double invGamma = kHard ? 0.0 : 1.0 / g.gamma;
+  const V inf(sdtw::kInf);
+  int64_t loP = 0, hiP = -1;  // the previous row's admissible range (none above row 0)
+  for (int64_t i = 0; i < b.n; ++i) {
+    const int64_t lo = b.lo(i), hi = b.hi(i);
+    const double* xi = xs + i * D * L;
+    V left = inf;
+    for (int64_t j = lo; j <= hi; ++j) {
+      const int64_t k = j - lo;
+      const double* yj = ys + j * D * L;
+      V c(0.0);
+      if (kMatrix) c = matrixCost<Vec, K>(g, i * g.costStride + j);
+      for (int64_t e = 0; e < D; ++e) {
+        const V t = V::load(xi + e * L) - V::load(yj + e * L);
+        c = c + t * t;
+      }
+      if (i == 0 && j == 0) {
+        V(0.0).store(rowDiag);
+        V(0.0).store(rowUp);
+        left = c;
+      } else {
+        // Admissibility is the same for every lane: an absent predecessor is +inf in all of them.
+        const V diag = j - 1 >= loP && j - 1 <= hiP ? V::load(prev + (j - 1 - loP) * L) : inf;
+        const V up = j >= loP && j <= hiP ? V::load(prev + (j - loP) * L) : inf;
+        const sdtw::CellOf<V> cell =
+            kHard ? sdtw::hardMinOf(c, diag, up, left) : sdtw::softMinSoft(c, diag, up, left, g.gamma, invGamma);
+        cell.wDiag.store(rowDiag + k * L);
+        cell.wUp.store(rowUp + k * L);
+        left = cell.r;
+      }
+      left.store(cur + k * L);
+    }
+    for (int q = 0; q < L / 4; ++q)
+      for (int64_t k = 0; k <= hi - lo; ++k)
+        storeWeights(g.trans + 4 * q, (i * W + k) * 2, load(rowDiag + k * L + 4 * q), load(rowUp + k * L + 4 * q));
+    std::swap(prev, cur);
+    loP = lo;
+    hiP = hi;
+  }
+  for (int l = 0; l < L; ++l) values[l] = prev[(b.m - 1 - loP) * L + l];
+}
+
+// The forward of a group (g.lanes pairs) in K vectors of Vec: γ = 0 or not, series or cost matrices.
+template <class Vec, int K, class T>
+void forwardGroup(const ForwardLanes<T>& g, const sdtw::Band& b, std::vector<double>& scratch, double* values) {
+  const bool hard = g.gamma == 0, matrix = g.cost[0] != nullptr;
+  if (matrix)
+    hard ? forwardLanes<Vec, K, true, true>(g, b, scratch, values) : forwardLanes<Vec, K, false, true>(g, b, scratch, values);
+  else
+    hard ? forwardLanes<Vec, K, true, false>(g, b, scratch, values) : forwardLanes<Vec, K, false, false>(g, b, scratch, values);
+}
+
+}  // namespace
+}  // namespace cpu
+}  // namespace wt
