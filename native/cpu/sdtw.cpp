@@ -1,6 +1,6 @@
 // CPU schedules of the soft-DTW family: threads across pair groups; pairs of one geometry run in
 // AVX2 lanes (sdtw_avx2.cpp: forward 16 or 4 pairs, backward 4; with AVX-512 also forward groups
-// of 32, sdtw_avx512.cpp) where the CPU has it, other pairs
+// of 32 and backward groups of 8, sdtw_avx512.cpp) where the CPU has it, other pairs
 // one at a time; with fewer pairs than threads (with AVX2: than a lane group), each long pair in
 // tiles across all of them, the forward tiles' rows in lanes (sdtw_tiles.h). Each pair's DP runs row by row inside its band (kernels/sdtw_band.h), the cell
 // update from kernels/sdtw_softmin.h.
@@ -211,6 +211,30 @@ void pairGradients(const Band& b, const T* x, const T* y, int64_t D, int64_t tx,
   for (int64_t k = 0; k < ty * D; ++k) dy[k] = k < b.m * D ? T(2.0 * dyAcc[k]) : T(0);
 }
 
+// The index in `widths` (lane widths, widest first) of the widest that still gives every thread a
+// group of the P pairs, else of the last.
+size_t widestForThreads(const std::vector<int>& widths, int64_t P) {
+  size_t w = 0;
+  while (w + 1 < widths.size() && (P + widths[w] - 1) / widths[w] < numThreads()) ++w;
+  return w;
+}
+
+// Pairs [q0, q1) in lane groups of widths[w] (lanes(a, width)), narrower inside a group whose pairs
+// do not share a geometry, at last one at a time (single(q)).
+template <class Lanes, class Single>
+void sweepGroups(const PairIndex& ix, const wt_sdtw_params& p, const std::vector<int>& widths, int64_t q0,
+                 int64_t q1, size_t w, Lanes&& lanes, Single&& single) {
+  for (int64_t a = q0; a < q1; a += widths[w]) {
+    const int64_t b = std::min(q1, a + widths[w]);
+    if (laneGroup(ix, a, b, widths[w], p))
+      lanes(a, widths[w]);
+    else if (w + 1 < widths.size())
+      sweepGroups(ix, p, widths, a, b, w + 1, lanes, single);
+    else
+      for (int64_t q = a; q < b; ++q) single(q);
+  }
+}
+
 // The forward of pairs [0, P) over the pool in lane groups: the widest of 32 (AVX-512), 16 and 4
 // pairs that still gives every thread a group; a group that does not share one geometry falls back
 // to the next narrower width inside it, at last to single pairs. A lane computes what the
@@ -218,15 +242,13 @@ void pairGradients(const Band& b, const T* x, const T* y, int64_t D, int64_t tx,
 // and weights); single(q, scratch) returns pair q's value from the one-pair sweep.
 template <class T, class Fill, class Single>
 void forwardGroups(const PairIndex& ix, int64_t P, const wt_sdtw_params& p, T* values, Fill&& fill, Single&& single) {
-  std::vector<int> widths;  // widest first, ending at kSdtwLanes
+  std::vector<int> widths;
   if (cpuHasAvx512()) widths.push_back(kSdtwWidestLanes);
   widths.push_back(kSdtwWideLanes);
   widths.push_back(kSdtwLanes);
-  size_t top = 0;
-  while (top + 1 < widths.size() && (P + widths[top] - 1) / widths[top] < numThreads()) ++top;
+  const size_t top = widestForThreads(widths, P);
   const int64_t span = widths[top];
-  const int64_t groups = (P + span - 1) / span;
-  parallelFor(groups, 1, [&](int64_t first, int64_t last) {
+  parallelFor((P + span - 1) / span, 1, [&](int64_t first, int64_t last) {
     Scratch s(p.width);
     std::vector<double> laneScratch;
     auto lanes = [&](int64_t q0, int lanes) {
@@ -242,45 +264,40 @@ void forwardGroups(const PairIndex& ix, int64_t P, const wt_sdtw_params& p, T* v
         sdtwForwardLanesAvx2(g, ix.band(q0, p.band), laneScratch, v);
       for (int l = 0; l < lanes; ++l) values[q0 + l] = T(v[l]);
     };
-    // Pairs [q0, q1) in groups of widths[w], or narrower where they do not share a geometry.
-    auto sweep = [&](auto&& self, int64_t q0, int64_t q1, size_t w) -> void {
-      for (int64_t a = q0; a < q1; a += widths[w]) {
-        const int64_t b = std::min(q1, a + widths[w]);
-        if (laneGroup(ix, a, b, widths[w], p))
-          lanes(a, widths[w]);
-        else if (w + 1 < widths.size())
-          self(self, a, b, w + 1);
-        else
-          for (int64_t q = a; q < b; ++q) values[q] = T(single(q, s));
-      }
-    };
-    for (int64_t grp = first; grp < last; ++grp) sweep(sweep, grp * span, std::min(P, (grp + 1) * span), top);
+    auto one = [&](int64_t q) { values[q] = T(single(q, s)); };
+    for (int64_t grp = first; grp < last; ++grp)
+      sweepGroups(ix, p, widths, grp * span, std::min(P, (grp + 1) * span), top, lanes, one);
   });
 }
 
-// The backward of pairs [0, P) over the pool: groups of 4 pairs in lanes where they share a
-// geometry, else one pair at a time. fill(g, l, q) puts pair q into lane l of g; single(q, scratch)
-// runs pair q's one-pair sweep.
+// The backward of pairs [0, P) over the pool: groups of 8 pairs (AVX-512) or 4 in lanes where they
+// share a geometry (8 only while that still gives every thread a group), else one pair at a time.
+// fill(g, l, q) puts pair q into lane l of g; single(q, scratch) runs pair q's one-pair sweep.
 template <class T, class Fill, class Single>
 void backwardGroups(const PairIndex& ix, int64_t P, const wt_sdtw_params& p, int64_t tx, int64_t ty, Fill&& fill,
                     Single&& single) {
-  const int64_t groups = (P + kSdtwLanes - 1) / kSdtwLanes;
-  parallelFor(groups, 1, [&](int64_t first, int64_t last) {
+  std::vector<int> widths;
+  if (cpuHasAvx512()) widths.push_back(kSdtwWideBackwardLanes);
+  widths.push_back(kSdtwLanes);
+  const size_t top = widestForThreads(widths, P);
+  const int64_t span = widths[top];
+  parallelFor((P + span - 1) / span, 1, [&](int64_t first, int64_t last) {
     Scratch s(p.width);
     std::vector<double> laneScratch;
-    for (int64_t grp = first; grp < last; ++grp) {
-      const int64_t q0 = grp * kSdtwLanes, q1 = std::min(P, q0 + kSdtwLanes);
-      if (laneGroup(ix, q0, q1, kSdtwLanes, p)) {
-        BackwardLanes<T> g{};
-        for (int l = 0; l < kSdtwLanes; ++l) fill(g, l, q0 + l);
-        g.width = p.width;
-        g.tx = tx;
-        g.ty = ty;
+    auto lanes = [&](int64_t q0, int lanes) {
+      BackwardLanes<T> g{};
+      for (int l = 0; l < lanes; ++l) fill(g, l, q0 + l);
+      g.width = p.width;
+      g.tx = tx;
+      g.ty = ty;
+      if (lanes == kSdtwWideBackwardLanes)
+        sdtwBackwardLanesAvx512(g, ix.band(q0, p.band), laneScratch);
+      else
         sdtwBackwardLanesAvx2(g, ix.band(q0, p.band), laneScratch);
-        continue;
-      }
-      for (int64_t q = q0; q < q1; ++q) single(q, s);
-    }
+    };
+    auto one = [&](int64_t q) { single(q, s); };
+    for (int64_t grp = first; grp < last; ++grp)
+      sweepGroups(ix, p, widths, grp * span, std::min(P, (grp + 1) * span), top, lanes, one);
   });
 }
 

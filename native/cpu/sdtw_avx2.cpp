@@ -1,5 +1,5 @@
-// The soft-DTW lane kernels for AVX2 + FMA: the forward of sdtw_forward_lanes.h on 4- or 16-lane
-// groups (one or four 4-double vectors), the backward's E recursion in four lanes, and a long
+// The soft-DTW lane kernels for AVX2 + FMA: those of sdtw_lane_kernels.h on 4-double vectors (the
+// forward of 4- or 16-pair groups, one or four vectors; the backward of 4-pair groups), and a long
 // pair's forward tile with its rows in lanes. Compiled for AVX2 through a pragma (the baseline is
 // x86-64-v2); only called after a CPU check.
 #include <math.h>
@@ -20,146 +20,11 @@
 // The forward, its cell update and the lane vocabulary are included under the pragmas so that they
 // compile to AVX2 here. The cell update's functions are all always-inline (WT_HD), and the rest has
 // internal linkage, so no out-of-line AVX2 copy exists for another unit to pick up.
-#include "sdtw_forward_lanes.h"
+#include "sdtw_lane_kernels.h"
 
 namespace wt {
 namespace cpu {
 namespace {
-
-// Reads four lanes' (wDiag, wUp) at element offset `at`: wDiag and wUp as doubles, and the left
-// weight sdtw::leftWeight computes, in T as it does.
-struct Weights {
-  D4 diag, up, left;
-};
-WT_HD Weights loadWeights(const float* const* trans, int64_t at) {
-  __m128 a = _mm_setzero_ps(), b = _mm_setzero_ps();
-  a = _mm_loadl_pi(a, reinterpret_cast<const __m64*>(trans[0] + at));
-  a = _mm_loadh_pi(a, reinterpret_cast<const __m64*>(trans[1] + at));
-  b = _mm_loadl_pi(b, reinterpret_cast<const __m64*>(trans[2] + at));
-  b = _mm_loadh_pi(b, reinterpret_cast<const __m64*>(trans[3] + at));
-  const __m128 d = _mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)), u = _mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
-  // max(w, +0) is leftWeight's `w > 0 ? w : 0` (maxps returns its second operand for -0 or equal).
-  const __m128 l = _mm_max_ps(_mm_sub_ps(_mm_sub_ps(_mm_set1_ps(1.0f), d), u), _mm_setzero_ps());
-  return {D4(_mm256_cvtps_pd(d)), D4(_mm256_cvtps_pd(u)), D4(_mm256_cvtps_pd(l))};
-}
-WT_HD Weights loadWeights(const double* const* trans, int64_t at) {
-  const __m256d a = _mm256_set_m128d(_mm_loadu_pd(trans[2] + at), _mm_loadu_pd(trans[0] + at));  // (d0 u0 d2 u2)
-  const __m256d b = _mm256_set_m128d(_mm_loadu_pd(trans[3] + at), _mm_loadu_pd(trans[1] + at));  // (d1 u1 d3 u3)
-  const __m256d d = _mm256_unpacklo_pd(a, b), u = _mm256_unpackhi_pd(a, b);
-  const __m256d l = _mm256_max_pd(_mm256_sub_pd(_mm256_sub_pd(_mm256_set1_pd(1.0), d), u), _mm256_setzero_pd());
-  return {D4(d), D4(u), D4(l)};
-}
-
-// The backward of four lanes: backwardPair of sdtw.cpp (rows last to first, columns right to left,
-// E's terms in the same order) with the gradient accumulation of sdtwPairsBackward, lane by lane.
-// DC > 0: D = DC at compile time, and the row's x gradient stays in registers (through memory it
-// would chain every cell on a store-to-load round trip); DC = 0: any D, accumulated in memory.
-// kCost: the cost gradient instead (DC unused): every admissible cell's dscale·E, written as
-// sdtwCostBackward's scalar sweep writes it (also where E is 0: the sign of dscale·0 is kept).
-template <int DC, bool kCost, class T>
-void backwardLanes(const BackwardLanes<T>& g, const sdtw::Band& b, std::vector<double>& scratch) {
-  constexpr int L = kSdtwLanes;
-  const int64_t D = kCost ? 0 : DC > 0 ? DC : g.d, W = g.width;
-  scratch.resize(size_t((6 * W + b.n * D + 2 * b.m * D + D) * L));
-  double* next = scratch.data();
-  double* cur = next + W * L;
-  // The weights (diag, up) of the row just swept and of the current one, lane-interleaved: each
-  // cell's weights are gathered from the four pairs once, when its own row is swept.
-  double* weightsNext = cur + W * L;
-  double* weightsCur = weightsNext + 2 * W * L;
-  double* xs = weightsCur + 2 * W * L;
-  double* ys = xs + b.n * D * L;
-  double* dyAcc = ys + b.m * D * L;
-  double* dxRow = dyAcc + b.m * D * L;
-  if (!kCost) {
-    interleave(g.x, L, b.n, D, xs);
-    interleave(g.y, L, b.m, D, ys);
-    std::fill(dyAcc, dyAcc + b.m * D * L, 0.0);
-  }
-  const D4 zero = {0, 0, 0, 0};
-  const D4 dscale = {g.dscale[0], g.dscale[1], g.dscale[2], g.dscale[3]};
-  int64_t loN = 0, hiN = -1;  // the next row's admissible range (none below row n-1)
-  for (int64_t i = b.n - 1; i >= 0; --i) {
-    const int64_t lo = b.lo(i), hi = b.hi(i);
-    const double* xi = xs + i * D * L;
-    D4 acc[DC > 0 ? DC : 1];
-    for (D4& a : acc) a = zero;
-    if (DC == 0) std::fill(dxRow, dxRow + D * L, 0.0);
-    D4 right = zero, rightLeftWeight = zero;  // E and left weight of (i, j+1)
-    // The diagonal weight of (i+1, j+1).
-    D4 nextDiagWeight = hi + 1 >= loN && hi + 1 <= hiN ? load(weightsNext + (hi + 1 - loN) * 2 * L) : zero;
-    for (int64_t j = hi; j >= lo; --j) {
-      const int64_t k = j - lo;
-      D4 e = zero;
-      if (i == b.n - 1 && j == b.m - 1) {
-        e = D4{1, 1, 1, 1};
-      } else {
-        const bool below = j >= loN && j <= hiN;
-        if (below) e += load(next + (j - loN) * L) * load(weightsNext + ((j - loN) * 2 + 1) * L);
-        if (j + 1 >= loN && j + 1 <= hiN) e += load(next + (j + 1 - loN) * L) * nextDiagWeight;
-        if (j < hi) e += right * rightLeftWeight;
-        nextDiagWeight = below ? load(weightsNext + (j - loN) * 2 * L) : zero;
-        e = e < sdtw::kMinNormalE ? zero : e;  // sdtw::flushSubnormalE
-      }
-      store(cur + k * L, e);
-      right = e;
-      const Weights own = loadWeights(g.trans, (i * W + k) * 2);
-      store(weightsCur + k * 2 * L, own.diag);
-      store(weightsCur + (k * 2 + 1) * L, own.up);
-      rightLeftWeight = own.left;
-      if (kCost) {
-        alignas(32) double v[L];
-        store(v, dscale * e);
-        for (int l = 0; l < L; ++l) g.dcost[l][i * g.ty + j] = T(v[l]);
-        continue;
-      }
-      // Cells with E = 0 add nothing (as the scalar path skips them); far from the soft path E
-      // underflows to 0 in whole stretches, which are skipped outright.
-      const M4 none = e == zero;
-      if (_mm256_movemask_pd(__m256d(none)) == 0xF) continue;
-      double* dyj = dyAcc + j * D * L;
-      const double* yj = ys + j * D * L;
-      for (int64_t c = 0; c < D; ++c) {
-        const D4 t = e * (load(xi + c * L) - load(yj + c * L));
-        const D4 add = none ? zero : t;
-        if (DC > 0)
-          acc[DC > 0 ? c : 0] += add;
-        else
-          store(dxRow + c * L, load(dxRow + c * L) + add);
-        store(dyj + c * L, load(dyj + c * L) - add);
-      }
-    }
-    if (!kCost) {
-      if (DC > 0)
-        for (int64_t c = 0; c < D; ++c) store(dxRow + c * L, acc[DC > 0 ? c : 0]);
-      for (int64_t c = 0; c < D; ++c)
-        for (int l = 0; l < L; ++l) g.dx[l][i * D + c] = T(2.0 * dxRow[c * L + l]);
-    }
-    std::swap(next, cur);
-    std::swap(weightsNext, weightsCur);
-    loN = lo;
-    hiN = hi;
-  }
-  if (kCost) return;
-  for (int l = 0; l < L; ++l) {
-    std::fill(g.dx[l] + b.n * D, g.dx[l] + g.tx * D, T(0));
-    for (int64_t t = 0; t < b.m * D; ++t) g.dy[l][t] = T(2.0 * dyAcc[t * L + l]);
-    std::fill(g.dy[l] + b.m * D, g.dy[l] + g.ty * D, T(0));
-  }
-}
-
-template <class T>
-void backward(const BackwardLanes<T>& g, const sdtw::Band& b, std::vector<double>& scratch) {
-  if (g.dcost[0] != nullptr) return backwardLanes<0, true>(g, b, scratch);
-  switch (g.d) {
-    case 1: return backwardLanes<1, false>(g, b, scratch);
-    case 2: return backwardLanes<2, false>(g, b, scratch);
-    case 3: return backwardLanes<3, false>(g, b, scratch);
-    case 4: return backwardLanes<4, false>(g, b, scratch);
-    case 8: return backwardLanes<8, false>(g, b, scratch);
-    default: return backwardLanes<0, false>(g, b, scratch);
-  }
-}
 
 template <class T>
 void forward(const ForwardLanes<T>& g, const sdtw::Band& b, std::vector<double>& scratch, double* values) {
@@ -310,10 +175,10 @@ void sdtwForwardLanesAvx2(const ForwardLanes<double>& g, const sdtw::Band& b, st
   forward(g, b, scratch, values);
 }
 void sdtwBackwardLanesAvx2(const BackwardLanes<float>& g, const sdtw::Band& b, std::vector<double>& scratch) {
-  backward(g, b, scratch);
+  backwardGroup<D4>(g, b, scratch);
 }
 void sdtwBackwardLanesAvx2(const BackwardLanes<double>& g, const sdtw::Band& b, std::vector<double>& scratch) {
-  backward(g, b, scratch);
+  backwardGroup<D4>(g, b, scratch);
 }
 double sdtwForwardTileAvx2(const ForwardTile<float>& t, const sdtw::Band& b) { return forwardTileOf(t, b); }
 double sdtwForwardTileAvx2(const ForwardTile<double>& t, const sdtw::Band& b) { return forwardTileOf(t, b); }

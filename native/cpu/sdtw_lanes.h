@@ -35,19 +35,23 @@ struct ForwardLanes {
   double gamma;  // 0: hard DTW
 };
 
-// A backward group of kSdtwLanes pairs with the same Band: their series, the forward's weights, and
-// the pair gradients dx[l] ([tx, D], zero beyond n) and dy[l] ([ty, D], zero beyond m) to write;
-// or (dcost[0] set) each pair's cost gradient dcost[l][i·ty + j] = dscale[l]·E (already zero
-// outside the band).
+// Pairs per AVX-512 backward group: one 8-double vector (the backward's cell is short and has no
+// long chain, so one vector keeps the units busy).
+constexpr int kSdtwWideBackwardLanes = 2 * kSdtwLanes;
+
+// A backward group of kSdtwLanes (AVX2) or kSdtwWideBackwardLanes (AVX-512) pairs with the same
+// Band: their series, the forward's weights, and the pair gradients dx[l] ([tx, D], zero beyond n)
+// and dy[l] ([ty, D], zero beyond m) to write; or (dcost[0] set) each pair's cost gradient
+// dcost[l][i·ty + j] = dscale[l]·E (already zero outside the band).
 template <class T>
 struct BackwardLanes {
-  const T* x[kSdtwLanes];
-  const T* y[kSdtwLanes];
-  const T* trans[kSdtwLanes];
-  T* dx[kSdtwLanes];
-  T* dy[kSdtwLanes];
-  T* dcost[kSdtwLanes];
-  double dscale[kSdtwLanes];
+  const T* x[kSdtwWideBackwardLanes];
+  const T* y[kSdtwWideBackwardLanes];
+  const T* trans[kSdtwWideBackwardLanes];
+  T* dx[kSdtwWideBackwardLanes];
+  T* dy[kSdtwWideBackwardLanes];
+  T* dcost[kSdtwWideBackwardLanes];
+  double dscale[kSdtwWideBackwardLanes];
   int64_t d, width, tx, ty;
 };
 
@@ -85,8 +89,11 @@ void sdtwForwardLanesAvx512(const ForwardLanes<float>& g, const sdtw::Band& b, s
                             double* values);
 void sdtwForwardLanesAvx512(const ForwardLanes<double>& g, const sdtw::Band& b, std::vector<double>& scratch,
                             double* values);
+// The backward of kSdtwLanes pairs (AVX2) and of kSdtwWideBackwardLanes (AVX-512), the same code.
 void sdtwBackwardLanesAvx2(const BackwardLanes<float>& g, const sdtw::Band& b, std::vector<double>& scratch);
 void sdtwBackwardLanesAvx2(const BackwardLanes<double>& g, const sdtw::Band& b, std::vector<double>& scratch);
+void sdtwBackwardLanesAvx512(const BackwardLanes<float>& g, const sdtw::Band& b, std::vector<double>& scratch);
+void sdtwBackwardLanesAvx512(const BackwardLanes<double>& g, const sdtw::Band& b, std::vector<double>& scratch);
 // The tile's rows four at a time, a row per lane, lane l one column behind lane l − 1 (so the four
 // cells of a step lie on one anti-diagonal and are independent); each cell computes exactly what
 // the scalar tile computes. Returns R at the tile's last row and column.

@@ -1,8 +1,9 @@
-// The soft-DTW forward in lanes, written once over the vector width: one pair per double lane, K
-// vectors of N lanes (Vec = N doubles) whose cell chains interleave, the cell update of
-// kernels/sdtw_softmin.h instantiated on them. Included by sdtw_avx2.cpp (N = 4) and sdtw_avx512.cpp
-// (N = 8) after their target pragmas, so each compiles it for its own ISA; everything here has
-// internal linkage, so no out-of-line copy of one ISA can stand in for the other's at link time.
+// The soft-DTW lane kernels, written once over the vector width: one pair per double lane. The
+// forward on K vectors of N lanes (Vec = N doubles) whose cell chains interleave, the cell update of
+// kernels/sdtw_softmin.h instantiated on them; the backward's E recursion and gradients on one Vec.
+// Included by sdtw_avx2.cpp (N = 4) and sdtw_avx512.cpp (N = 8) after their target pragmas, so each
+// compiles it for its own ISA; everything here has internal linkage, so no out-of-line copy of one
+// ISA can stand in for the other's at link time.
 #pragma once
 #include <stdint.h>
 #include <string.h>
@@ -231,6 +232,176 @@ void forwardGroup(const ForwardLanes<T>& g, const sdtw::Band& b, std::vector<dou
   else
     hard ? forwardLanes<Vec, K, true, false>(g, b, scratch, values) : forwardLanes<Vec, K, false, false>(g, b, scratch, values);
 }
+
+// Reads four lanes' (wDiag, wUp) at element offset `at`: wDiag and wUp as doubles, and the left
+// weight sdtw::leftWeight computes, in T as it does.
+template <class Vec>
+struct WeightsOf {
+  Vec diag, up, left;
+};
+using Weights = WeightsOf<D4>;
+WT_HD Weights loadWeights(const float* const* trans, int64_t at) {
+  __m128 a = _mm_setzero_ps(), b = _mm_setzero_ps();
+  a = _mm_loadl_pi(a, reinterpret_cast<const __m64*>(trans[0] + at));
+  a = _mm_loadh_pi(a, reinterpret_cast<const __m64*>(trans[1] + at));
+  b = _mm_loadl_pi(b, reinterpret_cast<const __m64*>(trans[2] + at));
+  b = _mm_loadh_pi(b, reinterpret_cast<const __m64*>(trans[3] + at));
+  const __m128 d = _mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)), u = _mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
+  // max(w, +0) is leftWeight's `w > 0 ? w : 0` (maxps returns its second operand for -0 or equal).
+  const __m128 l = _mm_max_ps(_mm_sub_ps(_mm_sub_ps(_mm_set1_ps(1.0f), d), u), _mm_setzero_ps());
+  return {D4(_mm256_cvtps_pd(d)), D4(_mm256_cvtps_pd(u)), D4(_mm256_cvtps_pd(l))};
+}
+WT_HD Weights loadWeights(const double* const* trans, int64_t at) {
+  const __m256d a = _mm256_set_m128d(_mm_loadu_pd(trans[2] + at), _mm_loadu_pd(trans[0] + at));  // (d0 u0 d2 u2)
+  const __m256d b = _mm256_set_m128d(_mm_loadu_pd(trans[3] + at), _mm_loadu_pd(trans[1] + at));  // (d1 u1 d3 u3)
+  const __m256d d = _mm256_unpacklo_pd(a, b), u = _mm256_unpackhi_pd(a, b);
+  const __m256d l = _mm256_max_pd(_mm256_sub_pd(_mm256_sub_pd(_mm256_set1_pd(1.0), d), u), _mm256_setzero_pd());
+  return {D4(d), D4(u), D4(l)};
+}
+
+// What the backward needs of a vector type beyond arithmetic: each lane's weights at `at` (from its
+// pair's array) and whether a mask holds in every lane. Specialised per vector type: here for D4,
+// in sdtw_avx512.cpp for 8 doubles.
+template <class Vec>
+struct LaneOps;
+template <>
+struct LaneOps<D4> {
+  template <class T>
+  WT_HD static Weights weights(const T* const* trans, int64_t at) {
+    return loadWeights(trans, at);
+  }
+  WT_HD static bool all(M4 m) { return _mm256_movemask_pd(__m256d(m)) == 0xF; }
+};
+
+template <class Vec>
+WT_HD Vec loadVec(const double* p) {
+  typedef double Unaligned __attribute__((vector_size(sizeof(Vec)), aligned(8)));
+  return *reinterpret_cast<const Unaligned*>(p);
+}
+template <class Vec>
+WT_HD void storeVec(double* p, Vec v) {
+  typedef double Unaligned __attribute__((vector_size(sizeof(Vec)), aligned(8)));
+  *reinterpret_cast<Unaligned*>(p) = v;
+}
+
+// The backward of N lanes (one Vec): backwardPair of sdtw.cpp (rows last to first, columns right to left,
+// E's terms in the same order) with the gradient accumulation of sdtwPairsBackward, lane by lane.
+// DC > 0: D = DC at compile time, and the row's x gradient stays in registers (through memory it
+// would chain every cell on a store-to-load round trip); DC = 0: any D, accumulated in memory.
+// kCost: the cost gradient instead (DC unused): every admissible cell's dscale·E, written as
+// sdtwCostBackward's scalar sweep writes it (also where E is 0: the sign of dscale·0 is kept).
+template <class Vec, int DC, bool kCost, class T>
+void backwardLanes(const BackwardLanes<T>& g, const sdtw::Band& b, std::vector<double>& scratch) {
+  constexpr int L = kWidth<Vec>;
+  using Ops = LaneOps<Vec>;
+  const int64_t D = kCost ? 0 : DC > 0 ? DC : g.d, W = g.width;
+  scratch.resize(size_t((6 * W + b.n * D + 2 * b.m * D + D) * L));
+  double* next = scratch.data();
+  double* cur = next + W * L;
+  // The weights (diag, up) of the row just swept and of the current one, lane-interleaved: each
+  // cell's weights are gathered from the L pairs once, when its own row is swept.
+  double* weightsNext = cur + W * L;
+  double* weightsCur = weightsNext + 2 * W * L;
+  double* xs = weightsCur + 2 * W * L;
+  double* ys = xs + b.n * D * L;
+  double* dyAcc = ys + b.m * D * L;
+  double* dxRow = dyAcc + b.m * D * L;
+  if (!kCost) {
+    interleave(g.x, L, b.n, D, xs);
+    interleave(g.y, L, b.m, D, ys);
+    std::fill(dyAcc, dyAcc + b.m * D * L, 0.0);
+  }
+  const Vec zero = Vec{};
+  Vec dscale, one;
+  for (int l = 0; l < L; ++l) {
+    dscale[l] = g.dscale[l];
+    one[l] = 1.0;
+  }
+  int64_t loN = 0, hiN = -1;  // the next row's admissible range (none below row n-1)
+  for (int64_t i = b.n - 1; i >= 0; --i) {
+    const int64_t lo = b.lo(i), hi = b.hi(i);
+    const double* xi = xs + i * D * L;
+    Vec acc[DC > 0 ? DC : 1];
+    for (Vec& a : acc) a = zero;
+    if (DC == 0) std::fill(dxRow, dxRow + D * L, 0.0);
+    Vec right = zero, rightLeftWeight = zero;  // E and left weight of (i, j+1)
+    // The diagonal weight of (i+1, j+1).
+    Vec nextDiagWeight = hi + 1 >= loN && hi + 1 <= hiN ? loadVec<Vec>(weightsNext + (hi + 1 - loN) * 2 * L) : zero;
+    for (int64_t j = hi; j >= lo; --j) {
+      const int64_t k = j - lo;
+      Vec e = zero;
+      if (i == b.n - 1 && j == b.m - 1) {
+        e = one;
+      } else {
+        const bool below = j >= loN && j <= hiN;
+        if (below) e += loadVec<Vec>(next + (j - loN) * L) * loadVec<Vec>(weightsNext + ((j - loN) * 2 + 1) * L);
+        if (j + 1 >= loN && j + 1 <= hiN) e += loadVec<Vec>(next + (j + 1 - loN) * L) * nextDiagWeight;
+        if (j < hi) e += right * rightLeftWeight;
+        nextDiagWeight = below ? loadVec<Vec>(weightsNext + (j - loN) * 2 * L) : zero;
+        e = e < sdtw::kMinNormalE ? zero : e;  // sdtw::flushSubnormalE
+      }
+      storeVec(cur + k * L, e);
+      right = e;
+      const WeightsOf<Vec> own = Ops::weights(g.trans, (i * W + k) * 2);
+      storeVec(weightsCur + k * 2 * L, own.diag);
+      storeVec(weightsCur + (k * 2 + 1) * L, own.up);
+      rightLeftWeight = own.left;
+      if (kCost) {
+        alignas(64) double v[L];
+        storeVec(v, dscale * e);
+        for (int l = 0; l < L; ++l) g.dcost[l][i * g.ty + j] = T(v[l]);
+        continue;
+      }
+      // Cells with E = 0 add nothing (as the scalar path skips them); far from the soft path E
+      // underflows to 0 in whole stretches, which are skipped outright.
+      const MaskOf<Vec> none = e == zero;
+      if (Ops::all(none)) continue;
+      double* dyj = dyAcc + j * D * L;
+      const double* yj = ys + j * D * L;
+      for (int64_t c = 0; c < D; ++c) {
+        const Vec t = e * (loadVec<Vec>(xi + c * L) - loadVec<Vec>(yj + c * L));
+        const Vec add = none ? zero : t;
+        if (DC > 0)
+          acc[DC > 0 ? c : 0] += add;
+        else
+          storeVec(dxRow + c * L, loadVec<Vec>(dxRow + c * L) + add);
+        storeVec(dyj + c * L, loadVec<Vec>(dyj + c * L) - add);
+      }
+    }
+    if (!kCost) {
+      if (DC > 0)
+        for (int64_t c = 0; c < D; ++c) storeVec(dxRow + c * L, acc[DC > 0 ? c : 0]);
+      for (int64_t c = 0; c < D; ++c)
+        for (int l = 0; l < L; ++l) g.dx[l][i * D + c] = T(2.0 * dxRow[c * L + l]);
+    }
+    std::swap(next, cur);
+    std::swap(weightsNext, weightsCur);
+    loN = lo;
+    hiN = hi;
+  }
+  if (kCost) return;
+  for (int l = 0; l < L; ++l) {
+    std::fill(g.dx[l] + b.n * D, g.dx[l] + g.tx * D, T(0));
+    for (int64_t t = 0; t < b.m * D; ++t) g.dy[l][t] = T(2.0 * dyAcc[t * L + l]);
+    std::fill(g.dy[l] + b.m * D, g.dy[l] + g.ty * D, T(0));
+  }
+}
+
+// The backward of a group of kWidth<Vec> pairs: the cost gradient, or the pair gradients with D
+// at compile time for 1, 2, 3, 4 and 8.
+template <class Vec, class T>
+void backwardGroup(const BackwardLanes<T>& g, const sdtw::Band& b, std::vector<double>& scratch) {
+  if (g.dcost[0] != nullptr) return backwardLanes<Vec, 0, true>(g, b, scratch);
+  switch (g.d) {
+    case 1: return backwardLanes<Vec, 1, false>(g, b, scratch);
+    case 2: return backwardLanes<Vec, 2, false>(g, b, scratch);
+    case 3: return backwardLanes<Vec, 3, false>(g, b, scratch);
+    case 4: return backwardLanes<Vec, 4, false>(g, b, scratch);
+    case 8: return backwardLanes<Vec, 8, false>(g, b, scratch);
+    default: return backwardLanes<Vec, 0, false>(g, b, scratch);
+  }
+}
+
 
 }  // namespace
 }  // namespace cpu
