@@ -123,8 +123,6 @@ Device* makeCpuDevice() { return new CpuDevice(); }
 
 int computeThreads() { return cpu::numThreads(); }
 void setComputeThreads(int n) { cpu::setNumThreads(n); }
-void checkComputeSettings() {
-  if (!cpu::cpuIsaCapValid()) fail(WT_E_RANGE, "wavetape: WAVETAPE_CPU_ISA = '", std::getenv("WAVETAPE_CPU_ISA"), "'; expected baseline, avx2 or avx512");
-}
+void checkComputeSettings() { cpu::checkCpuIsaCap(); }
 
 }  // namespace wt

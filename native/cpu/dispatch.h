@@ -35,13 +35,17 @@ void visitFloat(int32_t d, V&& visit) {
 
 // WAVETAPE_CPU_ISA caps the instruction-set tier, as PyTorch's ATEN_CPU_CAPABILITY does: to compare
 // tiers on one machine, and for the tests that run every tier the machine has. Unset, empty or
-// avx512: no cap; avx2; baseline. Any other value: no cap here, and the binding's init throws.
+// avx512: no cap; avx2; baseline. Any other value: no cap here, and checkCpuIsaCap (called by the
+// binding's init) throws.
 inline int cpuIsaCap() {
   const char* cap = getenv("WAVETAPE_CPU_ISA");
   const std::string c(cap == nullptr ? "" : cap);
   return c == "baseline" ? 0 : c == "avx2" ? 1 : c == "" || c == "avx512" ? 2 : -1;
 }
-inline bool cpuIsaCapValid() { return cpuIsaCap() >= 0; }
+inline void checkCpuIsaCap() {
+  if (cpuIsaCap() < 0)
+    fail(WT_E_RANGE, "wavetape: WAVETAPE_CPU_ISA = '", getenv("WAVETAPE_CPU_ISA"), "'; expected baseline, avx2 or avx512");
+}
 
 // The widest instruction-set tier the CPU kernels use, decided once: 0 the x86-64-v2 build, 1 AVX2
 // + FMA, 2 AVX-512 F, DQ and VL (__builtin_cpu_supports also checks that the OS saves the registers).
@@ -61,7 +65,8 @@ inline int cpuTierOf() {
 // AVX2 and FMA: each family's AVX2 unit (fft, wavelet, sdtw, trust region) runs only where this
 // holds; the x86-64-v2 build runs everywhere else.
 inline bool cpuHasAvx2Fma() { return cpuTierOf() >= 1; }
-// AVX-512 F, DQ and VL: the soft-DTW forward's 16-pair groups (sdtw_avx512.cpp).
+// AVX-512 F, DQ and VL: the soft-DTW lane kernels' 32-pair forward and 8-pair backward groups
+// (sdtw_avx512.cpp).
 inline bool cpuHasAvx512() { return cpuTierOf() >= 2; }
 
 // Elements per parallelFor chunk for cheap elementwise work: big enough to amortise the hand-off.

@@ -31,6 +31,18 @@ constexpr int kWidth = int(sizeof(Vec) / sizeof(double));
 template <class Vec>
 using MaskOf = decltype(Vec{} < Vec{});
 
+// A Vec at any double's alignment: the unaligned vector moves.
+template <class Vec>
+WT_HD Vec loadVec(const double* p) {
+  typedef double Unaligned __attribute__((vector_size(sizeof(Vec)), aligned(8)));
+  return *reinterpret_cast<const Unaligned*>(p);
+}
+template <class Vec>
+WT_HD void storeVec(double* p, Vec v) {
+  typedef double Unaligned __attribute__((vector_size(sizeof(Vec)), aligned(8)));
+  *reinterpret_cast<Unaligned*>(p) = v;
+}
+
 template <class Vec, int K>
 struct Mask {
   MaskOf<Vec> v[K];
@@ -38,8 +50,6 @@ struct Mask {
 
 template <class Vec, int K>
 struct Lanes {
-  // Vec at any double's alignment: its loads and stores are the unaligned vector moves.
-  typedef double Unaligned __attribute__((vector_size(sizeof(Vec)), aligned(8)));
   Vec v[K];
   Lanes() = default;
   WT_HD explicit Lanes(double a) {
@@ -49,11 +59,11 @@ struct Lanes {
   // One vector access per vector (a single memcpy of all K would go through the stack).
   WT_HD static Lanes load(const double* p) {
     Lanes r;
-    for (int k = 0; k < K; ++k) r.v[k] = *reinterpret_cast<const Unaligned*>(p + kWidth<Vec> * k);
+    for (int k = 0; k < K; ++k) r.v[k] = loadVec<Vec>(p + kWidth<Vec> * k);
     return r;
   }
   WT_HD void store(double* p) const {
-    for (int k = 0; k < K; ++k) *reinterpret_cast<Unaligned*>(p + kWidth<Vec> * k) = v[k];
+    for (int k = 0; k < K; ++k) storeVec(p + kWidth<Vec> * k, v[k]);
   }
 };
 
@@ -137,9 +147,6 @@ WT_HD void storeWeights(double* const* trans, int64_t at, D4 wd, D4 wu) {
   _mm_storeu_pd(trans[3] + at, _mm256_extractf128_pd(hi, 1));
 }
 
-WT_HD D4 load(const double* p) { return D4(_mm256_loadu_pd(p)); }
-WT_HD void store(double* p, D4 v) { _mm256_storeu_pd(p, __m256d(v)); }
-
 // A lane-interleaved double copy of L series ([len, D] each): out[(t * D + e) * L + l], so that a
 // cell's cost reads whole vectors.
 template <class T>
@@ -215,7 +222,8 @@ void forwardLanes(const ForwardLanes<T>& g, const sdtw::Band& b, std::vector<dou
     }
     for (int q = 0; q < L / 4; ++q)
       for (int64_t k = 0; k <= hi - lo; ++k)
-        storeWeights(g.trans + 4 * q, (i * W + k) * 2, load(rowDiag + k * L + 4 * q), load(rowUp + k * L + 4 * q));
+        storeWeights(g.trans + 4 * q, (i * W + k) * 2, loadVec<D4>(rowDiag + k * L + 4 * q),
+                     loadVec<D4>(rowUp + k * L + 4 * q));
     std::swap(prev, cur);
     loP = lo;
     hiP = hi;
@@ -272,17 +280,6 @@ struct LaneOps<D4> {
   }
   WT_HD static bool all(M4 m) { return _mm256_movemask_pd(__m256d(m)) == 0xF; }
 };
-
-template <class Vec>
-WT_HD Vec loadVec(const double* p) {
-  typedef double Unaligned __attribute__((vector_size(sizeof(Vec)), aligned(8)));
-  return *reinterpret_cast<const Unaligned*>(p);
-}
-template <class Vec>
-WT_HD void storeVec(double* p, Vec v) {
-  typedef double Unaligned __attribute__((vector_size(sizeof(Vec)), aligned(8)));
-  *reinterpret_cast<Unaligned*>(p) = v;
-}
 
 // The backward of N lanes (one Vec): backwardPair of sdtw.cpp (rows last to first, columns right to left,
 // E's terms in the same order) with the gradient accumulation of sdtwPairsBackward, lane by lane.
