@@ -8,7 +8,7 @@ import { native } from './native';
 import { Tensor, TapeNode, DType } from './tensor';
 import { tidy, keep } from './engine';
 import { fail } from './errors';
-import { tensorArg, fnArg, optionsArg, intListArg, boolArg, expected, describe } from './validate';
+import { tensorArg, fnArg, optionsArg, intListArg, boolArg, expected, describe, syncResult } from './validate';
 
 /** Shape, dtype and device of an op's input, kept whether or not the input's data is saved. */
 export interface TensorInfo {
@@ -495,7 +495,7 @@ export function valueAndGrad<O extends GradOptions>(f: (...args: any[]) => any, 
       // f's intermediates are freed on return (as in tfjs): only the value, aux and grads live on.
       return tidy(() => {
         const { sources, callArgs } = prepare(args, argnums);
-        let out = f(...callArgs);
+        let out = syncResult(f(...callArgs));
         let value: Tensor = options?.hasAux ? out[0] : out;
         if (!(value instanceof Tensor)) fail('E_DTYPE', 'grad: the function must return a Tensor');
         let grads = backward(value, sources, transformDepth > 1);

@@ -6,7 +6,7 @@
  */
 import { native, Handle } from './native';
 import { fail, WavetapeError } from './errors';
-import { fnArg, describe } from './validate';
+import { fnArg, describe, syncResult } from './validate';
 
 /**
  * The native handle of a tensor, in a cell of its own: the finalizer holds the cell (never the
@@ -105,8 +105,7 @@ export function tidy<T>(fn: () => T): T {
     abandonScope(scope);
     throw e;
   }
-  if (result instanceof Promise) {
-    result.catch(() => undefined);
+  if (syncResult(result) instanceof Promise) {
     abandonScope(scope);
     fail('E_RANGE', 'tidy: the function returned a Promise; tidy scopes are synchronous (await outside tidy)');
   }

@@ -141,6 +141,16 @@ export function oneOf<S extends string>(op: string, arg: string, v: unknown, all
   return v as S;
 }
 
+/**
+ * A user callback's result where a synchronous one is expected: a Promise has its rejection
+ * consumed (the caller throws its own WavetapeError about it), so that it never also surfaces as an
+ * unhandled rejection. Returns v.
+ */
+export function syncResult<T>(v: T): T {
+  if (v instanceof Promise) v.catch(() => undefined);
+  return v;
+}
+
 /** v as a function (E_DTYPE). */
 export function fnArg<F extends (...args: any[]) => unknown>(op: string, arg: string, v: unknown): F {
   if (typeof v !== 'function') expected('E_DTYPE', op, arg, 'a function', v);

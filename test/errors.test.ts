@@ -96,3 +96,24 @@ describe.each(testDevices())('errors on %s', (device) => {
     expect([...wt.ERROR_CODES].sort()).toEqual(['E_CUDA', 'E_DEVICE', 'E_DISPOSED', 'E_DTYPE', 'E_INTERNAL', 'E_OOM', 'E_RANGE', 'E_SHAPE']);
   });
 });
+
+// A callback that returns a rejecting Promise where a tensor is expected: the op throws its own
+// WavetapeError, and the Promise's rejection is consumed (never an unhandled rejection).
+test('callbacks returning a rejected Promise: a WavetapeError, and no unhandled rejection', async () => {
+  const seen: unknown[] = [];
+  const onRejection = (e: unknown) => seen.push(e);
+  process.on('unhandledRejection', onRejection);
+  try {
+    const rejecting = () => Promise.reject(new Error('rejected by the callback'));
+    const x = wt.tensor([1, 2], [2], { dtype: 'float64' });
+    expect(codeOf(() => wt.tidy(rejecting))).toBe('E_RANGE');
+    expect(codeOf(() => wt.valueAndGrad(rejecting as unknown as (a: wt.Tensor) => wt.Tensor)(x))).toBe('E_DTYPE');
+    expect(codeOf(() => wt.optim.minimize(rejecting as unknown as (a: wt.Tensor) => wt.Tensor, x))).toBe('E_DTYPE');
+    expect(codeOf(() => wt.tr.steihaugCG(x, rejecting as unknown as (v: wt.Tensor) => wt.Tensor, 1))).toBe('E_DTYPE');
+    x.dispose();
+    for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+    expect(seen).toEqual([]);
+  } finally {
+    process.off('unhandledRejection', onRejection);
+  }
+});

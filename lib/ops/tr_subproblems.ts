@@ -11,7 +11,7 @@ import { add, sub, mul, div, neg, sqrt, where, less, lessEqual, greater, greater
 import { sum, min } from './reduce';
 import { reshape, slice, squeeze, expandDims, stack } from './layout';
 import { matmul } from './linalg';
-import { tensorArg, dtypeIn, optionsArg, finiteArg, intArg, fnArg, expected, describe } from '../validate';
+import { tensorArg, dtypeIn, optionsArg, finiteArg, intArg, fnArg, expected, describe, syncResult } from '../validate';
 
 /** A subproblem's solution for every row. */
 export interface SubproblemResult {
@@ -237,7 +237,7 @@ export const steihaugCG = publicOp('tr.steihaugCG', function steihaugCG(
   refuseOnTape(op, { g, delta: radius });
   if (delta instanceof Tensor) checkRadii(op, radius);
   const times = (v: Tensor): Tensor => {
-    const out: unknown = product(reshape(v, g.shape));
+    const out: unknown = syncResult(product(reshape(v, g.shape)));
     if (!(out instanceof Tensor)) fail('E_DTYPE', `${op}: hvp returned ${describe(out)}; expected a Tensor shaped like g`);
     if (out.isDisposed) fail('E_DISPOSED', `${op}: hvp returned a disposed tensor`);
     if (out.dtype !== g.dtype || out.shape.join() !== g.shape.join())

@@ -13,7 +13,7 @@ import { valueAndGrad } from '../autograd';
 import { hvp } from '../hvp';
 import { tensor } from '../creation';
 import { sum } from '../ops/reduce';
-import { fnArg, tensorArg, dtypeIn, optionsArg, oneOf, finiteArg, intArg, describe } from '../validate';
+import { fnArg, tensorArg, dtypeIn, optionsArg, oneOf, finiteArg, intArg, describe, syncResult } from '../validate';
 import { axpy, norm2 } from './dense';
 import { QuadraticModel, Request, Reply, Solver, Step, LinAlgFailure, cauchyPoint, doglegStep, steihaugCG, exactStep } from './subproblems';
 import { QuasiNewtonHessian } from './quasi_newton';
@@ -201,6 +201,7 @@ function* trustRegion(op: string, row: string, x0: Float64Array, o: Resolved): G
 
 /** f's result checked: a real floating tensor with `size` elements shaped as `shape` (null: any shape of one element). */
 function checkedValue(op: string, y: unknown, shape: number[] | null): Tensor {
+  syncResult(y);
   if (!(y instanceof Tensor)) fail('E_DTYPE', `${op}: f must return a Tensor; it returned ${describe(y)}`);
   if (y.isDisposed) fail('E_DISPOSED', `${op}: f returned a disposed tensor`);
   if (y.dtype !== 'float32' && y.dtype !== 'float64') fail('E_DTYPE', `${op}: f must return a real float32 or float64 tensor; it returned ${y.dtype}`);
