@@ -1,5 +1,6 @@
 // Memory accounting (per environment, views counted once), tidy/keep, and leaks over many
 // training steps.
+import * as os from 'os';
 import * as wt from '../lib';
 import { testDevices } from './helpers';
 
@@ -53,6 +54,27 @@ describe.each(testDevices())('memory on %s', (device) => {
     y.dispose();
     expect(wt.memory().tensors).toBe(before);
   });
+});
+
+test('the CPU keeps freed blocks for reuse up to an eighth of physical memory (1–8 GiB), and releaseCache frees them', () => {
+  const limit = Math.min(Math.max(os.totalmem() / 8, 2 ** 30), 8 * 2 ** 30);
+  // Above the old fixed 1 GiB where memory allows: soft-DTW's weights for 64 x 64 pairs at T = 256 are 2 GiB.
+  const elements = Math.floor(Math.min(limit - 2 ** 20, 1.25 * 2 ** 30) / 4);
+  const cached = () => wt.memory().byDevice.cpu.cachedBytes;
+  wt.releaseCache();
+  expect(cached()).toBe(0);
+  const big = wt.zeros([elements], { device: 'cpu' });
+  wt.sync();
+  big.dispose();
+  wt.sync();
+  expect(cached()).toBeGreaterThanOrEqual(elements * 4);
+  // The next block of the same size is the cached one: the cache gives it back up.
+  const again = wt.zeros([elements], { device: 'cpu' });
+  wt.sync();
+  expect(cached()).toBeLessThan(elements * 4);
+  again.dispose();
+  wt.releaseCache();
+  expect(cached()).toBe(0);
 });
 
 test('10,000 training steps inside tidy leave memory() unchanged and RSS flat', () => {
