@@ -252,12 +252,21 @@ export interface RecordOptions<A> {
 }
 
 /**
+ * Whether {@link record} would tape an op of these inputs: one takes part in a gradient computation
+ * and recording is not paused. An op can skip computing what only its gradient reads when not.
+ * @internal
+ */
+export function recording(inputs: Tensor[]): boolean {
+  return paused === 0 && inputs.some(onTape);
+}
+
+/**
  * Records `op` on `outputs` when any input takes part in a gradient computation, saving what the
  * op's gradient declares (as aliases: the caller keeps its tensors); returns `outputs`.
  * @internal
  */
 export function record<T extends Tensor[]>(op: string, inputs: Tensor[], outputs: T, options?: RecordOptions<unknown>): T {
-  if (paused > 0 || !inputs.some(onTape)) return outputs;
+  if (!recording(inputs)) return outputs;
   const entry = registry.get(op);
   if (entry === undefined) fail('E_INTERNAL', `${op}: no gradient is registered`);
   return attach(entry, inputs, outputs, options?.attrs, options?.saved ?? []);

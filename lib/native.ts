@@ -84,14 +84,15 @@ export interface NativeBinding {
   waveletSynthesis(coeffs: Handle[], fn: string, mode: string, filterLen: number, scheme: number[]): Handle;
   waveletSynthesisAdjoint(grad: Handle, lengths: number[], fn: string, mode: string, filterLen: number, scheme: number[]): Handle;
   /** Soft-DTW family (native/napi/sdtw_ops.cc): band -1 for none; width the stored columns per DP row;
-   * fn the public name in messages. Forwards return [values, transition weights]. */
+   * fn the public name in messages. Forwards return [values, transition weights], the weights null
+   * unless keepWeights (a forward no backward reads neither computes nor stores them). */
   sdtwPairs(x: Handle, y: Handle, pairs: Handle, lengthsX: Handle, lengthsY: Handle, gamma: number, band: number,
-    width: number, fn: string): [Handle, Handle];
+    width: number, keepWeights: boolean, fn: string): [Handle, Handle | null];
   /** Per-pair [∂value/∂x [P, Tx, D], ∂value/∂y [P, Ty, D]]. */
   sdtwPairsBackward(x: Handle, y: Handle, pairs: Handle, lengthsX: Handle, lengthsY: Handle, transitions: Handle,
     gamma: number, band: number, width: number, fn: string): [Handle, Handle];
   sdtwCost(cost: Handle, lengthsX: Handle, lengthsY: Handle, gamma: number, band: number, width: number,
-    fn: string): [Handle, Handle];
+    keepWeights: boolean, fn: string): [Handle, Handle | null];
   sdtwCostBackward(cost: Handle, lengthsX: Handle, lengthsY: Handle, transitions: Handle, dvalue: Handle,
     gamma: number, band: number, width: number, fn: string): Handle;
 }

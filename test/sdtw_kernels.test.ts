@@ -135,6 +135,67 @@ describe.each(testDevices())('soft-DTW kernels on %s', (device) => {
     }
   });
 
+  // Off the tape the forward keeps no weights (ops.def: n_out = 1) and the lane kernels drop their
+  // computation; the value must still be what the taped forward computes, on every schedule.
+  test('a forward off the tape (values only, no weights) equals the taped forward bit for bit: lane groups, single pairs, tiles, costs, hard', () => {
+    const taped = (f: (a: wt.Tensor) => wt.Tensor, a: wt.Tensor): number[] => {
+      let v: number[] = [];
+      wt.grad((t: wt.Tensor) => {
+        const out = f(t);
+        v = values(out);
+        return wt.sum(out);
+      })(a);
+      return v;
+    };
+    const threads = wt.numThreads();
+    try {
+      for (const t of device === 'cpu' ? [1, 2] : [1]) {
+        wt.setNumThreads(t);
+        // 75 pairs of one geometry (32-, 16- and 4-pair groups and a remainder), then pairs of mixed lengths.
+        for (const [count, mixed] of [[75, false], [6, true]] as const)
+          for (const dtype of ['float32', 'float64'] as const)
+            for (const [gamma, band] of [[0.6, null], [0.6, 2], [0, 2]] as const) {
+              const xs = Array.from({ length: count }, (_, q) => series(13, 2, 500 + q));
+              const ys = Array.from({ length: count }, (_, q) => series(11, 2, 700 + q));
+              const lx = xs.map((_, q) => (mixed ? 13 - (q % 3) : 13)), ly = xs.map((_, q) => (mixed ? 11 - (q % 4) : 11));
+              const o = opts(gamma, band, ints(lx, device), ints(ly, device));
+              const pairs = pairsOf(xs.map((_, q) => [q, q]));
+              const X = batch(xs, 13, 2, dtype, device), Y = batch(ys, 11, 2, dtype, device);
+              expect(values(sdtwPairs(X, Y, pairs, o, 'test'))).toEqual(taped((a) => sdtwPairs(a, Y, pairs, o, 'test'), X));
+              const C = wt.tensor(xs.flatMap((x, q) => costMatrix(x, ys[q]).flat()), [count, 13, 11], { dtype, device });
+              expect(values(sdtwFromCost(C, o, 'test'))).toEqual(taped((c) => sdtwFromCost(c, o, 'test'), C));
+            }
+        // One long pair: tiles on the CPU.
+        for (const band of [null, 9]) {
+          const X = batch([series(300, 1, 41)], 300, 1, 'float32', device), Y = batch([series(280, 1, 42)], 280, 1, 'float32', device);
+          const o = opts(0.7, band);
+          expect(values(sdtwPairs(X, Y, pairsOf([[0, 0]]), o, 'test'))).toEqual(taped((a) => sdtwPairs(a, Y, pairsOf([[0, 0]]), o, 'test'), X));
+        }
+      }
+    } finally {
+      wt.setNumThreads(threads);
+    }
+  });
+
+  // A forward off the tape allocates nothing of size Tx·Ty: were its 32 MiB of weights allocated and
+  // freed, the CPU's block cache would hold them afterwards.
+  const onCpuOnly = device === 'cpu' ? test : null;
+  onCpuOnly?.('softDtwPairwise off the tape allocates no weights (32 x 32 pairs at T = 128: 32 MiB with them)', () => {
+    const X = wt.uniform([32, 128, 2], -1, 1, { seed: 3, device }), Y = wt.uniform([32, 128, 2], -1, 1, { seed: 4, device });
+    wt.sync();
+    wt.releaseCache();
+    const D = wt.softDtwPairwise(X, Y);
+    D.dataSync();
+    wt.sync();
+    expect(wt.memory().byDevice.cpu.cachedBytes).toBeLessThan(1 << 20);
+    D.dispose();
+    // On the tape the weights are kept (and freed after the backward, into the cache).
+    (wt.grad((a: wt.Tensor) => wt.sum(wt.softDtwPairwise(a, Y)))(X) as wt.Tensor).dispose();
+    wt.sync();
+    expect(wt.memory().byDevice.cpu.cachedBytes).toBeGreaterThanOrEqual(32 * 32 * 128 * 128 * 2 * 4);
+    [X, Y].forEach((t) => t.dispose());
+  });
+
   // The CPU's lane groups (native/cpu/sdtw_avx2.cpp); other devices have no such grouping.
   const onCpu = device === 'cpu' ? test : null;
   onCpu?.('lane groups (32, 16 and 4 pairs of one geometry, mixed groups, remainders; soft and hard): values and gradients equal each pair alone, bit for bit', () => {

@@ -204,6 +204,11 @@ function pairValues(op: string, X: Tensor, Y: Tensor, is: Int32Array, js: Int32A
  * tslearn's `soft_dtw` and the pytorch-softdtw `SoftDTW` module (which also names the
  * divergence `normalize`); the value can be negative.
  *
+ * Memory: no cost tensor is ever made. A call being differentiated (inside `wt.grad` and the like)
+ * keeps, until its backward, the soft-min weights of every cell of the band: Tx·w·8 bytes a pair
+ * in float32 (w the band's width, Ty without a band). A call off the tape computes values only,
+ * in O(Tx + Ty) per pair and about a third faster. The same holds for every soft-DTW function.
+ *
  * @example
  * const d = wt.softDtw(x, y, { gamma: 0.1, band: 16 });                   // [B]
  * const loss = wt.mean(wt.softDtw(pred, target, { normalize: 'divergence' }));

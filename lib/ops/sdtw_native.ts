@@ -3,8 +3,9 @@
  * public API and validates arguments first). Two taped ops, each with a native backward:
  * `sdtwPairs` (squared Euclidean cost computed on the fly, never a cost tensor) and `sdtwFromCost`.
  *
- * The forward keeps, per pair, the soft-min weights of every admissible cell (O(Tx·w) for a band
- * of w columns, O(Tx·Ty) without); the backward is the Cuturi–Blondel E recursion on those
+ * A forward on the tape keeps, per pair, the soft-min weights of every admissible cell (O(Tx·w) for
+ * a band of w columns, O(Tx·Ty) without); off the tape it computes values only, in O(Tx + Ty) memory
+ * per pair. The backward is the Cuturi–Blondel E recursion on those
  * weights (E[i,j] = Σ over successors s of E[s]·weight(s ← (i,j)), all in [0, 1], so it stays
  * finite for any γ and length). With γ = 0 (hard DTW) the weights are 0/1 on the first minimal
  * predecessor in the order diagonal, up (i−1, j), left (i, j−1): the gradient is that path's.
@@ -12,7 +13,7 @@
  */
 import { native } from '../native';
 import { Tensor } from '../tensor';
-import { record, defineGradient } from '../autograd';
+import { record, recording, defineGradient } from '../autograd';
 import { fail } from '../errors';
 import { full } from '../creation';
 import { wrap } from './util';
@@ -58,15 +59,16 @@ function lengthsOr(t: Tensor | null, count: number, length: number, device: stri
 }
 
 /**
- * Records a soft-DTW forward, then frees what it made for the tape: the weights W and any lengths
- * filled in here. record() keeps aliases when it tapes the op, so freeing now (rather than at GC)
- * returns a forward-only call's weights block, the largest allocation of the op, to the cache.
+ * Records a soft-DTW forward, then frees what it made for the tape: the weights W (null when the
+ * forward was not on the tape: see {@link recording}) and any lengths filled in here. record()
+ * keeps aliases when it tapes the op, so freeing now (rather than at GC) releases at once what only
+ * the tape holds.
  */
-function recordAndFree(op: string, inputs: Tensor[], value: Tensor, W: Tensor, made: Tensor[], attrs: SdtwAttrs): Tensor {
+function recordAndFree(op: string, inputs: Tensor[], value: Tensor, W: Tensor | null, made: Tensor[], attrs: SdtwAttrs): Tensor {
   try {
-    return record(op, inputs, [value], { attrs, saved: [W] })[0];
+    return W === null ? value : record(op, inputs, [value], { attrs, saved: [W] })[0];
   } finally {
-    W.dispose();
+    W?.dispose();
     for (const t of made) t.dispose();
   }
 }
@@ -98,8 +100,9 @@ export function sdtwPairs(X: Tensor, Y: Tensor, pairs: Tensor, opts: SdtwKernelO
   const [N, tx] = X.shape, [M, ty] = Y.shape;
   const a = attrsOf(opts, tx, ty, fn);
   const lx = lengthsOr(opts.lengthsX, N, tx, X.device), ly = lengthsOr(opts.lengthsY, M, ty, X.device);
-  const [values, trans] = native.sdtwPairs(X.handle, Y.handle, pairs.handle, lx.handle, ly.handle, a.gamma, a.band, a.width, fn);
-  return recordAndFree('sdtwPairs', [X, Y, pairs, lx, ly], wrap(values), wrap(trans), madeHere(opts, lx, ly), a);
+  const inputs = [X, Y, pairs, lx, ly];
+  const [values, trans] = native.sdtwPairs(X.handle, Y.handle, pairs.handle, lx.handle, ly.handle, a.gamma, a.band, a.width, recording(inputs), fn);
+  return recordAndFree('sdtwPairs', inputs, wrap(values), trans === null ? null : wrap(trans), madeHere(opts, lx, ly), a);
 }
 
 defineGradient<SdtwAttrs>('sdtwPairs', {
@@ -123,8 +126,9 @@ export function sdtwFromCost(C: Tensor, opts: SdtwKernelOptions, fn: string): Te
   const [B, tx, ty] = C.shape;
   const a = attrsOf(opts, tx, ty, fn);
   const lx = lengthsOr(opts.lengthsX, B, tx, C.device), ly = lengthsOr(opts.lengthsY, B, ty, C.device);
-  const [values, trans] = native.sdtwCost(C.handle, lx.handle, ly.handle, a.gamma, a.band, a.width, fn);
-  return recordAndFree('sdtwFromCost', [C, lx, ly], wrap(values), wrap(trans), madeHere(opts, lx, ly), a);
+  const inputs = [C, lx, ly];
+  const [values, trans] = native.sdtwCost(C.handle, lx.handle, ly.handle, a.gamma, a.band, a.width, recording(inputs), fn);
+  return recordAndFree('sdtwFromCost', inputs, wrap(values), trans === null ? null : wrap(trans), madeHere(opts, lx, ly), a);
 }
 
 defineGradient<SdtwAttrs>('sdtwFromCost', {

@@ -105,30 +105,44 @@ Tensor packIndex(Env& env, const Tensor* pairs, const Tensor& lx, const Tensor& 
 
 wt_sdtw_params paramsOf(const SdtwConfig& cfg) { return {cfg.gamma, cfg.band, cfg.width}; }
 
+// The forward's weights tensor, or (not kept) one without storage.
+Tensor weightsFor(const Tensor& like, const Shape& shape, bool keep, const char* fn) {
+  return keep ? emptyTensor(like.device(), like.dtype, shape, fn) : Tensor{};
+}
+
+// out[0] the values, out[1] the weights when kept (n_out = 1 without: see ops.def).
+void setValuesAndWeights(wt_op& o, const SdtwForward& r) {
+  o.out[0] = r.values.view();
+  o.n_out = 1;
+  if (r.transitions.storage) o.out[o.n_out++] = r.transitions.view();
+}
+
+std::vector<std::shared_ptr<Storage>> outputsOf(const SdtwForward& r) {
+  if (r.transitions.storage) return {r.values.storage, r.transitions.storage};
+  return {r.values.storage};
+}
+
 // Elementwise-pass equivalents per stored DP cell: a forward or backward cell costs about a dozen.
 int64_t cellWork(int64_t pairs, int64_t tx, int64_t width, int64_t d) { return pairs * tx * width * (12 + d); }
 
 }  // namespace
 
 SdtwForward sdtwPairs(Env& env, const Tensor& X, const Tensor& Y, const Tensor& pairs, const Tensor& lengthsX,
-                      const Tensor& lengthsY, const SdtwConfig& cfg, const std::string& fnName) {
+                      const Tensor& lengthsY, const SdtwConfig& cfg, bool keepWeights, const std::string& fnName) {
   const char* fn = fnName.c_str();
   checkPairOp(fn, X, Y, pairs, lengthsX, lengthsY, cfg);
   const int64_t tx = X.shape[1], D = X.shape[2], P = pairs.shape[0];
-  SdtwForward r{emptyTensor(X.device(), X.dtype, {P}, fn), emptyTensor(X.device(), X.dtype, {P, tx, cfg.width, 2}, fn)};
+  SdtwForward r{emptyTensor(X.device(), X.dtype, {P}, fn), weightsFor(X, {P, tx, cfg.width, 2}, keepWeights, fn)};
   if (P == 0) return r;
   const Tensor xc = contiguous(env, X), yc = contiguous(env, Y), index = packIndex(env, &pairs, lengthsX, lengthsY, fn);
   wt_op o = makeOp(WT_OP_SDTW_PAIRS);
   o.n_in = 3;
-  o.n_out = 2;
   o.in[0] = xc.view();
   o.in[1] = yc.view();
   o.in[2] = index.view();
-  o.out[0] = r.values.view();
-  o.out[1] = r.transitions.view();
+  setValuesAndWeights(o, r);
   o.params.sdtwPairs = paramsOf(cfg);
-  submit(env, X.device(), o, {xc.storage, yc.storage, index.storage}, {r.values.storage, r.transitions.storage},
-         cellWork(P, tx, cfg.width, D));
+  submit(env, X.device(), o, {xc.storage, yc.storage, index.storage}, outputsOf(r), cellWork(P, tx, cfg.width, D));
   return r;
 }
 
@@ -160,23 +174,20 @@ SdtwPairGrads sdtwPairsBackward(Env& env, const Tensor& X, const Tensor& Y, cons
 }
 
 SdtwForward sdtwCost(Env& env, const Tensor& C, const Tensor& lengthsX, const Tensor& lengthsY, const SdtwConfig& cfg,
-                     const std::string& fnName) {
+                     bool keepWeights, const std::string& fnName) {
   const char* fn = fnName.c_str();
   checkCostOp(fn, C, lengthsX, lengthsY, cfg);
   const int64_t B = C.shape[0], tx = C.shape[1];
-  SdtwForward r{emptyTensor(C.device(), C.dtype, {B}, fn), emptyTensor(C.device(), C.dtype, {B, tx, cfg.width, 2}, fn)};
+  SdtwForward r{emptyTensor(C.device(), C.dtype, {B}, fn), weightsFor(C, {B, tx, cfg.width, 2}, keepWeights, fn)};
   if (B == 0) return r;
   const Tensor cc = contiguous(env, C), index = packIndex(env, nullptr, lengthsX, lengthsY, fn);
   wt_op o = makeOp(WT_OP_SDTW_COST);
   o.n_in = 2;
-  o.n_out = 2;
   o.in[0] = cc.view();
   o.in[1] = index.view();
-  o.out[0] = r.values.view();
-  o.out[1] = r.transitions.view();
+  setValuesAndWeights(o, r);
   o.params.sdtwCost = paramsOf(cfg);
-  submit(env, C.device(), o, {cc.storage, index.storage}, {r.values.storage, r.transitions.storage},
-         cellWork(B, tx, cfg.width, 1));
+  submit(env, C.device(), o, {cc.storage, index.storage}, outputsOf(r), cellWork(B, tx, cfg.width, 1));
   return r;
 }
 

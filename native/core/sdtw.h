@@ -15,7 +15,9 @@ struct SdtwConfig {
   int64_t width;
 };
 
-// The values and the transition weights [P, Tx, width, 2] (the input's dtype) the backward reads.
+// The values and the transition weights [P, Tx, width, 2] (the input's dtype) the backward reads;
+// without keepWeights (a forward nobody differentiates) `transitions` has no storage: the op
+// neither writes nor allocates them.
 struct SdtwForward {
   Tensor values, transitions;
 };
@@ -23,7 +25,7 @@ struct SdtwForward {
 // Soft-DTW of pairs (X[pairs[p, 0]], Y[pairs[p, 1]]) with the squared Euclidean cost; `fn` is the
 // public function named in messages.
 SdtwForward sdtwPairs(Env& env, const Tensor& X, const Tensor& Y, const Tensor& pairs, const Tensor& lengthsX,
-                      const Tensor& lengthsY, const SdtwConfig& cfg, const std::string& fn);
+                      const Tensor& lengthsY, const SdtwConfig& cfg, bool keepWeights, const std::string& fn);
 // Per-pair gradients ∂value[p]/∂x and ∂value[p]/∂y: [P, Tx, D] and [P, Ty, D].
 struct SdtwPairGrads {
   Tensor dX, dY;
@@ -32,7 +34,7 @@ SdtwPairGrads sdtwPairsBackward(Env& env, const Tensor& X, const Tensor& Y, cons
                                 const Tensor& lengthsY, const Tensor& transitions, const SdtwConfig& cfg, const std::string& fn);
 // Soft-DTW of each cost matrix C[b] [Tx, Ty].
 SdtwForward sdtwCost(Env& env, const Tensor& C, const Tensor& lengthsX, const Tensor& lengthsY, const SdtwConfig& cfg,
-                     const std::string& fn);
+                     bool keepWeights, const std::string& fn);
 // dvalue[b] · E[b], E the expected alignment: [B, Tx, Ty].
 Tensor sdtwCostBackward(Env& env, const Tensor& C, const Tensor& lengthsX, const Tensor& lengthsY,
                         const Tensor& transitions, const Tensor& dvalue, const SdtwConfig& cfg, const std::string& fn);

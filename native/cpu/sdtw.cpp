@@ -99,21 +99,21 @@ ForwardTile<T> tileInputs(const MatrixCost<T>& c) {
 }
 
 // The forward DP of one pair, rows in order, R in double (two rows: `prev`, `cur`, each `width`
-// long); writes the transition weights of every admissible cell and returns R[n-1, m-1].
+// long); writes the transition weights of every admissible cell (unless trans is null: a forward
+// nobody differentiates) and returns R[n-1, m-1].
 template <class T, class Cost>
 double forwardPair(const Band& b, int64_t width, double gamma, const Cost& cost, T* trans, double* prev, double* cur) {
   const double invGamma = gamma > 0 ? 1.0 / gamma : 0.0;
   int64_t loP = 0, hiP = -1;  // the previous row's admissible range (none above row 0)
   for (int64_t i = 0; i < b.n; ++i) {
     const int64_t lo = b.lo(i), hi = b.hi(i);
-    T* tr = trans + i * width * 2;
+    T* tr = trans ? trans + i * width * 2 : nullptr;
     for (int64_t j = lo; j <= hi; ++j) {
       const double c = cost(i, j);
       const int64_t k = j - lo;
       if (i == 0 && j == 0) {
         cur[0] = c;
-        tr[0] = T(0);
-        tr[1] = T(0);
+        if (tr) tr[0] = tr[1] = T(0);
         continue;
       }
       const double diag = j - 1 >= loP && j - 1 <= hiP ? prev[j - 1 - loP] : sdtw::kInf;
@@ -121,8 +121,10 @@ double forwardPair(const Band& b, int64_t width, double gamma, const Cost& cost,
       const double left = j > lo ? cur[k - 1] : sdtw::kInf;
       const sdtw::Cell cell = sdtw::softMinCell(c, diag, up, left, gamma, invGamma);
       cur[k] = cell.r;
-      tr[2 * k] = T(cell.wDiag);
-      tr[2 * k + 1] = T(cell.wUp);
+      if (tr) {
+        tr[2 * k] = T(cell.wDiag);
+        tr[2 * k + 1] = T(cell.wUp);
+      }
     }
     std::swap(prev, cur);
     loP = lo;
@@ -235,6 +237,12 @@ void sweepGroups(const PairIndex& ix, const wt_sdtw_params& p, const std::vector
   }
 }
 
+// Pair q's [tx, width, 2] weights in a forward's output, or null when the forward keeps none.
+template <class T>
+T* pairWeights(T* trans, int64_t q, int64_t tx, int64_t width) {
+  return trans ? trans + q * tx * width * 2 : nullptr;
+}
+
 // The forward of pairs [0, P) over the pool in lane groups: the widest of 32 (AVX-512), 16 and 4
 // pairs that still gives every thread a group; a group that does not share one geometry falls back
 // to the next narrower width inside it, at last to single pairs. A lane computes what the
@@ -312,22 +320,22 @@ void sdtwPairs(const wt_op& op, const wt_sdtw_params& p) {
     const T* X = static_cast<const T*>(op.in[0].data);
     const T* Y = static_cast<const T*>(op.in[1].data);
     T* values = static_cast<T*>(op.out[0].data);
-    T* trans = static_cast<T*>(op.out[1].data);
+    T* trans = op.n_out > 1 ? static_cast<T*>(op.out[1].data) : nullptr;  // null: values only (ops.def)
     if (tilePairs(ix, P, p)) {
       for (int64_t q = 0; q < P; ++q) {
         const EuclideanCost<T> cost{X + ix.xi(q) * tx * D, Y + ix.yj(q) * ty * D, D};
-        values[q] = T(forwardPairTiled(ix.band(q, p.band), p.width, p.gamma, cost, trans + q * tx * p.width * 2));
+        values[q] = T(forwardPairTiled(ix.band(q, p.band), p.width, p.gamma, cost, pairWeights(trans, q, tx, p.width)));
       }
       return;
     }
     forwardGroups(ix, P, p, values, [&](ForwardLanes<T>& g, int l, int64_t q) {
       g.x[l] = X + ix.xi(q) * tx * D;
       g.y[l] = Y + ix.yj(q) * ty * D;
-      g.trans[l] = trans + q * tx * p.width * 2;
+      g.trans[l] = pairWeights(trans, q, tx, p.width);
       g.d = D;
     }, [&](int64_t q, Scratch& s) {
       const EuclideanCost<T> cost{X + ix.xi(q) * tx * D, Y + ix.yj(q) * ty * D, D};
-      return forwardPair(ix.band(q, p.band), p.width, p.gamma, cost, trans + q * tx * p.width * 2, s.a.data(), s.b.data());
+      return forwardPair(ix.band(q, p.band), p.width, p.gamma, cost, pairWeights(trans, q, tx, p.width), s.a.data(), s.b.data());
     });
   });
 }
@@ -376,21 +384,21 @@ void sdtwCost(const wt_op& op, const wt_sdtw_params& p) {
     using T = typename decltype(tag)::type;
     const T* C = static_cast<const T*>(op.in[0].data);
     T* values = static_cast<T*>(op.out[0].data);
-    T* trans = static_cast<T*>(op.out[1].data);
+    T* trans = op.n_out > 1 ? static_cast<T*>(op.out[1].data) : nullptr;  // null: values only (ops.def)
     if (tilePairs(ix, B, p)) {
       for (int64_t q = 0; q < B; ++q) {
         const MatrixCost<T> cost{C + q * tx * ty, ty};
-        values[q] = T(forwardPairTiled(ix.band(q, p.band), p.width, p.gamma, cost, trans + q * tx * p.width * 2));
+        values[q] = T(forwardPairTiled(ix.band(q, p.band), p.width, p.gamma, cost, pairWeights(trans, q, tx, p.width)));
       }
       return;
     }
     forwardGroups(ix, B, p, values, [&](ForwardLanes<T>& g, int l, int64_t q) {
       g.cost[l] = C + q * tx * ty;
       g.costStride = ty;
-      g.trans[l] = trans + q * tx * p.width * 2;
+      g.trans[l] = pairWeights(trans, q, tx, p.width);
     }, [&](int64_t q, Scratch& s) {
       const MatrixCost<T> cost{C + q * tx * ty, ty};
-      return forwardPair(ix.band(q, p.band), p.width, p.gamma, cost, trans + q * tx * p.width * 2, s.a.data(), s.b.data());
+      return forwardPair(ix.band(q, p.band), p.width, p.gamma, cost, pairWeights(trans, q, tx, p.width), s.a.data(), s.b.data());
     });
   });
 }

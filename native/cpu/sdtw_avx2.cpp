@@ -124,13 +124,15 @@ double forwardTile(const ForwardTile<T>& t, const sdtw::Band& b) {
         for (int l = 0; l < 4; ++l)
           if (live >> l & 1) {
             const int64_t i = iq + l, jj = j0 + s - l, k = jj - int64_t(lo[l]);
-            T* tr = t.trans + i * t.width * 2;
             if (i == 0 && jj == 0) {  // the start cell: R = its cost, no predecessor
               r[l] = cc[l];
               wd[l] = wu[l] = 0;
             }
-            tr[2 * k] = T(wd[l]);
-            tr[2 * k + 1] = T(wu[l]);
+            if (t.trans) {  // null: values only
+              T* tr = t.trans + i * t.width * 2;
+              tr[2 * k] = T(wd[l]);
+              tr[2 * k + 1] = T(wu[l]);
+            }
           }
         next = choose(valid, V::load(r), cur);
       }

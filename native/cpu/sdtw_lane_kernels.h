@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <algorithm>
+#include <type_traits>
 #include <vector>
 
 #include <immintrin.h>
@@ -171,8 +172,9 @@ WT_HD Lanes<Vec, K> matrixCost(const ForwardLanes<T>& g, int64_t at) {
 // A row's weights are kept lane-interleaved and written out after its sweep, four pairs at a time:
 // the pairs' weight arrays lie a power-of-two apart, so sixteen interleaved write streams would
 // share (and thrash) one set of each cache. kHard: γ = 0 (hardMinOf); kMatrix: the costs come from
-// the pairs' cost matrices (g.cost) instead.
-template <class Vec, int K, bool kHard, bool kMatrix, class T>
+// the pairs' cost matrices (g.cost) instead; kWeights: the weights are kept (g.trans set), else the
+// forward computes values only (the weights' division and products drop out of the cell update).
+template <class Vec, int K, bool kHard, bool kMatrix, bool kWeights, class T>
 void forwardLanes(const ForwardLanes<T>& g, const sdtw::Band& b, std::vector<double>& scratch, double* values) {
   constexpr int L = kWidth<Vec> * K;
   using V = Lanes<Vec, K>;
@@ -205,8 +207,10 @@ void forwardLanes(const ForwardLanes<T>& g, const sdtw::Band& b, std::vector<dou
         c = c + t * t;
       }
       if (i == 0 && j == 0) {
-        V(0.0).store(rowDiag);
-        V(0.0).store(rowUp);
+        if (kWeights) {
+          V(0.0).store(rowDiag);
+          V(0.0).store(rowUp);
+        }
         left = c;
       } else {
         // Admissibility is the same for every lane: an absent predecessor is +inf in all of them.
@@ -214,13 +218,15 @@ void forwardLanes(const ForwardLanes<T>& g, const sdtw::Band& b, std::vector<dou
         const V up = j >= loP && j <= hiP ? V::load(prev + (j - loP) * L) : inf;
         const sdtw::CellOf<V> cell =
             kHard ? sdtw::hardMinOf(c, diag, up, left) : sdtw::softMinSoft(c, diag, up, left, g.gamma, invGamma);
-        cell.wDiag.store(rowDiag + k * L);
-        cell.wUp.store(rowUp + k * L);
+        if (kWeights) {
+          cell.wDiag.store(rowDiag + k * L);
+          cell.wUp.store(rowUp + k * L);
+        }
         left = cell.r;
       }
       left.store(cur + k * L);
     }
-    for (int q = 0; q < L / 4; ++q)
+    for (int q = 0; kWeights && q < L / 4; ++q)
       for (int64_t k = 0; k <= hi - lo; ++k)
         storeWeights(g.trans + 4 * q, (i * W + k) * 2, loadVec<D4>(rowDiag + k * L + 4 * q),
                      loadVec<D4>(rowUp + k * L + 4 * q));
@@ -231,14 +237,26 @@ void forwardLanes(const ForwardLanes<T>& g, const sdtw::Band& b, std::vector<dou
   for (int l = 0; l < L; ++l) values[l] = prev[(b.m - 1 - loP) * L + l];
 }
 
-// The forward of a group (g.lanes pairs) in K vectors of Vec: γ = 0 or not, series or cost matrices.
+// f(std::true_type) or f(std::false_type), as b: a runtime flag made a template argument.
+template <class F>
+void withFlag(bool b, F&& f) {
+  if (b)
+    f(std::true_type{});
+  else
+    f(std::false_type{});
+}
+
+// The forward of a group (g.lanes pairs) in K vectors of Vec: γ = 0 or not, series or cost
+// matrices, weights kept or not.
 template <class Vec, int K, class T>
 void forwardGroup(const ForwardLanes<T>& g, const sdtw::Band& b, std::vector<double>& scratch, double* values) {
-  const bool hard = g.gamma == 0, matrix = g.cost[0] != nullptr;
-  if (matrix)
-    hard ? forwardLanes<Vec, K, true, true>(g, b, scratch, values) : forwardLanes<Vec, K, false, true>(g, b, scratch, values);
-  else
-    hard ? forwardLanes<Vec, K, true, false>(g, b, scratch, values) : forwardLanes<Vec, K, false, false>(g, b, scratch, values);
+  withFlag(g.gamma == 0, [&](auto hard) {
+    withFlag(g.cost[0] != nullptr, [&](auto matrix) {
+      withFlag(g.trans[0] != nullptr, [&](auto weights) {
+        forwardLanes<Vec, K, decltype(hard)::value, decltype(matrix)::value, decltype(weights)::value>(g, b, scratch, values);
+      });
+    });
+  });
 }
 
 // Reads four lanes' (wDiag, wUp) at element offset `at`: wDiag and wUp as doubles, and the left

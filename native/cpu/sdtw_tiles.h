@@ -118,7 +118,7 @@ double forwardPairTiled(const Band& b, int64_t width, double gamma, const Cost& 
     for (int64_t i = i0; i < i1; ++i) {
       const int64_t lo = b.lo(i), hi = b.hi(i);
       const int64_t loP = i > 0 ? b.lo(i - 1) : 0, hiP = i > 0 ? b.hi(i - 1) : -1;
-      T* tr = trans + i * width * 2;
+      T* tr = trans ? trans + i * width * 2 : nullptr;  // null: values only
       cur[0] = J > 0 && j0 - 1 >= lo ? edgeCol[size_t(i)] : inf;
       for (int64_t c = 1; c <= w; ++c) {
         const int64_t j = j0 + c - 1;
@@ -130,8 +130,7 @@ double forwardPairTiled(const Band& b, int64_t width, double gamma, const Cost& 
         const int64_t k = j - lo;
         if (i == 0 && j == 0) {
           cur[c] = cc;
-          tr[0] = T(0);
-          tr[1] = T(0);
+          if (tr) tr[0] = tr[1] = T(0);
           continue;
         }
         const double diag = j - 1 >= loP && j - 1 <= hiP ? prev[c - 1] : inf;
@@ -139,8 +138,10 @@ double forwardPairTiled(const Band& b, int64_t width, double gamma, const Cost& 
         const double lf = j > lo ? cur[c - 1] : inf;
         const sdtw::Cell cell = sdtw::softMinCell(cc, diag, up, lf, gamma, invGamma);
         cur[c] = cell.r;
-        tr[2 * k] = T(cell.wDiag);
-        tr[2 * k + 1] = T(cell.wUp);
+        if (tr) {
+          tr[2 * k] = T(cell.wDiag);
+          tr[2 * k + 1] = T(cell.wUp);
+        }
       }
       edgeCol[size_t(i)] = cur[w];
       std::swap(prev, cur);

@@ -4,7 +4,8 @@
 //                          block's threads in parallel, one barrier per diagonal; cost on the fly; R's
 //                          three live diagonals (indexed by row) in shared memory when 3·Tx doubles fit,
 //                          else in a global scratch slice per block — so any length runs (no 1024 cap);
-//                          the transition weights go to global memory once (the backward's only input).
+//                          the transition weights go to global memory once (the backward's only input),
+//                          or nowhere for a forward nobody differentiates.
 //   sdtwBackwardWavefront  the E recursion on the diagonals in reverse, E's three live diagonals held
 //                          like R; per cell it reads the successors' stored weights, then accumulates
 //                          the x/y gradients (pairs) or writes dC (cost). Cells on one diagonal have
@@ -119,7 +120,7 @@ __global__ void __launch_bounds__(kSdtwThreads)
       if (threadIdx.x == 0) values[q] = T(sdtw::kInf - sdtw::kInf);
       continue;
     }
-    T* tr = trans + q * ix.tx * g.width * 2;
+    T* tr = trans ? trans + q * ix.tx * g.width * 2 : nullptr;  // null: values only
     const int64_t costRow = ix.pairs == nullptr ? q : xi;
     DiagonalRange range;
     DiagonalRange prev1, prev2;  // ranges of diagonals d-1 and d-2
@@ -133,11 +134,10 @@ __global__ void __launch_bounds__(kSdtwThreads)
       for (int64_t i = range.first + threadIdx.x; i <= range.last; i += blockDim.x) {
         const int64_t j = d - i;
         const double c = cost.at(costRow, yj, ix.tx, ix.ty, i, j);
-        T* w = tr + (i * g.width + (j - b.lo(i))) * 2;
+        T* w = tr ? tr + (i * g.width + (j - b.lo(i))) * 2 : nullptr;
         if (d == 0) {
           cur[0] = c;
-          w[0] = T(0);
-          w[1] = T(0);
+          if (w) w[0] = w[1] = T(0);
           continue;
         }
         const double diag = i >= 1 && i - 1 >= prev2.first && i - 1 <= prev2.last ? dm2[i - 1] : sdtw::kInf;
@@ -145,8 +145,10 @@ __global__ void __launch_bounds__(kSdtwThreads)
         const double left = i >= prev1.first && i <= prev1.last ? dm1[i] : sdtw::kInf;
         const sdtw::Cell cell = sdtw::softMinCell(c, diag, up, left, g.gamma, invGamma);
         cur[i] = cell.r;
-        w[0] = T(cell.wDiag);
-        w[1] = T(cell.wUp);
+        if (w) {
+          w[0] = T(cell.wDiag);
+          w[1] = T(cell.wUp);
+        }
       }
       __syncthreads();
     }
@@ -276,7 +278,7 @@ void forward(DeviceContext& ctx, const Cost& cost, const PairIndex& ix, const Ge
   const LiveStorage s = liveStorage(ctx, g.count, ix.tx);
   DeviceScratch scratch(ctx, s.shared ? 8 : size_t(s.blocks) * 3 * ix.tx * sizeof(double));
   launch("sdtwForwardWavefront", sdtwForwardWavefront<T, Cost>, dim3(s.blocks), dim3(kSdtwThreads), s.smem, ctx.stream(),
-         cost, ix, g, static_cast<T*>(op.out[0].data), static_cast<T*>(op.out[1].data),
+         cost, ix, g, static_cast<T*>(op.out[0].data), op.n_out > 1 ? static_cast<T*>(op.out[1].data) : nullptr,
          static_cast<double*>(scratch.get()), s.shared, ctx.rangeErrorFlag(), kind);
 }
 
