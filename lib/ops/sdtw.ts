@@ -186,7 +186,9 @@ function distinct(a: Int32Array): { values: Int32Array; position: number[] } {
  */
 function pairValues(op: string, X: Tensor, Y: Tensor, is: Int32Array, js: Int32Array, o: Resolved): Tensor {
   if (is.length === 0) return emptyResult([0], X);
-  const kernel: SdtwKernelOptions = { gamma: o.gamma, band: o.band, lengthsX: o.lengthsX, lengthsY: o.lengthsY };
+  const P = is.length;
+  const paired = X.shape[0] === P && Y.shape[0] === P && is.every((i, p) => i === p && js[p] === p);
+  const kernel: SdtwKernelOptions = { gamma: o.gamma, band: o.band, lengthsX: o.lengthsX, lengthsY: o.lengthsY, paired };
   const value = sdtwPairs(X, Y, pairTensor(is, js, X.device), kernel, op);
   if (!o.divergence) return value;
   const di = distinct(is);

@@ -30,6 +30,11 @@ export interface SdtwKernelOptions {
   lengthsX: Tensor | null;
   /** int32 [M] (for sdtwFromCost [B]): valid lengths of the y series (null: all Ty). */
   lengthsY: Tensor | null;
+  /**
+   * sdtwPairs only: the pairs are (p, p) for every p and N = M = P (softDtw's pairing), so each
+   * pair's gradient is its series' gradient and needs no scatter-add.
+   */
+  paired?: boolean;
 }
 
 interface SdtwAttrs {
@@ -37,6 +42,7 @@ interface SdtwAttrs {
   band: number;
   width: number;
   fn: string;
+  paired: boolean;
 }
 
 /**
@@ -82,7 +88,7 @@ function attrsOf(opts: SdtwKernelOptions, tx: number, ty: number, fn: string): S
   if (!(opts.gamma >= 0 && Number.isFinite(opts.gamma))) fail('E_RANGE', `${fn}: argument 'gamma' = ${opts.gamma}; expected a finite number >= 0`);
   if (opts.band !== null && !(Number.isInteger(opts.band) && opts.band >= 0))
     fail('E_RANGE', `${fn}: argument 'band' = ${opts.band}; expected an integer >= 0 or null`);
-  return { gamma: opts.gamma, band: opts.band ?? -1, width: storedWidth(tx, ty, opts.band, opts.lengthsX), fn };
+  return { gamma: opts.gamma, band: opts.band ?? -1, width: storedWidth(tx, ty, opts.band, opts.lengthsX), fn, paired: opts.paired === true };
 }
 
 /** Column c of an int32 [P, 2] tensor as [P]. */
@@ -112,6 +118,7 @@ defineGradient<SdtwAttrs>('sdtwPairs', {
   grad: (dy, { saved: [X, Y, pairs, lx, ly, W], attrs: a }) => {
     const [dXp, dYp] = native.sdtwPairsBackward(X.handle, Y.handle, pairs.handle, lx.handle, ly.handle, W.handle, a.gamma, a.band, a.width, a.fn);
     const g = reshape(dy, [dy.shape[0], 1, 1]);
+    if (a.paired) return [mul(wrap(dXp), g), mul(wrap(dYp), g), null, null, null];
     const dX = scatterAdd(mul(wrap(dXp), g), column(pairs, 0), 0, X.shape[0]);
     const dY = scatterAdd(mul(wrap(dYp), g), column(pairs, 1), 0, Y.shape[0]);
     return [dX, dY, null, null, null];
