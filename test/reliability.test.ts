@@ -256,6 +256,22 @@ describe('defect 3: undisposed tensors are all freed by the finalizer', () => {
   });
 });
 
+describe('native bytes reach V8 past a 256 MiB slack', () => {
+  test('a training loop that disposes its big blocks sets off no full collection; dropped tensors are still collected under pressure', () => {
+    const child = spawnSync(
+      process.execPath,
+      ['--trace-gc', '-r', path.join(__dirname, 'fuzz', 'register.js'), path.join(__dirname, 'reliability', 'gc-pressure-child.ts')],
+      { env: { ...process.env, WAVETAPE_DEVICE: 'cpu' }, encoding: 'utf8', timeout: 120000 },
+    );
+    expect({ status: child.status, stderr: child.stderr }).toEqual({ status: 0, stderr: '' });
+    const lines = child.stdout.trim().split('\n');
+    const steps = lines.slice(lines.indexOf('== steps'), lines.indexOf('== end steps'));
+    // Reported as they came and went, the steps' weights set off a mark-compact every few steps.
+    expect(steps.filter((l) => l.includes('Mark-Compact'))).toEqual([]);
+    expect(JSON.parse(lines[lines.length - 1]).peakMiB).toBeLessThanOrEqual(640);
+  });
+});
+
 describe('defect 4: a disposed tensor is never read', () => {
   test('every read of a disposed tensor is E_DISPOSED, also what was cached before', async () => {
     const t = wt.tensor([1, 2, 3], undefined, { device: 'cpu' });

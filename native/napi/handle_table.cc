@@ -18,11 +18,12 @@ void HandleTable::account(const Tensor& t, int sign) {
   if (sign < 0 && s->handles == 0) bytes = -(int64_t)s->bytes();
   if (bytes == 0) return;
   u.bytes += bytes;
-  unreported_ += bytes;
-  if (env_ && (unreported_ >= kReportBytes || unreported_ <= -kReportBytes)) {
+  live_ += bytes;
+  const int64_t change = live_ - reported_;
+  if (env_ && (change >= kDeferBytes || change <= -kReportBytes)) {
     int64_t total = 0;
-    napi_adjust_external_memory(env_, unreported_, &total);
-    unreported_ = 0;
+    napi_adjust_external_memory(env_, change, &total);
+    reported_ = live_;
   }
 }
 
@@ -73,7 +74,7 @@ void HandleTable::clear() {
   slots_.clear();
   free_.clear();
   usage_.clear();
-  unreported_ = 0;
+  live_ = reported_ = 0;
 }
 
 HandleTable::Usage HandleTable::usage(Device* d) const {
