@@ -117,3 +117,12 @@ test('callbacks returning a rejected Promise: a WavetapeError, and no unhandled 
     process.off('unhandledRejection', onRejection);
   }
 });
+
+test('a deeply nested array in a slice spec: E_SHAPE describing it, not a stack overflow (fuzz seed 1010989350)', () => {
+  let deep: unknown = [1];
+  for (let i = 0; i < 20000; i++) deep = [deep];
+  const x = wt.zeros([2, 0, 3], { dtype: 'float64', device: 'cpu' });
+  expect(codeOf(() => wt.sliceAxes(x, deep as wt.SliceSpec[]))).toBe('E_SHAPE');
+  expect(messageOf(() => wt.sliceAxes(x, deep as wt.SliceSpec[]))).toBe('sliceAxes: start of spec 0 must be an integer or null; got an array of length 1');
+  x.dispose();
+});

@@ -246,7 +246,7 @@ export const sliceAxes = publicOp('sliceAxes', function sliceAxes(x: Tensor, spe
     else if (typeof sp === 'object') ({ start: lo, stop: hi, step: st } = sp);
     else fail('E_SHAPE', `sliceAxes: spec ${i} must be an index, a [start, stop, step] range, an object or null`);
     for (const [v, name] of [[lo, 'start'], [hi, 'stop'], [st, 'step']] as const)
-      if (v != null && !isInt(v)) fail('E_SHAPE', `sliceAxes: ${name} of spec ${i} must be an integer or null; got ${String(v)}`);
+      if (v != null && !isInt(v)) fail('E_SHAPE', `sliceAxes: ${name} of spec ${i} must be an integer or null; got ${describe(v)}`);
     const stp = st ?? 1;
     if (stp === 0) fail('E_RANGE', `sliceAxes: step of spec ${i} is 0`);
     const { b, e } = sliceIndices(n, lo, hi, stp);
