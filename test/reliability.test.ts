@@ -256,7 +256,7 @@ describe('defect 3: undisposed tensors are all freed by the finalizer', () => {
   });
 });
 
-describe('native bytes reach V8 past a 256 MiB slack', () => {
+describe('native bytes reach V8 past a 128 MiB slack', () => {
   test('a training loop that disposes its big blocks sets off no full collection; dropped tensors are still collected under pressure', () => {
     const child = spawnSync(
       process.execPath,

@@ -55,15 +55,16 @@ class HandleTable {
   std::vector<Slot> slots_;
   std::vector<uint32_t> free_;
   std::map<Device*, Usage> usage_;
-  // What V8 has been told (reported_) trails this environment's live bytes (live_): a fall of
-  // kReportBytes is reported at once, a rise only once it reaches kDeferBytes. V8 starts a full
-  // collection whenever its external memory grows by 64 MB over its level at the last one, so a
-  // training step's short-lived blocks (soft-DTW's 68 MB of weights at (256, 512, 1) band 32),
-  // reported as they came and went, set off a mark-compact every few steps, whose marking threads
-  // took ~8 % of two busy cores. A leak of undisposed tensors still reaches V8 past the slack.
+  // What V8 has been told (reported_) trails this environment's live bytes (live_). Changes go in
+  // steps of kReportBytes, except that a rise of less than kDeferBytes over the level the live
+  // bytes last fell to (settled_) is not reported at all. V8 starts a full collection whenever its
+  // external memory grows by 64 MB over its level at the last one, so a training step's short-lived
+  // blocks (soft-DTW's 68 MB of weights at (256, 512, 1) band 32), reported as they came and went,
+  // set off a mark-compact every few steps, whose marking threads took ~8 % of two busy cores.
+  // Growth past the slack (undisposed tensors piling up) is reported step by step as before.
   static constexpr int64_t kReportBytes = int64_t(1) << 18;
-  static constexpr int64_t kDeferBytes = int64_t(256) << 20;
-  int64_t live_ = 0, reported_ = 0;
+  static constexpr int64_t kDeferBytes = int64_t(128) << 20;
+  int64_t live_ = 0, reported_ = 0, settled_ = 0;
 };
 
 struct AddonData {

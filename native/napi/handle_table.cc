@@ -20,10 +20,12 @@ void HandleTable::account(const Tensor& t, int sign) {
   u.bytes += bytes;
   live_ += bytes;
   const int64_t change = live_ - reported_;
-  if (env_ && (change >= kDeferBytes || change <= -kReportBytes)) {
+  const bool fall = change <= -kReportBytes;
+  if (env_ && (fall || (change >= kReportBytes && live_ >= settled_ + kDeferBytes))) {
     int64_t total = 0;
     napi_adjust_external_memory(env_, change, &total);
     reported_ = live_;
+    if (fall) settled_ = live_;
   }
 }
 
@@ -74,7 +76,7 @@ void HandleTable::clear() {
   slots_.clear();
   free_.clear();
   usage_.clear();
-  live_ = reported_ = 0;
+  live_ = reported_ = settled_ = 0;
 }
 
 HandleTable::Usage HandleTable::usage(Device* d) const {

@@ -1,5 +1,5 @@
-// Run by test/reliability.test.ts with --trace-gc (V8 prints each collection on stdout): native
-// bytes are reported to V8 past a slack (native/napi/addon_data.h), so a training loop whose big
+// Run by test/reliability.test.ts with --trace-gc (V8 prints each collection on stdout): a rise of
+// native bytes within a slack is not reported to V8 (native/napi/addon_data.h), so a training loop whose big
 // blocks are disposed as it goes sets off no full collection, while tensors nobody disposed still
 // are collected under memory pressure. Prints marker lines around each scenario and a JSON line.
 import * as wt from '../../lib';
