@@ -171,8 +171,9 @@ WT_HD Lanes<Vec, K> matrixCost(const ForwardLanes<T>& g, int64_t at) {
 // cells' worth per cell of the next row's sweep: that sweep is one long dependency chain with idle
 // issue slots, which the write-out's loads, conversions and stores (and its misses to memory) fill.
 // Written after the sweep, it stood alone (about 5 of the 20 ms of a taped forward at (64, 512, 8)
-// band 32); spread like this, fwd+bwd runs 3-5 % faster at D = 1 and with a band. Four pairs at a time, pair group after pair group (q-major): the pairs' arrays often lie
-// a multiple of 4 KiB apart, and all L streams at once would share (and thrash) one L1 set.
+// band 32); spread like this, fwd+bwd runs 3-5 % faster at D = 1 and with a band. Four pairs at a
+// time, pair group after pair group (q-major): the pairs' arrays often lie a multiple of 4 KiB
+// apart, and all L streams at once would share (and thrash) one L1 set.
 template <int L, class T>
 struct PendingRow {
   const double* diag = nullptr;
