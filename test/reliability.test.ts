@@ -243,28 +243,27 @@ describe('defect 2: composite ops free their intermediates (no tidy, no GC)', ()
   });
 });
 
+/** Runs test/reliability/<script> in a node child with a V8 flag on the cpu; its stdout, once it exited cleanly. */
+function gcChild(flag: string, script: string): string {
+  const child = spawnSync(process.execPath, [flag, '-r', path.join(__dirname, 'fuzz', 'register.js'), path.join(__dirname, 'reliability', script)], {
+    env: { ...process.env, WAVETAPE_DEVICE: 'cpu' },
+    encoding: 'utf8',
+    timeout: 120000,
+  });
+  expect({ status: child.status, stderr: child.stderr }).toEqual({ status: 0, stderr: '' });
+  return child.stdout;
+}
+
 describe('defect 3: undisposed tensors are all freed by the finalizer', () => {
   test('eye, Variable.assign and tape-recorded results, dropped and collected, return to the baseline', () => {
-    const child = spawnSync(
-      process.execPath,
-      ['--expose-gc', '-r', path.join(__dirname, 'fuzz', 'register.js'), path.join(__dirname, 'reliability', 'gc-child.ts')],
-      { env: { ...process.env, WAVETAPE_DEVICE: 'cpu' }, encoding: 'utf8', timeout: 120000 },
-    );
-    expect({ status: child.status, stderr: child.stderr }).toEqual({ status: 0, stderr: '' });
-    const r = JSON.parse(child.stdout.trim());
+    const r = JSON.parse(gcChild('--expose-gc', 'gc-child.ts').trim());
     expect(r).toEqual({ baseline: r.baseline, eye: r.baseline, assign: r.baseline, tape: r.baseline });
   });
 });
 
 describe('native bytes reach V8 past a 128 MiB slack', () => {
   test('a training loop that disposes its big blocks sets off no full collection; dropped tensors are still collected under pressure', () => {
-    const child = spawnSync(
-      process.execPath,
-      ['--trace-gc', '-r', path.join(__dirname, 'fuzz', 'register.js'), path.join(__dirname, 'reliability', 'gc-pressure-child.ts')],
-      { env: { ...process.env, WAVETAPE_DEVICE: 'cpu' }, encoding: 'utf8', timeout: 120000 },
-    );
-    expect({ status: child.status, stderr: child.stderr }).toEqual({ status: 0, stderr: '' });
-    const lines = child.stdout.trim().split('\n');
+    const lines = gcChild('--trace-gc', 'gc-pressure-child.ts').trim().split('\n');
     const steps = lines.slice(lines.indexOf('== steps'), lines.indexOf('== end steps'));
     // Reported as they came and went, the steps' weights set off a mark-compact every few steps.
     expect(steps.filter((l) => l.includes('Mark-Compact'))).toEqual([]);

@@ -135,6 +135,9 @@ describe.each(testDevices())('soft-DTW kernels on %s', (device) => {
     }
   });
 
+  // The CPU's lane groups (native/cpu/sdtw_avx2.cpp) and block cache; other devices have no such grouping.
+  const onCpu = device === 'cpu' ? test : null;
+
   // Off the tape the forward keeps no weights (ops.def: n_out = 1) and the lane kernels drop their
   // computation; the value must still be what the taped forward computes, on every schedule.
   test('a forward off the tape (values only, no weights) equals the taped forward bit for bit: lane groups, single pairs, tiles, costs, hard', () => {
@@ -179,8 +182,7 @@ describe.each(testDevices())('soft-DTW kernels on %s', (device) => {
 
   // A forward off the tape allocates nothing of size Tx·Ty: were its 32 MiB of weights allocated and
   // freed, the CPU's block cache would hold them afterwards.
-  const onCpuOnly = device === 'cpu' ? test : null;
-  onCpuOnly?.('softDtwPairwise off the tape allocates no weights (32 x 32 pairs at T = 128: 32 MiB with them)', () => {
+  onCpu?.('softDtwPairwise off the tape allocates no weights (32 x 32 pairs at T = 128: 32 MiB with them)', () => {
     const X = wt.uniform([32, 128, 2], -1, 1, { seed: 3, device }), Y = wt.uniform([32, 128, 2], -1, 1, { seed: 4, device });
     wt.sync();
     wt.releaseCache();
@@ -196,8 +198,6 @@ describe.each(testDevices())('soft-DTW kernels on %s', (device) => {
     [X, Y].forEach((t) => t.dispose());
   });
 
-  // The CPU's lane groups (native/cpu/sdtw_avx2.cpp); other devices have no such grouping.
-  const onCpu = device === 'cpu' ? test : null;
   onCpu?.('lane groups (32, 16 and 4 pairs of one geometry, mixed groups, remainders; soft and hard): values and gradients equal each pair alone, bit for bit', () => {
     // Pairs (q, q) of their own series: [0, 16) and [32, 48) share one geometry (the 16-pair
     // forward groups), [16, 32) mixes a 4-pair group of one geometry, one of four geometries and

@@ -237,6 +237,12 @@ void sweepGroups(const PairIndex& ix, const wt_sdtw_params& p, const std::vector
   }
 }
 
+// A forward's weights output, or null when it keeps none (n_out = 1: values only, see ops.def).
+template <class T>
+T* forwardWeights(const wt_op& op) {
+  return op.n_out > 1 ? static_cast<T*>(op.out[1].data) : nullptr;
+}
+
 // Pair q's [tx, width, 2] weights in a forward's output, or null when the forward keeps none.
 template <class T>
 T* pairWeights(T* trans, int64_t q, int64_t tx, int64_t width) {
@@ -320,7 +326,7 @@ void sdtwPairs(const wt_op& op, const wt_sdtw_params& p) {
     const T* X = static_cast<const T*>(op.in[0].data);
     const T* Y = static_cast<const T*>(op.in[1].data);
     T* values = static_cast<T*>(op.out[0].data);
-    T* trans = op.n_out > 1 ? static_cast<T*>(op.out[1].data) : nullptr;  // null: values only (ops.def)
+    T* trans = forwardWeights<T>(op);
     if (tilePairs(ix, P, p)) {
       for (int64_t q = 0; q < P; ++q) {
         const EuclideanCost<T> cost{X + ix.xi(q) * tx * D, Y + ix.yj(q) * ty * D, D};
@@ -384,7 +390,7 @@ void sdtwCost(const wt_op& op, const wt_sdtw_params& p) {
     using T = typename decltype(tag)::type;
     const T* C = static_cast<const T*>(op.in[0].data);
     T* values = static_cast<T*>(op.out[0].data);
-    T* trans = op.n_out > 1 ? static_cast<T*>(op.out[1].data) : nullptr;  // null: values only (ops.def)
+    T* trans = forwardWeights<T>(op);
     if (tilePairs(ix, B, p)) {
       for (int64_t q = 0; q < B; ++q) {
         const MatrixCost<T> cost{C + q * tx * ty, ty};
