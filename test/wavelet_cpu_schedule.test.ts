@@ -36,6 +36,56 @@ describe('wavelet CPU schedule', () => {
       }
   });
 
+  // The adjoints (strip-mined like the forward ops, transposed steps as gathers) on the same long
+  // rows, five at a time (four float64 rows in lanes, one alone), by the transpose identity against
+  // the float64 reference: Σ w·wavedec(x) = Σ x·(∇ₓ of Σ w·wavedec), and Σ v·waverec(c) = Σ c·(∇_c).
+  test.each(['haar', 'db4', 'bior4.4', 'sym5', 'coif3', 'db10'])('%s: long-row adjoints in float64 are the reference transposed', (w) => {
+    const scheme = liftingFactorisation(w);
+    const L = waveletFilters(w).decLo.length;
+    const rows = 5, level = 4;
+    const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+      let sum = 0, mag = 0;
+      for (let i = 0; i < a.length; i++) (sum += a[i] * b[i]), (mag += Math.abs(a[i] * b[i]));
+      return { sum, mag };
+    };
+    for (const mode of MODES)
+      for (const n of [2049, 5000, 6147]) {
+        const lens = wavedecRef(new Float64Array(n), bankOf(w), mode, level).map((c) => c.length);
+        const x = randomArray(rows * n, 3 * n + L);
+        const ws = lens.map((len, i) => randomArray(rows * len, 5 * n + i));
+        const gx = wt.tidy(() => {
+          const [g] = wt.grad((a: wt.Tensor) =>
+            liftingWavedec(a, scheme, L, mode, level, 'wavedec').map((c, i) => wt.sum(wt.mul(c, wt.tensor(ws[i], [rows, lens[i]], { dtype: 'float64' })))).reduce((u, v) => wt.add(u, v)),
+            { argnums: [0] },
+          )(wt.tensor(x, [rows, n], { dtype: 'float64' })) as wt.Tensor[];
+          return g.dataSync();
+        });
+        const coeffs = lens.map((len, i) => randomArray(rows * len, 7 * n + i));
+        const recLen = waverecRef(lens.map((len) => new Float64Array(len)), bankOf(w), mode).length;
+        const v = randomArray(rows * recLen, 11 * n);
+        const gc = wt.tidy(() => {
+          const ts = coeffs.map((c, i) => wt.tensor(c, [rows, lens[i]], { dtype: 'float64' }));
+          const gs = wt.grad((...cs: wt.Tensor[]) => wt.sum(wt.mul(liftingWaverec(cs, scheme, L, mode, 'waverec'), wt.tensor(v, [rows, recLen], { dtype: 'float64' }))), {
+            argnums: ts.map((_, i) => i),
+          })(...ts) as wt.Tensor[];
+          return gs.map((g) => g.dataSync());
+        });
+        for (let r = 0; r < rows; r++) {
+          const row = (a: ArrayLike<number>, len: number) => Array.from(a).slice(r * len, (r + 1) * len);
+          const cs = wavedecRef(row(x, n), bankOf(w), mode, level);
+          const fwd = cs.map((c, i) => dot(c, row(ws[i], lens[i])));
+          const lhs = fwd.reduce((a, b) => a + b.sum, 0), mag = fwd.reduce((a, b) => a + b.mag, 0);
+          const rhs = dot(row(x, n), row(gx, n));
+          expect(Math.abs(lhs - rhs.sum)).toBeLessThanOrEqual(1e-12 * Math.max(mag, rhs.mag));
+          const y = waverecRef(coeffs.map((c, i) => row(c, lens[i])), bankOf(w), mode);
+          const fy = dot(y, row(v, recLen));
+          const back = gc.map((g, i) => dot(row(coeffs[i], lens[i]), row(g, lens[i])));
+          const rhs2 = back.reduce((a, b) => a + b.sum, 0), mag2 = back.reduce((a, b) => a + b.mag, 0);
+          expect(Math.abs(fy.sum - rhs2)).toBeLessThanOrEqual(1e-12 * Math.max(fy.mag, mag2));
+        }
+      }
+  });
+
   // Eight float32 or four float64 rows share AVX2 lanes (one row a lane, wavelet_rows.h's
   // RowLanes): every mode's edges, short and odd lengths, and the rows left over from a group, each
   // row bit for bit the same row transformed alone: forward, inverse and both adjoints.

@@ -469,3 +469,180 @@ void synthesisRowStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::wa
     a = o;
   }
 }
+
+// ---- the adjoints, strip-mined the same way ----
+//
+// A transposed step (kernels/wavelet_lifting.h's transposedStep) gathers onto each source element
+// from a window of its target, so it is one stage like a forward step, and the adjoints pipeline like
+// the forward ops.
+
+// liftStepsTransposed's step j on source positions [a, b), with the taps as T.
+template <class T>
+void liftRangeTransposed(SerialExec& ex, const wt_wavelet_params& p, const wt::wavelet::LiftPlan& plan, const T* coef,
+                         const wt::wavelet::TapStarts& ts, int j, int64_t len, T* s, T* d, int64_t a, int64_t b) {
+  const T* c = coef + ts.start[j];
+  wt::wavelet::transposedStep(ex, p, plan, j, len, [c](int k) { return c[k]; }, s, d, a, b);
+}
+
+// A transposed step as a stage: it reads and writes its source at its position and reads its
+// target at − off − (K − 1) … − off.
+inline StageAccess transposedStepAccess(const wt_wavelet_params& p, int j) {
+  const int src = p.step_kind[j] == 0 ? 0 : 1;
+  StageAccess a{};
+  a.writes = 1u << src;
+  a.reads = 3u;
+  a.rlo[src] = a.rhi[src] = 0;
+  a.rlo[1 - src] = -p.step_offset[j] - p.step_taps[j] + 1;
+  a.rhi[1 - src] = -p.step_offset[j];
+  return a;
+}
+
+// The analysis adjoint: the gradients placed (scaled) in the buffer, the transposed steps in reverse
+// scheme order, the interleave onto the signal's gradient. The synthesis adjoint: the output's
+// gradient split into the buffer, the transposed inverse steps in scheme order, the write-out
+// (positions: output indices, reading pair o + shift; periodization sums aliases after the strips,
+// a stage of its own only when it is not periodic).
+inline Pipeline analysisAdjointPipeline(const wt_wavelet_params& p) {
+  StageAccess acc[kMaxStages] = {};
+  acc[0].writes = 3u;
+  for (int jj = 0; jj < p.n_steps; ++jj) acc[1 + jj] = transposedStepAccess(p, p.n_steps - 1 - jj);
+  acc[p.n_steps + 1].reads = 3u;
+  return makePipeline(acc, p.n_steps + 2, false);
+}
+inline Pipeline synthesisAdjointPipeline(const wt_wavelet_params& p) {
+  StageAccess acc[kMaxStages] = {};
+  acc[0].writes = 3u;
+  for (int j = 0; j < p.n_steps; ++j) acc[1 + j] = transposedStepAccess(p, j);
+  StageAccess& out = acc[p.n_steps + 1];
+  out.reads = 3u;
+  out.rlo[0] = out.rhi[0] = p.shift_a;
+  out.rlo[1] = out.rhi[1] = p.shift_d;
+  return makePipeline(acc, p.n_steps + 2, false);
+}
+
+// analysisLevelAdjoint, strip-mined: (ga, gd) [len] -> gx [n].
+template <class T>
+void analysisLevelAdjointStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::wavelet::LiftPlan& plan,
+                                const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<T>& taps,
+                                const T* ga, const T* gd, int64_t n, T* gx, T* s, T* d) {
+  using namespace wt::wavelet;
+  const int64_t len = analysisLength(n, p.filter_len, p.mode);
+  const int64_t sh = analysisShift(p.filter_len, p.mode);
+  const int64_t blo = plan.bufLo, bhi = len + plan.bufHiE;
+  int64_t qa, qb;
+  interiorPairs(sh, n, blo, bhi, qa, qb);
+  T* s0 = s - blo;
+  T* d0 = d - blo;
+  const T ca = T(p.scale), cd = T(double(p.sign_d) / p.scale);
+  const int last = p.n_steps + 1;
+  int64_t lo[kMaxStages], hi[kMaxStages];
+  lo[0] = blo;
+  hi[0] = bhi;
+  for (int jj = 0; jj < p.n_steps; ++jj) {
+    const int j = p.n_steps - 1 - jj;
+    lo[1 + jj] = transposedLo(p, plan, j);
+    hi[1 + jj] = transposedHi(p, plan, j, len);
+  }
+  lo[last] = qa;
+  hi[last] = qb;
+  runStrips(pl, lo, hi, stripPairs<T>(), [&](int k, int64_t b, int64_t e) {
+    if (k == 0) {
+      placeCoefficients(ex, ga, len, ca, p.shift_a, false, s0, b, e);
+      placeCoefficients(ex, gd, len, cd, p.shift_d, false, d0, b, e);
+    } else if (k == last) {
+      mergePairs(gx + sh, s0, d0, b, e);
+    } else {
+      liftRangeTransposed(ex, p, plan, taps.c, ts, p.n_steps - k, len, s, d, b, e);
+    }
+  });
+  // The samples no interior pair wrote start from zero; then the edges fold back.
+  const int64_t covLo = qa < qb ? 2 * qa + sh : n, covHi = qa < qb ? 2 * qb + sh : n;
+  for (int64_t i = 0; i < lmin(covLo, n); ++i) gx[i] = T(0);
+  for (int64_t i = lmax(covHi, 0); i < n; ++i) gx[i] = T(0);
+  foldExtension(p, n, sh, blo, bhi, qa, qb, s0, d0, gx);
+}
+
+// synthesisLevelAdjoint, strip-mined: gOut [kept] (the level's output, its last nOut − kept samples
+// dropped) -> (ga, gd) [len].
+template <class T>
+void synthesisLevelAdjointStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::wavelet::LiftPlan& plan,
+                                 const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<T>& taps,
+                                 const T* gOut, int64_t kept, int64_t len, T* ga, T* gd, T* s, T* d) {
+  using namespace wt::wavelet;
+  const int64_t sh = synthesisShift(p.filter_len, p.mode);
+  const int64_t blo = plan.bufLo, bhi = len + plan.bufHiE;
+  int64_t qa, qb;
+  interiorPairs(-sh, kept, blo, bhi, qa, qb);
+  T* s0 = s - blo;
+  T* d0 = d - blo;
+  const T ia = T(1 / p.scale), id = T(double(p.sign_d) * p.scale);
+  const bool periodic = p.mode == kPeriodization;
+  const int last = p.n_steps + 1;
+  int64_t lo[kMaxStages], hi[kMaxStages];
+  lo[0] = blo;
+  hi[0] = bhi;
+  for (int j = 0; j < p.n_steps; ++j) {
+    lo[1 + j] = transposedLo(p, plan, j);
+    hi[1 + j] = transposedHi(p, plan, j, len);
+  }
+  lo[last] = 0;
+  hi[last] = periodic ? 0 : len;
+  auto edge = [&](int64_t q) {
+    const int64_t t0 = 2 * q - sh, t1 = t0 + 1;
+    s0[q] = t0 >= 0 && t0 < kept ? gOut[t0] : T(0);
+    d0[q] = t1 >= 0 && t1 < kept ? gOut[t1] : T(0);
+  };
+  runStrips(pl, lo, hi, stripPairs<T>(), [&](int k, int64_t b, int64_t e) {
+    if (k == 0) {
+      ex.forRange(b, lmin(e, qa), edge);
+      splitPairs(s0, d0, gOut - sh, lmax(b, qa), lmin(e, qb));
+      ex.forRange(lmax(b, qb), e, edge);
+    } else if (k == last) {
+      for (int64_t o = b; o < e; ++o) {
+        const int64_t qs = o + p.shift_a, qd = o + p.shift_d;
+        ga[o] = qs >= blo && qs < bhi ? ia * s0[qs] : T(0);
+        gd[o] = qd >= blo && qd < bhi ? id * d0[qd] : T(0);
+      }
+    } else {
+      liftRangeTransposed(ex, p, plan, taps.c, ts, k - 1, len, s, d, b, e);
+    }
+  });
+  if (periodic) synthesisAdjointWriteOut(ex, p, len, s0, d0, blo, bhi, ga, gd);
+}
+
+// analysisRowAdjoint with the strip-mined levels.
+template <class T>
+void analysisRowAdjointStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::wavelet::LiftPlan& plan,
+                              const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<T>& taps,
+                              const T* packed, T* gx, T* s, T* d, T* a0, T* a1) {
+  using namespace wt::wavelet;
+  int64_t start = analysisLengthAt(p, p.levels);  // cD_L
+  const T* ga = packed;
+  for (int l = p.levels; l >= 1; --l) {
+    T* out = l == 1 ? gx : (l & 1) ? a0 : a1;
+    analysisLevelAdjointStrips(ex, p, plan, ts, pl, taps, ga, packed + start, analysisLengthAt(p, l - 1), out, s, d);
+    start += analysisLengthAt(p, l);
+    ga = out;
+  }
+}
+
+// synthesisRowAdjoint with the strip-mined levels (a dropped last sample reads as a zero gradient,
+// so no staging copy of the level's output gradient).
+template <class T>
+void synthesisRowAdjointStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::wavelet::LiftPlan& plan,
+                               const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<T>& taps,
+                               const T* gOut, T* packed, T* s, T* d, T* a0, T* a1) {
+  using namespace wt::wavelet;
+  const T* g = gOut;
+  for (int j = p.levels - 1; j >= 0; --j) {
+    int64_t mj = p.n, startJ = p.n;
+    for (int k = 0; k < j; ++k) {
+      startJ += mj;
+      mj = synthesisLength(mj, p.filter_len, p.mode) - int64_t((p.drop_mask >> k) & 1);
+    }
+    const int64_t kept = synthesisLength(mj, p.filter_len, p.mode) - int64_t((p.drop_mask >> j) & 1);
+    T* ga = j == 0 ? packed : (j & 1) ? a0 : a1;
+    synthesisLevelAdjointStrips(ex, p, plan, ts, pl, taps, g, kept, mj, ga, packed + startJ, s, d);
+    g = ga;
+  }
+}

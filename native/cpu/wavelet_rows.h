@@ -71,6 +71,13 @@ inline RowLanes<E>& operator+=(RowLanes<E>& a, RowLanes<E> b) {
   return a = a + b;
 }
 
+inline RowLanes<float> mulAdd(RowLanes<float> a, RowLanes<float> b, RowLanes<float> c) {
+  return RowLanes<float>(_mm256_fmadd_ps(a.v, b.v, c.v));
+}
+inline RowLanes<double> mulAdd(RowLanes<double> a, RowLanes<double> b, RowLanes<double> c) {
+  return RowLanes<double>(_mm256_fmadd_pd(a.v, b.v, c.v));
+}
+
 // kLanes rows, `stride` apart: a level's input or output when it is the rows themselves.
 template <class E>
 struct RowsIn {
@@ -258,7 +265,10 @@ void runRows(Direction dir, const wt_wavelet_params& p, const T* in, int64_t inL
   T* a0 = d + rs.buffer + pad;
   T* a1 = a0 + rs.approx + pad;
   SerialExec ex;
-  const Pipeline pl = analysis ? analysisPipeline(p) : synthesisPipeline(p);
+  const Pipeline pl = dir == Direction::Analysis          ? analysisPipeline(p)
+                      : dir == Direction::Synthesis       ? synthesisPipeline(p)
+                      : dir == Direction::AnalysisAdjoint ? analysisAdjointPipeline(p)
+                                                          : synthesisAdjointPipeline(p);
   const StepTaps<T> taps(p, !analysis);
   int64_t r = b;
 #ifdef WT_WAVELET_AVX2
@@ -289,12 +299,12 @@ void runRows(Direction dir, const wt_wavelet_params& p, const T* in, int64_t inL
         case Direction::Synthesis: synthesisRowsInLanes(ex, p, plan, ts, pl, laneTaps, rin, rout, ls, ld, la0, la1); break;
         case Direction::AnalysisAdjoint:
           rowsToLanesScaled(rin, 0, inLen, Lanes(1.0), xs);
-          analysisRowAdjoint(ex, p, plan, ts, xs, ys, ls, ld, la0, la1);
+          analysisRowAdjointStrips(ex, p, plan, ts, pl, laneTaps, xs, ys, ls, ld, la0, la1);
           lanesToRows(ys, outLen, rout, 0);
           break;
         case Direction::SynthesisAdjoint:
           rowsToLanesScaled(rin, 0, inLen, Lanes(1.0), xs);
-          synthesisRowAdjoint(ex, p, plan, ts, xs, ys, ls, ld, la0, la1);
+          synthesisRowAdjointStrips(ex, p, plan, ts, pl, laneTaps, xs, ys, ls, ld, la0, la1);
           lanesToRows(ys, outLen, rout, 0);
           break;
       }
@@ -306,9 +316,9 @@ void runRows(Direction dir, const wt_wavelet_params& p, const T* in, int64_t inL
     T* y = out + r * outLen;
     switch (dir) {
       case Direction::Analysis: analysisRowStrips(ex, p, plan, ts, pl, taps, x, y, s, d, a0, a1); break;
-      case Direction::AnalysisAdjoint: analysisRowAdjoint(ex, p, plan, ts, x, y, s, d, a0, a1); break;
+      case Direction::AnalysisAdjoint: analysisRowAdjointStrips(ex, p, plan, ts, pl, taps, x, y, s, d, a0, a1); break;
       case Direction::Synthesis: synthesisRowStrips(ex, p, plan, ts, pl, taps, x, y, s, d, a0, a1); break;
-      case Direction::SynthesisAdjoint: synthesisRowAdjoint(ex, p, plan, ts, x, y, s, d, a0, a1); break;
+      case Direction::SynthesisAdjoint: synthesisRowAdjointStrips(ex, p, plan, ts, pl, taps, x, y, s, d, a0, a1); break;
     }
   }
 }

@@ -2,6 +2,7 @@
 // as linear maps, the lifting plan (which pairs each step computes on a linear buffer), and one row's
 // multilevel analysis, synthesis and their adjoints, parametrised by how a block runs a loop.
 #pragma once
+#include <math.h>
 #include <stdint.h>
 
 #include "../abi/plugin_abi.h"
@@ -36,6 +37,12 @@ WT_HD int64_t floorMod(int64_t a, int64_t m) {
 }
 WT_HD int64_t lmin(int64_t a, int64_t b) { return a < b ? a : b; }
 WT_HD int64_t lmax(int64_t a, int64_t b) { return a > b ? a : b; }
+
+// a·b + c rounded once. The extension's fold-back spells its products out as this: left to the
+// compiler's contraction, one schedule's instantiations (a row alone, rows in SIMD lanes) round them
+// differently (smooth's weights make it visible). A SIMD element type brings its own overload.
+WT_HD float mulAdd(float a, float b, float c) { return fmaf(a, b, c); }
+WT_HD double mulAdd(double a, double b, double c) { return fma(a, b, c); }
 
 // pywt's output lengths: dwt_coeff_len, and idwt's 2m - L + 2 (2m in periodization).
 WT_HD int64_t analysisLength(int64_t n, int32_t L, int32_t mode) {
@@ -271,25 +278,77 @@ WT_HD void liftSteps(X& ex, const wt_wavelet_params& p, const LiftPlan& plan, co
   }
 }
 
-// The transpose of liftSteps: steps in the opposite order, each tap scattering the target's gradient
-// onto its source (predict and update exchange roles, offsets negated). A barrier between taps keeps
-// concurrent threads from adding to one source element.
+// The transpose of step j on source positions [a, b): the step adds c_k·src[i + off + k] to its
+// target at i for i in [lo_j, hi_j), so its transpose adds c_k·t[m − off − k] to src[m] for every tap
+// whose target position m − off − k is in that range — gathered per source element, in tap order
+// (what scattering tap by tap adds to src[m], rounded in the same order). Each element writes only
+// itself: no barrier between taps. tap(k): tap k of the step as T, signs applied.
+template <int K, class X, class T, class Tap>
+WT_HD void gatherTaps(X& ex, T* src, const T* tp, Tap tap, int64_t lo, int64_t hi) {
+  const T c0 = tap(0), c1 = K > 1 ? tap(1) : T(0), c2 = K > 2 ? tap(2) : T(0), c3 = K > 3 ? tap(3) : T(0);
+  ex.forRange(lo, hi, [&](int64_t m) {
+    T v = src[m];
+    v += c0 * tp[m];
+    if (K > 1) v += c1 * tp[m - 1];
+    if (K > 2) v += c2 * tp[m - 2];
+    if (K > 3) v += c3 * tp[m - 3];
+    src[m] = v;
+  });
+}
+template <class X, class T, class Tap>
+WT_HD void transposedStep(X& ex, const wt_wavelet_params& p, const LiftPlan& plan, int j, int64_t len, Tap tap, T* s,
+                          T* d, int64_t a, int64_t b) {
+  const bool predict = p.step_kind[j] == 0;
+  T* src = (predict ? s : d) - plan.bufLo;
+  const T* t = (predict ? d : s) - plan.bufLo;
+  const int K = p.step_taps[j];
+  const int64_t off = p.step_offset[j], tlo = plan.lo[j], thi = len + plan.hiE[j];
+  // [ia, ib): positions whose every tap lands in the target range.
+  const int64_t ia = lmin(lmax(a, tlo + off + K - 1), b), ib = lmax(lmin(b, thi + off), ia);
+  // The edges loop over the taps in range without a branch (a conditional add lets a compiler round
+  // the product apart from the sum on one path and not on another).
+  auto edge = [&](int64_t m) {
+    const int64_t kLo = lmax(0, m - off - thi + 1), kHi = lmin(K, m - off - tlo + 1);
+    T v = src[m];
+    for (int64_t k = kLo; k < kHi; ++k) v += tap(int(k)) * t[m - off - k];
+    src[m] = v;
+  };
+  ex.forRange(a, ia, edge);
+  const T* tp = t - off;
+  switch (K) {
+    case 1: gatherTaps<1>(ex, src, tp, tap, ia, ib); break;
+    case 2: gatherTaps<2>(ex, src, tp, tap, ia, ib); break;
+    case 3: gatherTaps<3>(ex, src, tp, tap, ia, ib); break;
+    case 4: gatherTaps<4>(ex, src, tp, tap, ia, ib); break;
+    default:
+      // A pass per tap (the same thread owns m in every pass).
+      for (int k = 0; k < K; ++k) {
+        const T ck = tap(k);
+        const T* tk = tp - k;
+        ex.forRange(ia, ib, [&](int64_t m) { src[m] += ck * tk[m]; });
+      }
+  }
+  ex.forRange(ib, b, edge);
+}
+
+// The source positions step j's transpose writes: those the step reads.
+WT_HD int64_t transposedLo(const wt_wavelet_params& p, const LiftPlan& plan, int j) {
+  return plan.lo[j] + p.step_offset[j];
+}
+WT_HD int64_t transposedHi(const wt_wavelet_params& p, const LiftPlan& plan, int j, int64_t len) {
+  return len + plan.hiE[j] + p.step_offset[j] + p.step_taps[j] - 1;
+}
+
+// The transpose of liftSteps: steps in the opposite order, predict and update exchanging roles.
 template <class X, class T>
 WT_HD void liftStepsTransposed(X& ex, const wt_wavelet_params& p, const LiftPlan& plan, const TapStarts& ts,
                                int64_t len, T* s, T* d, bool inverse) {
-  const int64_t b = plan.bufLo;
   for (int jj = 0; jj < p.n_steps; ++jj) {
     const int j = inverse ? jj : p.n_steps - 1 - jj;
-    const T* tgt = p.step_kind[j] == 0 ? d : s;
-    T* src = p.step_kind[j] == 0 ? s : d;
-    const int64_t lo = plan.lo[j], hi = len + plan.hiE[j], off = p.step_offset[j];
-    for (int k = 0; k < p.step_taps[j]; ++k) {
-      const T c = inverse ? T(-p.taps[ts.start[j] + k]) : T(p.taps[ts.start[j] + k]);
-      const T* t = tgt - b;
-      T* sp = src - b + off + k;
-      ex.forRange(lo, hi, [&](int64_t i) { sp[i] += c * t[i]; });
-      ex.barrier();
-    }
+    const double* c = p.taps + ts.start[j];
+    auto tap = [&](int k) { return inverse ? T(-c[k]) : T(c[k]); };
+    transposedStep(ex, p, plan, j, len, tap, s, d, transposedLo(p, plan, j), transposedHi(p, plan, j, len));
+    ex.barrier();
   }
 }
 
@@ -334,6 +393,26 @@ WT_HD void analysisLevel(X& ex, const wt_wavelet_params& p, const LiftPlan& plan
   ex.barrier();
 }
 
+// The extension's transpose: the buffer pairs [lo, qa) and [qb, hi), whose samples fall outside
+// the signal (wholly or in part), fold back onto gx (a scatter: one thread runs it).
+template <class T>
+WT_HD void foldExtension(const wt_wavelet_params& p, int64_t n, int64_t sh, int64_t lo, int64_t hi, int64_t qa,
+                         int64_t qb, const T* s0, const T* d0, T* gx) {
+  const int32_t mode = p.mode;
+  auto fold = [&](int64_t k, T g) {
+    const Terms t = extensionTerms(k, n, mode);
+    for (int i = 0; i < t.count; ++i) gx[t.idx[i]] = mulAdd(T(t.w[i]), g, gx[t.idx[i]]);
+  };
+  for (int64_t q = lo; q < qa; ++q) {
+    fold(2 * q + sh, s0[q]);
+    fold(2 * q + sh + 1, d0[q]);
+  }
+  for (int64_t q = qb; q < hi; ++q) {
+    fold(2 * q + sh, s0[q]);
+    fold(2 * q + sh + 1, d0[q]);
+  }
+}
+
 // The adjoint of analysisLevel: (ga, gd) [len] -> gx [n].
 template <class X, class T>
 WT_HD void analysisLevelAdjoint(X& ex, const wt_wavelet_params& p, const LiftPlan& plan, const TapStarts& ts,
@@ -366,22 +445,7 @@ WT_HD void analysisLevelAdjoint(X& ex, const wt_wavelet_params& p, const LiftPla
     xe[2 * q + 1] += d0[q];
   });
   ex.barrier();
-  // The extension's transpose folds the edges back (scatter, so one thread).
-  if (ex.leader()) {
-    const int32_t mode = p.mode;
-    auto fold = [&](int64_t k, T g) {
-      const Terms t = extensionTerms(k, n, mode);
-      for (int i = 0; i < t.count; ++i) gx[t.idx[i]] += T(t.w[i]) * g;
-    };
-    for (int64_t q = lo; q < qa; ++q) {
-      fold(2 * q + sh, s0[q]);
-      fold(2 * q + sh + 1, d0[q]);
-    }
-    for (int64_t q = qb; q < hi; ++q) {
-      fold(2 * q + sh, s0[q]);
-      fold(2 * q + sh + 1, d0[q]);
-    }
-  }
+  if (ex.leader()) foldExtension(p, n, sh, lo, hi, qa, qb, s0, d0, gx);
   ex.barrier();
 }
 
@@ -431,22 +495,11 @@ WT_HD void synthesisLevel(X& ex, const wt_wavelet_params& p, const LiftPlan& pla
   ex.barrier();
 }
 
-// The adjoint of synthesisLevel: gOut [nOut] -> (ga, gd) [len].
+// The synthesis adjoint's last pass: the buffer (s0, d0 on pairs [lo, hi)) back to the coefficients'
+// gradients, the inverse scale applied (periodization: every pair that held coefficient i adds up).
 template <class X, class T>
-WT_HD void synthesisLevelAdjoint(X& ex, const wt_wavelet_params& p, const LiftPlan& plan, const TapStarts& ts,
-                                 const T* gOut, int64_t len, T* ga, T* gd, T* s, T* d) {
-  const int64_t nOut = synthesisLength(len, p.filter_len, p.mode);
-  const int64_t sh = synthesisShift(p.filter_len, p.mode);
-  const int64_t lo = plan.bufLo, hi = len + plan.bufHiE;
-  T* s0 = s - lo;
-  T* d0 = d - lo;
-  ex.forRange(lo, hi, [&](int64_t q) {
-    const int64_t t0 = 2 * q - sh, t1 = t0 + 1;
-    s0[q] = t0 >= 0 && t0 < nOut ? gOut[t0] : T(0);
-    d0[q] = t1 >= 0 && t1 < nOut ? gOut[t1] : T(0);
-  });
-  ex.barrier();
-  liftStepsTransposed(ex, p, plan, ts, len, s, d, true);
+WT_HD void synthesisAdjointWriteOut(X& ex, const wt_wavelet_params& p, int64_t len, const T* s0, const T* d0,
+                                    int64_t lo, int64_t hi, T* ga, T* gd) {
   const T ia = T(1 / p.scale), id = T(double(p.sign_d) * p.scale);
   const int64_t shA = p.shift_a, shD = p.shift_d;
   if (p.mode == kPeriodization && shA - lo <= len && shD - lo <= len && hi - shA <= 2 * len && hi - shD <= 2 * len) {
@@ -484,6 +537,25 @@ WT_HD void synthesisLevelAdjoint(X& ex, const wt_wavelet_params& p, const LiftPl
       gd[i] = qd >= lo && qd < hi ? id * d0[qd] : T(0);
     });
   }
+}
+
+// The adjoint of synthesisLevel: gOut [nOut] -> (ga, gd) [len].
+template <class X, class T>
+WT_HD void synthesisLevelAdjoint(X& ex, const wt_wavelet_params& p, const LiftPlan& plan, const TapStarts& ts,
+                                 const T* gOut, int64_t len, T* ga, T* gd, T* s, T* d) {
+  const int64_t nOut = synthesisLength(len, p.filter_len, p.mode);
+  const int64_t sh = synthesisShift(p.filter_len, p.mode);
+  const int64_t lo = plan.bufLo, hi = len + plan.bufHiE;
+  T* s0 = s - lo;
+  T* d0 = d - lo;
+  ex.forRange(lo, hi, [&](int64_t q) {
+    const int64_t t0 = 2 * q - sh, t1 = t0 + 1;
+    s0[q] = t0 >= 0 && t0 < nOut ? gOut[t0] : T(0);
+    d0[q] = t1 >= 0 && t1 < nOut ? gOut[t1] : T(0);
+  });
+  ex.barrier();
+  liftStepsTransposed(ex, p, plan, ts, len, s, d, true);
+  synthesisAdjointWriteOut(ex, p, len, s0, d0, lo, hi, ga, gd);
   ex.barrier();
 }
 
