@@ -520,11 +520,33 @@ inline Pipeline synthesisAdjointPipeline(const wt_wavelet_params& p) {
   return makePipeline(acc, p.n_steps + 2, false);
 }
 
-// analysisLevelAdjoint, strip-mined: (ga, gd) [len] -> gx [n].
+// The array `k` elements on (a level's coefficients within the packed row).
 template <class T>
+T* offsetBy(T* a, int64_t k) {
+  return a + k;
+}
+
+// Element access for the adjoints' edges, on a plain array here (wavelet_rows.h adds the rows
+// themselves): the output's zeroing and fold-back, and the input read as zero outside [0, count).
+template <class T>
+void zeroAt(T* y, int64_t i) {
+  y[i] = T(0);
+}
+template <class T>
+void mulAddAt(T* y, int64_t i, T w, T g) {
+  using wt::wavelet::mulAdd;
+  y[i] = mulAdd(w, g, y[i]);
+}
+template <class T>
+T valueOrZero(const T* x, int64_t count, int64_t i) {
+  return i >= 0 && i < count ? x[i] : T(0);
+}
+
+// analysisLevelAdjoint, strip-mined: (ga, gd) [len] -> gx [n].
+template <class T, class InA, class InD, class Out>
 void analysisLevelAdjointStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::wavelet::LiftPlan& plan,
                                 const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<T>& taps,
-                                const T* ga, const T* gd, int64_t n, T* gx, T* s, T* d) {
+                                const InA& ga, const InD& gd, int64_t n, const Out& gx, T* s, T* d) {
   using namespace wt::wavelet;
   const int64_t len = analysisLength(n, p.filter_len, p.mode);
   const int64_t sh = analysisShift(p.filter_len, p.mode);
@@ -545,29 +567,34 @@ void analysisLevelAdjointStrips(SerialExec& ex, const wt_wavelet_params& p, cons
   }
   lo[last] = qa;
   hi[last] = qb;
+  T tmp[2 * stripPairs<T>()];  // the interleave's staging, for an output that is not an array
   runStrips(pl, lo, hi, stripPairs<T>(), [&](int k, int64_t b, int64_t e) {
     if (k == 0) {
-      placeCoefficients(ex, ga, len, ca, p.shift_a, false, s0, b, e);
-      placeCoefficients(ex, gd, len, cd, p.shift_d, false, d0, b, e);
+      placeInput(ex, ga, len, ca, p.shift_a, false, s0, b, e);
+      placeInput(ex, gd, len, cd, p.shift_d, false, d0, b, e);
     } else if (k == last) {
-      mergePairs(gx + sh, s0, d0, b, e);
+      // Pairs [b, e) (all interior) hold samples [2b + sh, 2e + sh).
+      const int64_t tb = 2 * b + sh;
+      mergePairs(stage(gx, tmp, tb) + sh, s0, d0, b, e);
+      flush(gx, tmp, tb, 2 * (e - b));
     } else {
       liftRangeTransposed(ex, p, plan, taps.c, ts, p.n_steps - k, len, s, d, b, e);
     }
   });
   // The samples no interior pair wrote start from zero; then the edges fold back.
   const int64_t covLo = qa < qb ? 2 * qa + sh : n, covHi = qa < qb ? 2 * qb + sh : n;
-  for (int64_t i = 0; i < lmin(covLo, n); ++i) gx[i] = T(0);
-  for (int64_t i = lmax(covHi, 0); i < n; ++i) gx[i] = T(0);
-  foldExtension(p, n, sh, blo, bhi, qa, qb, s0, d0, gx);
+  for (int64_t i = 0; i < lmin(covLo, n); ++i) zeroAt(gx, i);
+  for (int64_t i = lmax(covHi, 0); i < n; ++i) zeroAt(gx, i);
+  foldExtension(p, n, sh, blo, bhi, qa, qb, s0, d0, [&](int64_t i, T w, T g) { mulAddAt(gx, i, w, g); });
 }
 
 // synthesisLevelAdjoint, strip-mined: gOut [kept] (the level's output, its last nOut − kept samples
 // dropped) -> (ga, gd) [len].
-template <class T>
+template <class T, class In, class OutA, class OutD>
 void synthesisLevelAdjointStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::wavelet::LiftPlan& plan,
                                  const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<T>& taps,
-                                 const T* gOut, int64_t kept, int64_t len, T* ga, T* gd, T* s, T* d) {
+                                 const In& gOut, int64_t kept, int64_t len, const OutA& ga, const OutD& gd, T* s,
+                                 T* d) {
   using namespace wt::wavelet;
   const int64_t sh = synthesisShift(p.filter_len, p.mode);
   const int64_t blo = plan.bufLo, bhi = len + plan.bufHiE;
@@ -575,7 +602,6 @@ void synthesisLevelAdjointStrips(SerialExec& ex, const wt_wavelet_params& p, con
   interiorPairs(-sh, kept, blo, bhi, qa, qb);
   T* s0 = s - blo;
   T* d0 = d - blo;
-  const T ia = T(1 / p.scale), id = T(double(p.sign_d) * p.scale);
   const bool periodic = p.mode == kPeriodization;
   const int last = p.n_steps + 1;
   int64_t lo[kMaxStages], hi[kMaxStages];
@@ -588,52 +614,65 @@ void synthesisLevelAdjointStrips(SerialExec& ex, const wt_wavelet_params& p, con
   lo[last] = 0;
   hi[last] = periodic ? 0 : len;
   auto edge = [&](int64_t q) {
-    const int64_t t0 = 2 * q - sh, t1 = t0 + 1;
-    s0[q] = t0 >= 0 && t0 < kept ? gOut[t0] : T(0);
-    d0[q] = t1 >= 0 && t1 < kept ? gOut[t1] : T(0);
+    s0[q] = valueOrZero(gOut, kept, 2 * q - sh);
+    d0[q] = valueOrZero(gOut, kept, 2 * q - sh + 1);
+  };
+  T tmp[2][stripPairs<T>()];  // the write-out's staging, for outputs that are not arrays
+  auto writeOut = [&](int64_t b, int64_t e) {
+    synthesisAdjointWriteOut(ex, p, len, s0, d0, blo, bhi, stage(ga, tmp[0], b), stage(gd, tmp[1], b), b, e);
+    flush(ga, tmp[0], b, e - b);
+    flush(gd, tmp[1], b, e - b);
   };
   runStrips(pl, lo, hi, stripPairs<T>(), [&](int k, int64_t b, int64_t e) {
     if (k == 0) {
       ex.forRange(b, lmin(e, qa), edge);
-      splitPairs(s0, d0, gOut - sh, lmax(b, qa), lmin(e, qb));
+      fillPairs(s0, d0, gOut, -sh, lmax(b, qa), lmin(e, qb));
       ex.forRange(lmax(b, qb), e, edge);
     } else if (k == last) {
-      for (int64_t o = b; o < e; ++o) {
-        const int64_t qs = o + p.shift_a, qd = o + p.shift_d;
-        ga[o] = qs >= blo && qs < bhi ? ia * s0[qs] : T(0);
-        gd[o] = qd >= blo && qd < bhi ? id * d0[qd] : T(0);
-      }
+      writeOut(b, e);
     } else {
       liftRangeTransposed(ex, p, plan, taps.c, ts, k - 1, len, s, d, b, e);
     }
   });
-  if (periodic) synthesisAdjointWriteOut(ex, p, len, s0, d0, blo, bhi, ga, gd);
+  // Periodization sums each coefficient's aliases across the buffer: after the strips, in strips.
+  if (periodic)
+    for (int64_t b = 0; b < len; b += stripPairs<T>()) writeOut(b, lmin(len, b + stripPairs<T>()));
 }
 
-// analysisRowAdjoint with the strip-mined levels.
-template <class T>
+// analysisRowAdjoint with the strip-mined levels: the packed gradient row [cA_L, cD_L, …, cD_1] (a
+// plain array or rows) -> gx; a0, a1 hold the intermediate approximations' gradients.
+template <class T, class In, class Out>
 void analysisRowAdjointStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::wavelet::LiftPlan& plan,
                               const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<T>& taps,
-                              const T* packed, T* gx, T* s, T* d, T* a0, T* a1) {
+                              const In& packed, const Out& gx, T* s, T* d, T* a0, T* a1) {
   using namespace wt::wavelet;
   int64_t start = analysisLengthAt(p, p.levels);  // cD_L
-  const T* ga = packed;
+  const T* ga = nullptr;
   for (int l = p.levels; l >= 1; --l) {
-    T* out = l == 1 ? gx : (l & 1) ? a0 : a1;
-    analysisLevelAdjointStrips(ex, p, plan, ts, pl, taps, ga, packed + start, analysisLengthAt(p, l - 1), out, s, d);
+    T* out = (l & 1) ? a0 : a1;
+    const int64_t n = analysisLengthAt(p, l - 1);
+    const In gd = offsetBy(packed, start);
+    if (l == p.levels && l == 1)
+      analysisLevelAdjointStrips(ex, p, plan, ts, pl, taps, packed, gd, n, gx, s, d);
+    else if (l == p.levels)
+      analysisLevelAdjointStrips(ex, p, plan, ts, pl, taps, packed, gd, n, out, s, d);
+    else if (l == 1)
+      analysisLevelAdjointStrips(ex, p, plan, ts, pl, taps, ga, gd, n, gx, s, d);
+    else
+      analysisLevelAdjointStrips(ex, p, plan, ts, pl, taps, ga, gd, n, out, s, d);
     start += analysisLengthAt(p, l);
     ga = out;
   }
 }
 
-// synthesisRowAdjoint with the strip-mined levels (a dropped last sample reads as a zero gradient,
-// so no staging copy of the level's output gradient).
-template <class T>
+// synthesisRowAdjoint with the strip-mined levels: gOut (a plain array or rows) -> the packed
+// coefficient gradients (a dropped last sample reads as a zero gradient, so no staging copy).
+template <class T, class In, class Out>
 void synthesisRowAdjointStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::wavelet::LiftPlan& plan,
                                const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<T>& taps,
-                               const T* gOut, T* packed, T* s, T* d, T* a0, T* a1) {
+                               const In& gOut, const Out& packed, T* s, T* d, T* a0, T* a1) {
   using namespace wt::wavelet;
-  const T* g = gOut;
+  const T* g = nullptr;
   for (int j = p.levels - 1; j >= 0; --j) {
     int64_t mj = p.n, startJ = p.n;
     for (int k = 0; k < j; ++k) {
@@ -641,8 +680,16 @@ void synthesisRowAdjointStrips(SerialExec& ex, const wt_wavelet_params& p, const
       mj = synthesisLength(mj, p.filter_len, p.mode) - int64_t((p.drop_mask >> k) & 1);
     }
     const int64_t kept = synthesisLength(mj, p.filter_len, p.mode) - int64_t((p.drop_mask >> j) & 1);
-    T* ga = j == 0 ? packed : (j & 1) ? a0 : a1;
-    synthesisLevelAdjointStrips(ex, p, plan, ts, pl, taps, g, kept, mj, ga, packed + startJ, s, d);
+    T* ga = (j & 1) ? a0 : a1;
+    const Out gd = offsetBy(packed, startJ);
+    if (j == p.levels - 1 && j == 0)
+      synthesisLevelAdjointStrips(ex, p, plan, ts, pl, taps, gOut, kept, mj, packed, gd, s, d);
+    else if (j == p.levels - 1)
+      synthesisLevelAdjointStrips(ex, p, plan, ts, pl, taps, gOut, kept, mj, ga, gd, s, d);
+    else if (j == 0)
+      synthesisLevelAdjointStrips(ex, p, plan, ts, pl, taps, g, kept, mj, packed, gd, s, d);
+    else
+      synthesisLevelAdjointStrips(ex, p, plan, ts, pl, taps, g, kept, mj, ga, gd, s, d);
     g = ga;
   }
 }

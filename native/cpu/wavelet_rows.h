@@ -133,6 +133,32 @@ inline void lanesToRows(const RowLanes<E>* in, int64_t len, const RowsOut<E>& y,
   }
 }
 
+// The adjoints' element access (wavelet_pipeline.h) on the rows themselves, lane by lane.
+template <class E>
+inline RowsIn<E> offsetBy(const RowsIn<E>& x, int64_t k) {
+  return {x.p + k, x.stride};
+}
+template <class E>
+inline RowsOut<E> offsetBy(const RowsOut<E>& y, int64_t k) {
+  return {y.p + k, y.stride};
+}
+template <class E>
+inline RowLanes<E> valueOrZero(const RowsIn<E>& x, int64_t count, int64_t i) {
+  return i >= 0 && i < count ? gatherAt(x, i) : RowLanes<E>(0.0);
+}
+template <class E>
+inline void zeroAt(const RowsOut<E>& y, int64_t i) {
+  for (int l = 0; l < RowLanes<E>::kLanes; ++l) y.p[l * y.stride + i] = E(0);
+}
+template <class E>
+inline void mulAddAt(const RowsOut<E>& y, int64_t i, RowLanes<E> w, RowLanes<E> g) {
+  constexpr int L = RowLanes<E>::kLanes;
+  alignas(32) E v[L];
+  for (int l = 0; l < L; ++l) v[l] = y.p[l * y.stride + i];
+  LaneIsa<E>::storeu(v, mulAdd(w, g, RowLanes<E>(LaneIsa<E>::loadu(v))).v);
+  for (int l = 0; l < L; ++l) y.p[l * y.stride + i] = v[l];
+}
+
 // The level sources and sinks of wavelet_pipeline.h for the rows themselves, each computing what
 // the array version computes (extensionValue's, placeCoefficients' expressions), lane by lane.
 template <class E>
@@ -275,21 +301,16 @@ void runRows(Direction dir, const wt_wavelet_params& p, const T* in, int64_t inL
   using Lanes = RowLanes<T>;
   constexpr int64_t L = Lanes::kLanes;
   if (e - r >= L) {
-    // kLanes rows at a time in lanes. The forward ops transpose inside their levels' fill and
-    // write-out; the adjoints (pass by pass) transpose whole rows into `xs` and out of `ys`.
-    const bool adjoint = dir == Direction::AnalysisAdjoint || dir == Direction::SynthesisAdjoint;
+    // kLanes rows at a time in lanes, transposed inside each level's first and last stages.
     // Elements of T, aligned by hand to 32 bytes (node-gyp builds without aligned new).
     thread_local std::vector<T> lanes;
     const int64_t padL = kStagger * 64 / int64_t(sizeof(Lanes)) + 1;
-    const int64_t rowsL = adjoint ? inLen + outLen + 2 * padL : 0;
-    const size_t needL = size_t(2 * rs.buffer + 2 * rs.approx + 4 * padL + rowsL);
+    const size_t needL = size_t(2 * rs.buffer + 2 * rs.approx + 4 * padL);
     if (lanes.size() < needL * L + L) lanes.resize(needL * L + L);
     Lanes* ls = reinterpret_cast<Lanes*>((reinterpret_cast<uintptr_t>(lanes.data()) + 31) & ~uintptr_t(31));
     Lanes* ld = ls + rs.buffer + padL;
     Lanes* la0 = ld + rs.buffer + padL;
     Lanes* la1 = la0 + rs.approx + padL;
-    Lanes* xs = la1 + rs.approx + padL;
-    Lanes* ys = xs + inLen + padL;
     const StepTaps<Lanes> laneTaps(p, !analysis);
     for (; r + L <= e; r += L) {
       const RowsIn<T> rin{in + r * inLen, inLen};
@@ -298,14 +319,10 @@ void runRows(Direction dir, const wt_wavelet_params& p, const T* in, int64_t inL
         case Direction::Analysis: analysisRowsInLanes(ex, p, plan, ts, pl, laneTaps, rin, rout, ls, ld, la0, la1); break;
         case Direction::Synthesis: synthesisRowsInLanes(ex, p, plan, ts, pl, laneTaps, rin, rout, ls, ld, la0, la1); break;
         case Direction::AnalysisAdjoint:
-          rowsToLanesScaled(rin, 0, inLen, Lanes(1.0), xs);
-          analysisRowAdjointStrips(ex, p, plan, ts, pl, laneTaps, xs, ys, ls, ld, la0, la1);
-          lanesToRows(ys, outLen, rout, 0);
+          analysisRowAdjointStrips(ex, p, plan, ts, pl, laneTaps, rin, rout, ls, ld, la0, la1);
           break;
         case Direction::SynthesisAdjoint:
-          rowsToLanesScaled(rin, 0, inLen, Lanes(1.0), xs);
-          synthesisRowAdjointStrips(ex, p, plan, ts, pl, laneTaps, xs, ys, ls, ld, la0, la1);
-          lanesToRows(ys, outLen, rout, 0);
+          synthesisRowAdjointStrips(ex, p, plan, ts, pl, laneTaps, rin, rout, ls, ld, la0, la1);
           break;
       }
     }

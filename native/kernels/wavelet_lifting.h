@@ -394,14 +394,15 @@ WT_HD void analysisLevel(X& ex, const wt_wavelet_params& p, const LiftPlan& plan
 }
 
 // The extension's transpose: the buffer pairs [lo, qa) and [qb, hi), whose samples fall outside
-// the signal (wholly or in part), fold back onto gx (a scatter: one thread runs it).
-template <class T>
+// the signal (wholly or in part), fold back onto the signal's gradient (a scatter: one thread runs
+// it). addTo(i, w, g): gx[i] = mulAdd(w, g, gx[i]).
+template <class T, class AddTo>
 WT_HD void foldExtension(const wt_wavelet_params& p, int64_t n, int64_t sh, int64_t lo, int64_t hi, int64_t qa,
-                         int64_t qb, const T* s0, const T* d0, T* gx) {
+                         int64_t qb, const T* s0, const T* d0, AddTo&& addTo) {
   const int32_t mode = p.mode;
   auto fold = [&](int64_t k, T g) {
     const Terms t = extensionTerms(k, n, mode);
-    for (int i = 0; i < t.count; ++i) gx[t.idx[i]] = mulAdd(T(t.w[i]), g, gx[t.idx[i]]);
+    for (int i = 0; i < t.count; ++i) addTo(t.idx[i], T(t.w[i]), g);
   };
   for (int64_t q = lo; q < qa; ++q) {
     fold(2 * q + sh, s0[q]);
@@ -445,7 +446,8 @@ WT_HD void analysisLevelAdjoint(X& ex, const wt_wavelet_params& p, const LiftPla
     xe[2 * q + 1] += d0[q];
   });
   ex.barrier();
-  if (ex.leader()) foldExtension(p, n, sh, lo, hi, qa, qb, s0, d0, gx);
+  if (ex.leader())
+    foldExtension(p, n, sh, lo, hi, qa, qb, s0, d0, [&](int64_t i, T w, T g) { gx[i] = mulAdd(w, g, gx[i]); });
   ex.barrier();
 }
 
@@ -495,18 +497,19 @@ WT_HD void synthesisLevel(X& ex, const wt_wavelet_params& p, const LiftPlan& pla
   ex.barrier();
 }
 
-// The synthesis adjoint's last pass: the buffer (s0, d0 on pairs [lo, hi)) back to the coefficients'
-// gradients, the inverse scale applied (periodization: every pair that held coefficient i adds up).
+// The synthesis adjoint's last pass on coefficients [i0, i1): the buffer (s0, d0 on pairs [lo, hi))
+// back to the coefficients' gradients, the inverse scale applied (periodization: every pair that held
+// coefficient i adds up).
 template <class X, class T>
 WT_HD void synthesisAdjointWriteOut(X& ex, const wt_wavelet_params& p, int64_t len, const T* s0, const T* d0,
-                                    int64_t lo, int64_t hi, T* ga, T* gd) {
+                                    int64_t lo, int64_t hi, T* ga, T* gd, int64_t i0, int64_t i1) {
   const T ia = T(1 / p.scale), id = T(double(p.sign_d) * p.scale);
   const int64_t shA = p.shift_a, shD = p.shift_d;
   if (p.mode == kPeriodization && shA - lo <= len && shD - lo <= len && hi - shA <= 2 * len && hi - shD <= 2 * len) {
     // Every buffer pair congruent to i + shift (mod len) holds coefficient i; with a buffer this
     // short those are among i + shift − len, i + shift, i + shift + len (summed in that order, as
     // the loop below does).
-    ex.forRange(0, len, [&](int64_t i) {
+    ex.forRange(i0, i1, [&](int64_t i) {
       const int64_t qs = i + shA, qd = i + shD;
       T sa = T(0), sd = T(0);
       if (qs - len >= lo) sa += s0[qs - len];
@@ -522,7 +525,7 @@ WT_HD void synthesisAdjointWriteOut(X& ex, const wt_wavelet_params& p, int64_t l
     // Every buffer pair congruent to i + shift (mod len) holds coefficient i. For i in [0, len),
     // (i + c) mod len is i + (c mod len), less len once it reaches len: no division per element.
     const int64_t mA = floorMod(shA - lo, len), mD = floorMod(shD - lo, len);
-    ex.forRange(0, len, [&](int64_t i) {
+    ex.forRange(i0, i1, [&](int64_t i) {
       T sa = T(0), sd = T(0);
       const int64_t rA = i + mA, rD = i + mD;
       for (int64_t q = lo + (rA >= len ? rA - len : rA); q < hi; q += len) sa += s0[q];
@@ -531,7 +534,7 @@ WT_HD void synthesisAdjointWriteOut(X& ex, const wt_wavelet_params& p, int64_t l
       gd[i] = id * sd;
     });
   } else {
-    ex.forRange(0, len, [&](int64_t i) {
+    ex.forRange(i0, i1, [&](int64_t i) {
       const int64_t qs = i + shA, qd = i + shD;
       ga[i] = qs >= lo && qs < hi ? ia * s0[qs] : T(0);
       gd[i] = qd >= lo && qd < hi ? id * d0[qd] : T(0);
@@ -555,7 +558,7 @@ WT_HD void synthesisLevelAdjoint(X& ex, const wt_wavelet_params& p, const LiftPl
   });
   ex.barrier();
   liftStepsTransposed(ex, p, plan, ts, len, s, d, true);
-  synthesisAdjointWriteOut(ex, p, len, s0, d0, lo, hi, ga, gd);
+  synthesisAdjointWriteOut(ex, p, len, s0, d0, lo, hi, ga, gd, 0, len);
   ex.barrier();
 }
 
