@@ -1,5 +1,5 @@
-// The wavelet family's CPU schedule compiled for AVX2 + FMA (8 float / 4 double lanes along the
-// signal in every lifting pass); the baseline build is x86-64-v2, so this runs only after a CPU check.
+// The wavelet family's CPU schedule compiled for AVX2 + FMA (8 float32 or 4 float64 rows a vector,
+// one row per lane); the baseline build is x86-64-v2, so this runs only after a CPU check.
 #include <immintrin.h>
 
 #include <cstdint>

@@ -1,5 +1,6 @@
-// The CPU's forward analysis and synthesis levels as one strip-mined pass: the fill, every lifting
-// step and the write-out advance together strip by strip, each stage lagging the ones it depends on.
+// The CPU's analysis and synthesis levels and their adjoints, each as one strip-mined pass: the fill,
+// every lifting step (or its transpose) and the write-out advance together strip by strip, each stage
+// lagging the ones it depends on.
 // Include inside wavelet_rows.h (an anonymous namespace, after SerialExec).
 //
 // Per element this computes exactly what analysisLevel / synthesisLevel in kernels/wavelet_lifting.h

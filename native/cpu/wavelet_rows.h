@@ -1,8 +1,8 @@
 // The CPU schedule of the wavelet family, included by one translation unit per instruction set
 // (wavelet.cpp: the x86-64-v2 baseline; wavelet_avx2.cpp: AVX2 + FMA): a row's levels in order on
-// its thread (the row and its level buffers stay in L2), rows across the pool; the forward ops run
-// each level as one strip-mined pass (wavelet_pipeline.h), the adjoints pass by pass. With AVX2,
-// rows go through every op eight (float32) or four (float64) at a time, a row per lane (RowLanes).
+// its thread (the row and its level buffers stay in L2), rows across the pool; every op runs each
+// level as one strip-mined pass (wavelet_pipeline.h). With AVX2, rows go through every op eight
+// (float32) or four (float64) at a time, a row per lane (RowLanes).
 // Include inside an anonymous namespace, so each unit's instantiations stay its own.
 
 struct SerialExec {
