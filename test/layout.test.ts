@@ -123,6 +123,35 @@ describe.each(devices)('layout on %s', (device) => {
     it('has a gradient', () => {
       expectGrad((x) => loss(wt.transpose(x, [1, 2, 0])), [rand([2, 3, 2], 11)]);
     });
+    // Planes of at least 32 × 32 go through the CPU's tiled transpose (32 × 32 tiles, whole tiles of
+    // 4-byte elements in 4 × 4 SSE blocks, partial tiles and other sizes element by element): whole
+    // and partial tiles, an outer dimension, the dense input dimension not next to the output's,
+    // every dtype size, and a conversion on the way.
+    it('materialises large transposed views exactly (tiled copy)', () => {
+      const cases: [number[], number[]][] = [
+        [[64, 96], [1, 0]],
+        [[45, 70], [1, 0]],
+        [[3, 40, 64], [0, 2, 1]],
+        [[64, 3, 33], [2, 1, 0]],
+        [[33, 2, 35], [2, 0, 1]],
+      ];
+      for (const [shape, perm] of cases)
+        for (const dtype of ['float32', 'float64', 'int32', 'complex64'] as wt.DType[]) {
+          const n = numel(shape);
+          const src = Float64Array.from({ length: n }, (_, i) => (dtype === 'int32' ? (i * 7919) % 100003 - 50000 : Math.fround(Math.sin(i) * 1000)));
+          // complex64: interleaved (re, im) pairs, im = −re.
+          const x = dtype === 'complex64' ? wt.tensor(Float32Array.from({ length: 2 * n }, (_, i) => (i % 2 ? -src[i >> 1] : src[i >> 1])), shape, { dtype, device }) : T(src, shape, device, dtype);
+          const y = wt.contiguous(wt.transpose(x, perm));
+          const want = build(perm.map((p) => shape[p]), (idx) => {
+            const from = new Array<number>(shape.length);
+            perm.forEach((p, i) => (from[p] = idx[i]));
+            return at({ data: src, shape }, from);
+          });
+          expect(dtype === 'complex64' ? Array.from(wt.real(y).dataSync()) : values(y)).toEqual(Array.from(want.data));
+          if (dtype === 'complex64') expect(Array.from(wt.imag(y).dataSync())).toEqual(Array.from(want.data, (v) => -v));
+          if (dtype === 'float32') expect(values(wt.cast(wt.transpose(x, perm), 'float64'))).toEqual(Array.from(want.data));
+        }
+    });
     it('rejects bad axes', () => {
       const x = rand([2, 3], 12);
       expectCode(() => wt.transpose(x, [0]), 'E_SHAPE', /transpose.*'axes'/);
