@@ -123,10 +123,11 @@ describe.each(devices)('layout on %s', (device) => {
     it('has a gradient', () => {
       expectGrad((x) => loss(wt.transpose(x, [1, 2, 0])), [rand([2, 3, 2], 11)]);
     });
-    // Planes of at least 32 × 32 go through the CPU's tiled transpose (32 × 32 tiles, whole tiles of
-    // 4-byte elements in 4 × 4 SSE blocks, partial tiles and other sizes element by element): whole
-    // and partial tiles, an outer dimension, the dense input dimension not next to the output's,
-    // every dtype size, and a conversion on the way.
+    // Planes of at least 32 × 32 go through the CPU's tiled transpose (blocks of 256 × 256 elements,
+    // 128 × 128 for wider ones, in 32 × 32 tiles; whole tiles of 4-byte elements in 4 × 4 SSE blocks,
+    // partial tiles and other dtypes element by element): whole and partial tiles and blocks, an
+    // outer dimension, the dense input dimension not next to the output's, every dtype size, and a
+    // conversion on the way.
     it('materialises large transposed views exactly (tiled copy)', () => {
       const cases: [number[], number[]][] = [
         [[64, 96], [1, 0]],
@@ -134,6 +135,8 @@ describe.each(devices)('layout on %s', (device) => {
         [[3, 40, 64], [0, 2, 1]],
         [[64, 3, 33], [2, 1, 0]],
         [[33, 2, 35], [2, 0, 1]],
+        [[300, 40], [1, 0]],
+        [[2, 37, 290], [0, 2, 1]],
       ];
       for (const [shape, perm] of cases)
         for (const dtype of ['float32', 'float64', 'int32', 'complex64'] as wt.DType[]) {

@@ -1,6 +1,6 @@
 /**
- * Core bench cases: per-op overhead, streaming elementwise and reduction bandwidth, and the
- * host-copy baseline they are compared with, all in one run.
+ * Core bench cases: per-op overhead, streaming elementwise and reduction bandwidth, materialising a
+ * transposed view, and the host-copy baseline they are compared with, all in one run.
  * Internal: not part of the public API (the package index does not export it).
  */
 import { BenchCase } from './types';
@@ -10,6 +10,7 @@ import { sum } from '../ops/reduce';
 import { tensor } from '../creation';
 import { uniform } from '../creation';
 import { sync } from '../device';
+import { contiguous, transpose } from '../ops/layout';
 
 const BIG = 16 * 1024 * 1024;
 
@@ -68,6 +69,21 @@ export function coreBenchCases(device: string, threads: number[]): BenchCase[] {
       teardown: (ts: Tensor[]) => ts.forEach((x) => x.dispose()),
       work: { bytes: 4 * BIG },
       baseline: t === one ? (device === 'cpu' ? 'host copy 16M f32' : undefined) : `sum 16M f32 ×${one}T`,
+    });
+    cases.push({
+      name: `contiguous of a transposed 4096×4096 f32 ×${t}T`,
+      group: 'core',
+      device,
+      threads: t,
+      setup: () => uniform([4096, 4096], 0, 1, { seed: 3, dtype: 'float32', device }),
+      run: (a: Tensor) => {
+        const c = contiguous(transpose(a));
+        sync();
+        c.dispose();
+      },
+      teardown: (a: Tensor) => a.dispose(),
+      work: { bytes: 2 * 4 * BIG },
+      baseline: t === one ? (device === 'cpu' ? 'host copy 16M f32' : undefined) : `contiguous of a transposed 4096×4096 f32 ×${one}T`,
     });
   }
   return cases;

@@ -29,32 +29,68 @@ inline To convert(From x) {
   }
 }
 
-// A copy into an output dense along its innermost dimension from an input dense along another one
-// (a transpose, e.g. materialising a swapped-axes view). Run along the innermost dimension, one side touches a new cache line — and,
-// with long strides, a new page — per element, which cost ≈ 10× a plain copy; here the plane of
-// the two dimensions goes in T×T tiles, whose 2·T·T elements stay in L1 while each line is used
-// whole. false: not that layout (or too small a plane to gain).
+// One T×T tile (or less, at the plane's edges) of a transposing copy: out[b·oB + a] = in[a·xA + b]
+// for a in [0, na), b in [0, nb). Whole tiles of 4-byte elements move as bits, in 4×4 blocks through
+// SSE registers (the baseline ISA) into a tile in output order, then out 32 elements a row: each
+// input row's 128 bytes are read in one go and each output row's written in one go (stored straight
+// from the blocks, an output line would take 8 partial writes, with the tile's other rows — which
+// share its L1 set when the row stride is a power of two — evicting it in between).
+constexpr int64_t kTile = 32;
+template <class To, class From>
+inline void transposeTile(To* o, int64_t oB, const From* x, int64_t xA, int64_t na, int64_t nb) {
+  constexpr int64_t T = kTile;
+  if constexpr (sizeof(To) == 4 && std::is_same<To, From>::value) {
+    if (na == T && nb == T) {
+      alignas(16) float tile[T * T];  // tile[b·T + a]
+      const float* src = reinterpret_cast<const float*>(x);
+      for (int64_t i = 0; i < T; i += 4)
+        for (int64_t j = 0; j < T; j += 4) {
+          // Input rows i..i+3 (along A), columns j..j+3 (along B) -> tile rows j..j+3, columns i..i+3.
+          const float* sp = src + i * xA + j;
+          __m128 r0 = _mm_loadu_ps(sp), r1 = _mm_loadu_ps(sp + xA), r2 = _mm_loadu_ps(sp + 2 * xA),
+                 r3 = _mm_loadu_ps(sp + 3 * xA);
+          _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
+          float* tp = tile + j * T + i;
+          _mm_store_ps(tp, r0);
+          _mm_store_ps(tp + T, r1);
+          _mm_store_ps(tp + 2 * T, r2);
+          _mm_store_ps(tp + 3 * T, r3);
+        }
+      for (int64_t r = 0; r < T; ++r) std::memcpy(o + r * oB, tile + r * T, T * sizeof(float));
+      return;
+    }
+  }
+  for (int64_t ib = 0; ib < nb; ++ib)
+    for (int64_t ia = 0; ia < na; ++ia) o[ib * oB + ia] = convert<To>(x[ia * xA + ib]);
+}
+
+// A copy into an output dense along its innermost dimension A from an input dense along another
+// dimension B (a transpose, e.g. materialising a swapped-axes view). Run along A, the input touches a
+// new cache line — and, with long strides, a new page — per element (≈ 10× a plain copy). Here the
+// (A, B) plane goes in blocks of S×S elements (≈ 256 KiB of input and of output, within L2, with
+// 1 KiB runs of each row for the memory's sake and few enough pages for the TLB), each in T×T tiles
+// whose elements stay in L1. false: not that layout, or a plane too small to gain.
 template <class To, class From>
 bool copyTransposed(const StridedLoop<2>& L, To* o, const From* x) {
-  constexpr int64_t T = 32;
-  const int nd = L.ndim, A = nd - 1;  // A: the output's innermost dimension, along which it is dense
+  constexpr int64_t T = kTile, S = sizeof(To) <= 4 ? 8 * T : 4 * T;
+  const int nd = L.ndim, A = nd - 1;
   if (nd < 2 || L.strides[0][A] != 1 || L.strides[1][A] == 1) return false;
-  int B = -1;  // the dimension along which the input is dense
+  int B = -1;
   for (int d = 0; d < A; ++d)
     if (L.strides[1][d] == 1) B = d;
   if (B < 0 || L.shape[A] < T || L.shape[B] < T) return false;
-  const int64_t nA = L.shape[A], nB = L.shape[B], tilesA = (nA + T - 1) / T, tilesB = (nB + T - 1) / T;
+  const int64_t nA = L.shape[A], nB = L.shape[B], blocksA = (nA + S - 1) / S, blocksB = (nB + S - 1) / S;
   int64_t outer = 1;
   for (int d = 0; d < nd; ++d)
     if (d != A && d != B) outer *= L.shape[d];
   const int64_t oB = L.strides[0][B], xA = L.strides[1][A];  // oA = xB = 1
-  parallelFor(outer * tilesB * tilesA, kElementwiseGrain / (T * T) + 1, [&](int64_t b, int64_t e) {
+  parallelFor(outer * blocksB * blocksA, kElementwiseGrain / (S * S) + 1, [&](int64_t b, int64_t e) {
     for (int64_t w = b; w < e; ++w) {
       int64_t r = w;
-      const int64_t tb = r % tilesB;
-      r /= tilesB;
-      const int64_t ta = r % tilesA;
-      r /= tilesA;
+      const int64_t sb = r % blocksB;
+      r /= blocksB;
+      const int64_t sa = r % blocksA;
+      r /= blocksA;
       int64_t offO = 0, offX = 0;  // the outer dimensions' offsets, from r
       for (int d = nd - 1; d >= 0; --d) {
         if (d == A || d == B) continue;
@@ -63,35 +99,11 @@ bool copyTransposed(const StridedLoop<2>& L, To* o, const From* x) {
         offO += i * L.strides[0][d];
         offX += i * L.strides[1][d];
       }
-      const int64_t a0 = ta * T, a1 = a0 + T < nA ? a0 + T : nA, b0 = tb * T, b1 = b0 + T < nB ? b0 + T : nB;
-      if constexpr (sizeof(To) == 4 && std::is_same<To, From>::value) {
-        if (a1 - a0 == T && b1 - b0 == T) {
-          // A whole tile of 4-byte elements: 4×4 blocks through SSE registers (the baseline ISA),
-          // each moved as bits. Input rows run along B (xA apart), output rows along A (oB apart).
-          const float* src = reinterpret_cast<const float*>(x + offX + a0 * xA + b0);
-          float* dst = reinterpret_cast<float*>(o + offO + a0 + b0 * oB);
-          const int64_t sRow = xA, dRow = oB;
-          for (int64_t i = 0; i < T; i += 4)
-            for (int64_t j = 0; j < T; j += 4) {
-              // Input rows i..i+3 (A), columns j..j+3 (B) -> output rows j..j+3, columns i..i+3.
-              const float* sp = src + i * sRow + j;
-              __m128 r0 = _mm_loadu_ps(sp), r1 = _mm_loadu_ps(sp + sRow), r2 = _mm_loadu_ps(sp + 2 * sRow),
-                     r3 = _mm_loadu_ps(sp + 3 * sRow);
-              _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
-              float* dp = dst + j * dRow + i;
-              _mm_storeu_ps(dp, r0);
-              _mm_storeu_ps(dp + dRow, r1);
-              _mm_storeu_ps(dp + 2 * dRow, r2);
-              _mm_storeu_ps(dp + 3 * dRow, r3);
-            }
-          continue;
-        }
-      }
-      for (int64_t ib = b0; ib < b1; ++ib) {
-        To* po = o + offO + ib * oB;
-        const From* px = x + offX + ib;
-        for (int64_t ia = a0; ia < a1; ++ia) po[ia] = convert<To>(px[ia * xA]);
-      }
+      const int64_t aEnd = (sa + 1) * S < nA ? (sa + 1) * S : nA, bEnd = (sb + 1) * S < nB ? (sb + 1) * S : nB;
+      for (int64_t a0 = sa * S; a0 < aEnd; a0 += T)
+        for (int64_t b0 = sb * S; b0 < bEnd; b0 += T)
+          transposeTile(o + offO + a0 + b0 * oB, oB, x + offX + a0 * xA + b0, xA, aEnd - a0 < T ? aEnd - a0 : T,
+                        bEnd - b0 < T ? bEnd - b0 : T);
     }
   });
   return true;
