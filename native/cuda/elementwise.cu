@@ -282,6 +282,71 @@ cplx<double> fillValue<cplx<double>>(double re, double im) {
   return {re, im};
 }
 
+// ---- transposing copies ----------------------------------------------------------------------
+
+constexpr int kTransposeTile = 32, kTransposeRows = 8;
+
+// The dimensions of a transposing copy besides its plane, and each one's output / input stride.
+struct TransposeOuter {
+  int ndim;
+  int64_t shape[WT_MAX_DIMS], so[WT_MAX_DIMS], sx[WT_MAX_DIMS];
+};
+
+// out[b·oB + a] = convert(in[a·xA + b]) over the (A, B) plane (the output dense along A, the input
+// along B), one 32×32 tile per block through shared memory: a warp reads 32 consecutive inputs along
+// B and writes 32 consecutive outputs along A, so both sides coalesce (elementwiseStrided reads a
+// sector per element of a transposed input). Rows padded by one element: the transposed reads of the
+// tile hit 32 different banks. Grid: x = tiles along A, y = tiles along B, z = the outer index.
+template <class Out, class In>
+__global__ void __launch_bounds__(kTransposeTile* kTransposeRows)
+    copyTransposedTiles(Out* out, const In* in, int64_t nA, int64_t nB, int64_t oB, int64_t xA, TransposeOuter outer) {
+  __shared__ Out tile[kTransposeTile][kTransposeTile + 1];
+  int64_t r = blockIdx.z, offO = 0, offX = 0;
+  for (int d = outer.ndim - 1; d >= 0; --d) {
+    const int64_t i = r % outer.shape[d];
+    r /= outer.shape[d];
+    offO += i * outer.so[d];
+    offX += i * outer.sx[d];
+  }
+  const int64_t a0 = int64_t(blockIdx.x) * kTransposeTile, b0 = int64_t(blockIdx.y) * kTransposeTile;
+  const int tx = threadIdx.x;
+  for (int k = threadIdx.y; k < kTransposeTile; k += kTransposeRows)
+    if (a0 + k < nA && b0 + tx < nB) tile[k][tx] = ConvertTo<Out>{}(0, in[offX + (a0 + k) * xA + b0 + tx]);
+  __syncthreads();
+  for (int k = threadIdx.y; k < kTransposeTile; k += kTransposeRows)
+    if (b0 + k < nB && a0 + tx < nA) out[offO + (b0 + k) * oB + a0 + tx] = tile[tx][k];
+}
+
+// Launches copyTransposedTiles when out is dense along its innermost (merged) dimension and in along
+// another, both at least a tile long; false otherwise (the elementwise kernels take it).
+template <class Out, class In>
+bool copyTransposed(DeviceContext& ctx, const wt_view& out, const wt_view& in) {
+  const ElementwiseLayout L(out, {&in});
+  const int nd = L.ndim, A = nd - 1;
+  if (nd < 2 || L.strides[0][A] != 1 || L.strides[1][A] == 1) return false;
+  int B = -1;
+  for (int d = 0; d < A; ++d)
+    if (L.strides[1][d] == 1) B = d;
+  if (B < 0 || L.shape[A] < kTransposeTile || L.shape[B] < kTransposeTile) return false;
+  TransposeOuter outer{};
+  int64_t count = 1;
+  for (int d = 0; d < nd; ++d) {
+    if (d == A || d == B) continue;
+    outer.shape[outer.ndim] = L.shape[d];
+    outer.so[outer.ndim] = L.strides[0][d];
+    outer.sx[outer.ndim] = L.strides[1][d];
+    ++outer.ndim;
+    count *= L.shape[d];
+  }
+  const int64_t tilesA = (L.shape[A] + kTransposeTile - 1) / kTransposeTile;
+  const int64_t tilesB = (L.shape[B] + kTransposeTile - 1) / kTransposeTile;
+  if (count > 65535 || tilesB > 65535 || tilesA > INT32_MAX) return false;
+  launch("copyTransposedTiles", copyTransposedTiles<Out, In>, dim3(unsigned(tilesA), unsigned(tilesB), unsigned(count)),
+         dim3(kTransposeTile, kTransposeRows), 0, ctx.stream(), static_cast<Out*>(out.data),
+         static_cast<const In*>(in.data), L.shape[A], L.shape[B], L.strides[0][B], L.strides[1][A], outer);
+  return true;
+}
+
 [[noreturn]] void unsupportedCode(const char* op, int code, int dtype) {
   throw Failure(WT_E_DTYPE, std::string(op) + " code " + std::to_string(code) + " does not support " +
                                 dtypeName(dtype));
@@ -307,8 +372,8 @@ void copy(DeviceContext& ctx, const wt_op& op, const wt_none_params&) {
                 "copy: cudaMemcpyAsync");
           return;
         }
-        elementwise<Out, In>(ctx, ConvertTo<Out>{}, out, in);
-      } else {
+        if (!copyTransposed<Out, In>(ctx, out, in)) elementwise<Out, In>(ctx, ConvertTo<Out>{}, out, in);
+      } else if (!copyTransposed<Out, In>(ctx, out, in)) {
         elementwise<Out, In>(ctx, ConvertTo<Out>{}, out, in);
       }
     });
