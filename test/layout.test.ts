@@ -123,11 +123,11 @@ describe.each(devices)('layout on %s', (device) => {
     it('has a gradient', () => {
       expectGrad((x) => loss(wt.transpose(x, [1, 2, 0])), [rand([2, 3, 2], 11)]);
     });
-    // Planes of at least 32 × 32 go through the CPU's tiled transpose (blocks of 256 × 256 elements,
-    // 128 × 128 for wider ones, in 32 × 32 tiles; whole tiles of 4-byte elements in 4 × 4 SSE blocks,
-    // partial tiles and other dtypes element by element): whole and partial tiles and blocks, an
-    // outer dimension, the dense input dimension not next to the output's, every dtype size, and a
-    // conversion on the way.
+    // Planes with both sides ≥ 8 go through the CPU's tiled transpose (blocks of 256 × 256 elements,
+    // 128 × 128 for wider ones, in 32 × 32 tiles; tiles of 4-byte elements with sides a multiple of 4
+    // in 4 × 4 SSE blocks, others element by element), ≥ 32 through the CUDA one: whole, partial and
+    // thin tiles and blocks, an outer dimension, the dense input dimension not next to the output's,
+    // every dtype size, and a conversion on the way.
     it('materialises large transposed views exactly (tiled copy)', () => {
       const cases: [number[], number[]][] = [
         [[64, 96], [1, 0]],
@@ -137,6 +137,8 @@ describe.each(devices)('layout on %s', (device) => {
         [[33, 2, 35], [2, 0, 1]],
         [[300, 40], [1, 0]],
         [[2, 37, 290], [0, 2, 1]],
+        [[4, 300, 16], [0, 2, 1]],
+        [[9, 5, 12], [2, 1, 0]],
       ];
       for (const [shape, perm] of cases)
         for (const dtype of ['float32', 'float64', 'int32', 'complex64'] as wt.DType[]) {
@@ -155,6 +157,19 @@ describe.each(devices)('layout on %s', (device) => {
           if (dtype === 'float32') expect(values(wt.cast(wt.transpose(x, perm), 'float64'))).toEqual(Array.from(want.data));
         }
     });
+    // Outputs of ≥ 8 MiB leave the CPU's tiles through streaming stores; output rows 2050 floats
+    // long start off 16-byte boundaries (each row's head and tail stored plainly), and the last
+    // tiles are thin and odd. (CPU only: the emulated copy would be slow; simt runs the test above.)
+    if (device === 'cpu')
+      it('materialises a large transposed view with streaming stores', () => {
+        const [rows, cols] = [2050, 1030];
+        const src = Float32Array.from({ length: rows * cols }, (_, i) => i);
+        const y = wt.contiguous(wt.transpose(wt.tensor(src, [rows, cols], { dtype: 'float32', device })));
+        const got = y.dataSync();
+        let bad = 0;
+        for (let c = 0; c < cols; c++) for (let r = 0; r < rows; r++) if (got[c * rows + r] !== src[r * cols + c]) bad++;
+        expect(bad).toBe(0);
+      });
     it('rejects bad axes', () => {
       const x = rand([2, 3], 12);
       expectCode(() => wt.transpose(x, [0]), 'E_SHAPE', /transpose.*'axes'/);

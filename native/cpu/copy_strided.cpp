@@ -7,6 +7,7 @@
 
 #include "dispatch.h"
 #include "kernels.h"
+#include "streaming_store.h"
 #include "strided_loop.h"
 #include "thread_pool.h"
 
@@ -30,21 +31,24 @@ inline To convert(From x) {
 }
 
 // One T×T tile (or less, at the plane's edges) of a transposing copy: out[b·oB + a] = in[a·xA + b]
-// for a in [0, na), b in [0, nb). Whole tiles of 4-byte elements move as bits, in 4×4 blocks through
-// SSE registers (the baseline ISA) into a tile in output order, then out 32 elements a row: each
-// input row's 128 bytes are read in one go and each output row's written in one go (stored straight
-// from the blocks, an output line would take 8 partial writes, with the tile's other rows — which
-// share its L1 set when the row stride is a power of two — evicting it in between).
+// for a in [0, na), b in [0, nb). Tiles of 4-byte elements with sides a multiple of 4 move as bits,
+// in 4×4 blocks through SSE registers (the baseline ISA) into a tile in output order, then out a row
+// at a time: each input row's part is read in one go and each output row's written in one go
+// (stored straight from the blocks, an output line would take 8 partial writes, with the tile's
+// other rows — which share its L1 set when the row stride is a power of two — evicting it in
+// between). `streaming`: those rows go out with streaming stores (whole lines, no read for
+// ownership; the caller fences). With plain stores a 4096×4096 float32 transpose ran at a third of
+// the copy's rate, every output line read, evicted and written back; streaming, at the copy's.
 constexpr int64_t kTile = 32;
 template <class To, class From>
-inline void transposeTile(To* o, int64_t oB, const From* x, int64_t xA, int64_t na, int64_t nb) {
+inline void transposeTile(To* o, int64_t oB, const From* x, int64_t xA, int64_t na, int64_t nb, bool streaming) {
   constexpr int64_t T = kTile;
   if constexpr (sizeof(To) == 4 && std::is_same<To, From>::value) {
-    if (na == T && nb == T) {
+    if (na % 4 == 0 && nb % 4 == 0) {
       alignas(16) float tile[T * T];  // tile[b·T + a]
       const float* src = reinterpret_cast<const float*>(x);
-      for (int64_t i = 0; i < T; i += 4)
-        for (int64_t j = 0; j < T; j += 4) {
+      for (int64_t i = 0; i < na; i += 4)
+        for (int64_t j = 0; j < nb; j += 4) {
           // Input rows i..i+3 (along A), columns j..j+3 (along B) -> tile rows j..j+3, columns i..i+3.
           const float* sp = src + i * xA + j;
           __m128 r0 = _mm_loadu_ps(sp), r1 = _mm_loadu_ps(sp + xA), r2 = _mm_loadu_ps(sp + 2 * xA),
@@ -56,7 +60,11 @@ inline void transposeTile(To* o, int64_t oB, const From* x, int64_t xA, int64_t 
           _mm_store_ps(tp + 2 * T, r2);
           _mm_store_ps(tp + 3 * T, r3);
         }
-      for (int64_t r = 0; r < T; ++r) std::memcpy(o + r * oB, tile + r * T, T * sizeof(float));
+      float* dst = reinterpret_cast<float*>(o);
+      if (streaming)
+        for (int64_t r = 0; r < nb; ++r) streamCopy(dst + r * oB, tile + r * T, na);
+      else
+        for (int64_t r = 0; r < nb; ++r) std::memcpy(dst + r * oB, tile + r * T, size_t(na) * sizeof(float));
       return;
     }
   }
@@ -69,7 +77,8 @@ inline void transposeTile(To* o, int64_t oB, const From* x, int64_t xA, int64_t 
 // new cache line — and, with long strides, a new page — per element (≈ 10× a plain copy). Here the
 // (A, B) plane goes in blocks of S×S elements (≈ 256 KiB of input and of output, within L2, with
 // 1 KiB runs of each row for the memory's sake and few enough pages for the TLB), each in T×T tiles
-// whose elements stay in L1. false: not that layout, or a plane too small to gain.
+// whose elements stay in L1 (a side shorter than a tile, e.g. a few channels, makes thin tiles).
+// false: not that layout, or a side too short to gain.
 template <class To, class From>
 bool copyTransposed(const StridedLoop<2>& L, To* o, const From* x) {
   constexpr int64_t T = kTile, S = sizeof(To) <= 4 ? 8 * T : 4 * T;
@@ -78,12 +87,13 @@ bool copyTransposed(const StridedLoop<2>& L, To* o, const From* x) {
   int B = -1;
   for (int d = 0; d < A; ++d)
     if (L.strides[1][d] == 1) B = d;
-  if (B < 0 || L.shape[A] < T || L.shape[B] < T) return false;
+  if (B < 0 || L.shape[A] < 8 || L.shape[B] < 8) return false;
   const int64_t nA = L.shape[A], nB = L.shape[B], blocksA = (nA + S - 1) / S, blocksB = (nB + S - 1) / S;
   int64_t outer = 1;
   for (int d = 0; d < nd; ++d)
     if (d != A && d != B) outer *= L.shape[d];
   const int64_t oB = L.strides[0][B], xA = L.strides[1][A];  // oA = xB = 1
+  const bool streaming = L.numel() * int64_t(sizeof(To)) >= kStreamingOutputBytes;
   parallelFor(outer * blocksB * blocksA, kElementwiseGrain / (S * S) + 1, [&](int64_t b, int64_t e) {
     for (int64_t w = b; w < e; ++w) {
       int64_t r = w;
@@ -103,8 +113,9 @@ bool copyTransposed(const StridedLoop<2>& L, To* o, const From* x) {
       for (int64_t a0 = sa * S; a0 < aEnd; a0 += T)
         for (int64_t b0 = sb * S; b0 < bEnd; b0 += T)
           transposeTile(o + offO + a0 + b0 * oB, oB, x + offX + a0 * xA + b0, xA, aEnd - a0 < T ? aEnd - a0 : T,
-                        bEnd - b0 < T ? bEnd - b0 : T);
+                        bEnd - b0 < T ? bEnd - b0 : T, streaming);
     }
+    if (streaming) _mm_sfence();
   });
   return true;
 }
