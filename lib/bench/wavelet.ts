@@ -3,7 +3,9 @@
  * bior2.2 / bior4.4 in periodization and symmetric, wavedec and waverec per thread count, in
  * samples/s (the rate column) and GB/s at 8 bytes a sample, with the host copy of the same data
  * (read 4 bytes, write 4 bytes a sample) as the baseline, timed in alternation, and
- * discrete-wavelets (number[] rows, one row timed and scaled) where it supports the case.
+ * discrete-wavelets (number[] rows, one row timed and scaled) where it supports the case. The
+ * adjoints (what the gradients of wavedec and waverec run) follow each op, with that op at the same
+ * thread count as their baseline.
  * Internal: not part of the public API (the package index does not export it).
  */
 import { BenchCase } from './types';
@@ -11,7 +13,7 @@ import { Tensor } from '../tensor';
 import { tensor } from '../creation';
 import { sync } from '../device';
 import { tidy } from '../engine';
-import { liftingWavedec, liftingWaverec, type WaveletMode } from '../ops/wavelet_native';
+import { liftingWavedec, liftingWavedecAdjoint, liftingWaverec, liftingWaverecAdjoint, type WaveletMode } from '../ops/wavelet_native';
 import { liftingFactorisation } from '../wavelets/lifting';
 import { waveletFilters } from '../wavelets/catalog';
 
@@ -134,6 +136,48 @@ export function waveletBenchCases(device = 'cpu', threads: number[] = [1]): Benc
           teardown: (cs: Tensor[]) => cs.forEach((c) => c.dispose()),
           work: samples(),
           baseline: baseline('waverec'),
+        });
+        cases.push({
+          name: label('wavedec adjoint', t),
+          group: 'dwt',
+          device,
+          threads: t,
+          setup: () =>
+            tidy(() => {
+              const total = liftingWavedec(tensor(new Float32Array(ROWS * N), [ROWS, N], { dtype: 'float32', device }), scheme, L, mode, LEVELS, 'wavedec').reduce(
+                (sum, c) => sum + c.shape[1],
+                0,
+              );
+              return tensor(signal(ROWS * total), [ROWS, total], { dtype: 'float32', device });
+            }),
+          run: (g: Tensor) =>
+            tidy(() => {
+              liftingWavedecAdjoint(g, N, scheme, L, mode, LEVELS, 'wavedec');
+              sync();
+            }),
+          teardown: (g: Tensor) => g.dispose(),
+          work: samples(),
+          baseline: label('wavedec', t),
+        });
+        cases.push({
+          name: label('waverec adjoint', t),
+          group: 'dwt',
+          device,
+          threads: t,
+          setup: () =>
+            tidy(() => {
+              const cs = liftingWavedec(tensor(signal(ROWS * N), [ROWS, N], { dtype: 'float32', device }), scheme, L, mode, LEVELS, 'wavedec');
+              const y = liftingWaverec(cs, scheme, L, mode, 'waverec');
+              return { g: tensor(signal(y.size), y.shape, { dtype: 'float32', device }), lengths: cs.map((c) => c.shape[1]) };
+            }),
+          run: (s: { g: Tensor; lengths: number[] }) =>
+            tidy(() => {
+              liftingWaverecAdjoint(s.g, s.lengths, scheme, L, mode, 'waverec');
+              sync();
+            }),
+          teardown: (s: { g: Tensor }) => s.g.dispose(),
+          work: samples(),
+          baseline: label('waverec', t),
         });
       }
   }

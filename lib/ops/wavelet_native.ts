@@ -153,3 +153,20 @@ export function liftingWaverec(coeffs: Tensor[], scheme: LiftingFactorisation, f
   const lengths = coeffs.map((c) => (c.rank === 0 ? 0 : c.shape[c.rank - 1]));
   return synthesis(coeffs, { scheme: flatScheme(scheme), filterLength, mode, fn, lengths });
 }
+
+/**
+ * The adjoint of liftingWavedec (what its gradient runs): the packed coefficient gradient
+ * [..., total] (`[cA_L, cD_L, …, cD_1]` along the last axis) → the signal's gradient [..., n].
+ * Differentiable (its gradient is the analysis). Internal, for the bench.
+ */
+export function liftingWavedecAdjoint(g: Tensor, n: number, scheme: LiftingFactorisation, filterLength: number, mode: WaveletMode, level: number, fn: string): Tensor {
+  return analysisAdjoint(g, { scheme: flatScheme(scheme), filterLength, mode, fn, n, level });
+}
+
+/**
+ * The adjoint of liftingWaverec on the output's gradient: the packed gradient of coefficients of
+ * these lengths ([cA, cD_L, …, cD_1], cA's entry counted at cD_L's length). Internal, for the bench.
+ */
+export function liftingWaverecAdjoint(g: Tensor, lengths: number[], scheme: LiftingFactorisation, filterLength: number, mode: WaveletMode, fn: string): Tensor {
+  return synthesisAdjoint(g, { scheme: flatScheme(scheme), filterLength, mode, fn, lengths });
+}
