@@ -12,8 +12,8 @@ template <int MaxOperands, int MaxDims>
 struct MergedDims {
   int ndim = 0;
   int count = 0;
-  int64_t shape[MaxDims];
-  int64_t strides[MaxOperands][MaxDims];
+  int64_t shape[MaxDims] = {};
+  int64_t strides[MaxOperands][MaxDims] = {};
 
   // strideOf(k, d): operand k's stride, in elements, along dimension d of `shp` (0 where it broadcasts).
   template <class StrideOf>
