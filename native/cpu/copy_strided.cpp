@@ -140,9 +140,13 @@ void copyTyped(const wt_op& op) {
           return;
         }
       }
-      if (so == 1 && si == 1)
+      if (so == 1 && si == 1) {
         for (int64_t j = 0; j < n; ++j) po[j] = convert<To>(px[j]);
-      else
+      } else if (so == 1 && si == 0) {
+        // A broadcast run (e.g. the gradient of a sum, materialised): one value, a vectorised fill.
+        const To v = convert<To>(px[0]);
+        for (int64_t j = 0; j < n; ++j) po[j] = v;
+      } else
         for (int64_t j = 0; j < n; ++j) po[j * so] = convert<To>(px[j * si]);
     });
   });
