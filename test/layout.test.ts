@@ -124,8 +124,8 @@ describe.each(devices)('layout on %s', (device) => {
       expectGrad((x) => loss(wt.transpose(x, [1, 2, 0])), [rand([2, 3, 2], 11)]);
     });
     // Planes with both sides ≥ 8 go through the CPU's tiled transpose (blocks of 256 × 256 elements,
-    // 128 × 128 for wider ones, in 32 × 32 tiles; tiles of 4-byte elements with sides a multiple of 4
-    // in 4 × 4 SSE blocks, others element by element), ≥ 32 through the CUDA one: whole, partial and
+    // 128 × 128 for wider ones, in 32 × 32 tiles gathered in output order; tiles of 4-byte elements
+    // with sides a multiple of 4 in 4 × 4 SSE blocks, others element by element), ≥ 32 through the CUDA one: whole, partial and
     // thin tiles and blocks, an outer dimension, the dense input dimension not next to the output's,
     // every dtype size, and a conversion on the way.
     it('materialises large transposed views exactly (tiled copy)', () => {
@@ -163,12 +163,15 @@ describe.each(devices)('layout on %s', (device) => {
     if (device === 'cpu')
       it('materialises a large transposed view with streaming stores', () => {
         const [rows, cols] = [2050, 1030];
-        const src = Float32Array.from({ length: rows * cols }, (_, i) => i);
-        const y = wt.contiguous(wt.transpose(wt.tensor(src, [rows, cols], { dtype: 'float32', device })));
-        const got = y.dataSync();
-        let bad = 0;
-        for (let c = 0; c < cols; c++) for (let r = 0; r < rows; r++) if (got[c * rows + r] !== src[r * cols + c]) bad++;
-        expect(bad).toBe(0);
+        for (const dtype of ['float32', 'float64'] as const) {
+          const src = (dtype === 'float32' ? Float32Array : Float64Array).from({ length: rows * cols }, (_, i) => i);
+          const y = wt.contiguous(wt.transpose(wt.tensor(src, [rows, cols], { dtype, device })));
+          const got = y.dataSync();
+          let bad = 0;
+          for (let c = 0; c < cols; c++) for (let r = 0; r < rows; r++) if (got[c * rows + r] !== src[r * cols + c]) bad++;
+          expect(bad).toBe(0);
+          y.dispose();
+        }
       });
     it('rejects bad axes', () => {
       const x = rand([2, 3], 12);

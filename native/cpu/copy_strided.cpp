@@ -31,22 +31,25 @@ inline To convert(From x) {
 }
 
 // One T×T tile (or less, at the plane's edges) of a transposing copy: out[b·oB + a] = in[a·xA + b]
-// for a in [0, na), b in [0, nb). Tiles of 4-byte elements with sides a multiple of 4 move as bits,
-// in 4×4 blocks through SSE registers (the baseline ISA) into a tile in output order, then out a row
-// at a time: each input row's part is read in one go and each output row's written in one go
-// (stored straight from the blocks, an output line would take 8 partial writes, with the tile's
-// other rows — which share its L1 set when the row stride is a power of two — evicting it in
-// between). `streaming`: those rows go out with streaming stores (whole lines, no read for
-// ownership; the caller fences). With plain stores a 4096×4096 float32 transpose ran at a third of
-// the copy's rate, every output line read, evicted and written back; streaming, at the copy's.
+// for a in [0, na), b in [0, nb). The tile is gathered into an L1 buffer in output order — reading
+// each input row's part in one go; 4-byte elements in sides a multiple of 4 as bits, in 4×4 blocks
+// through SSE registers (the baseline ISA) — and written out a row at a time, so each output row's
+// part is written in one go: stored straight from the input's order, an output line would take many
+// partial writes, with the tile's other rows (which share its L1 set when the row stride is a power
+// of two) evicting it in between. `streaming`: the rows go out with streaming stores (whole lines,
+// no read for ownership; the caller fences). With plain stores a 4096×4096 float32 transpose ran
+// at a third of the copy's rate, every output line read, evicted and written back; streaming, at
+// the copy's.
 constexpr int64_t kTile = 32;
 template <class To, class From>
 inline void transposeTile(To* o, int64_t oB, const From* x, int64_t xA, int64_t na, int64_t nb, bool streaming) {
   constexpr int64_t T = kTile;
+  alignas(64) To tile[T * T];  // tile[b·T + a]
+  bool gathered = false;
   if constexpr (sizeof(To) == 4 && std::is_same<To, From>::value) {
     if (na % 4 == 0 && nb % 4 == 0) {
-      alignas(16) float tile[T * T];  // tile[b·T + a]
       const float* src = reinterpret_cast<const float*>(x);
+      float* ft = reinterpret_cast<float*>(tile);
       for (int64_t i = 0; i < na; i += 4)
         for (int64_t j = 0; j < nb; j += 4) {
           // Input rows i..i+3 (along A), columns j..j+3 (along B) -> tile rows j..j+3, columns i..i+3.
@@ -54,22 +57,25 @@ inline void transposeTile(To* o, int64_t oB, const From* x, int64_t xA, int64_t 
           __m128 r0 = _mm_loadu_ps(sp), r1 = _mm_loadu_ps(sp + xA), r2 = _mm_loadu_ps(sp + 2 * xA),
                  r3 = _mm_loadu_ps(sp + 3 * xA);
           _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
-          float* tp = tile + j * T + i;
+          float* tp = ft + j * T + i;
           _mm_store_ps(tp, r0);
           _mm_store_ps(tp + T, r1);
           _mm_store_ps(tp + 2 * T, r2);
           _mm_store_ps(tp + 3 * T, r3);
         }
-      float* dst = reinterpret_cast<float*>(o);
-      if (streaming)
-        for (int64_t r = 0; r < nb; ++r) streamCopy(dst + r * oB, tile + r * T, na);
-      else
-        for (int64_t r = 0; r < nb; ++r) std::memcpy(dst + r * oB, tile + r * T, size_t(na) * sizeof(float));
+      gathered = true;
+    }
+  }
+  if (!gathered)
+    for (int64_t i = 0; i < na; ++i)
+      for (int64_t j = 0; j < nb; ++j) tile[j * T + i] = convert<To>(x[i * xA + j]);
+  if constexpr (sizeof(To) <= 16 && 16 % sizeof(To) == 0) {
+    if (streaming) {
+      for (int64_t r = 0; r < nb; ++r) streamCopy(o + r * oB, tile + r * T, na);
       return;
     }
   }
-  for (int64_t ib = 0; ib < nb; ++ib)
-    for (int64_t ia = 0; ia < na; ++ia) o[ib * oB + ia] = convert<To>(x[ia * xA + ib]);
+  for (int64_t r = 0; r < nb; ++r) std::memcpy(static_cast<void*>(o + r * oB), tile + r * T, size_t(na) * sizeof(To));
 }
 
 // A copy into an output dense along its innermost dimension A from an input dense along another
