@@ -164,7 +164,8 @@ describe.each(devices)('layout on %s', (device) => {
       it('materialises a large transposed view with streaming stores', () => {
         const [rows, cols] = [2050, 1030];
         for (const dtype of ['float32', 'float64'] as const) {
-          const src = (dtype === 'float32' ? Float32Array : Float64Array).from({ length: rows * cols }, (_, i) => i);
+          const ramp = Float64Array.from({ length: rows * cols }, (_, i) => i);
+          const src = dtype === 'float32' ? Float32Array.from(ramp) : ramp;
           const y = wt.contiguous(wt.transpose(wt.tensor(src, [rows, cols], { dtype, device })));
           const got = y.dataSync();
           let bad = 0;
