@@ -71,10 +71,9 @@ test('four workers compute concurrently and correctly', async () => {
       (k) =>
         new Promise<{ total: number }>((resolve, reject) => {
           const w = run(COMPUTE, { lib, k, n });
-          w.once('message', (m) => {
-            resolve(m);
-            void w.terminate();
-          });
+          // Resolved once the worker is gone, so that the process-wide counts the next tests read
+          // before and after their own workers no longer include this one's tensors.
+          w.once('message', (m) => void w.terminate().then(() => resolve(m), reject));
           w.once('error', reject);
         }),
     ),
@@ -103,10 +102,7 @@ test('terminating a worker mid-op leaves the process and other environments work
   // And a fresh worker can load the addon and compute again.
   const again = await new Promise<{ total: number }>((resolve, reject) => {
     const w2 = run(COMPUTE, { lib, k: 1, n: 194 });
-    w2.once('message', (m) => {
-      resolve(m);
-      void w2.terminate();
-    });
+    w2.once('message', (m) => void w2.terminate().then(() => resolve(m), reject));
     w2.once('error', reject);
   });
   expect(again.total).toBe(2 * ((96 * 97) / 2));
