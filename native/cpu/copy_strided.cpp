@@ -88,12 +88,8 @@ inline void transposeTile(To* o, int64_t oB, const From* x, int64_t xA, int64_t 
 template <class To, class From>
 bool copyTransposed(const StridedLoop<2>& L, To* o, const From* x) {
   constexpr int64_t T = kTile, S = sizeof(To) <= 4 ? 8 * T : 4 * T;
-  const int nd = L.ndim, A = nd - 1;
-  if (nd < 2 || L.strides[0][A] != 1 || L.strides[1][A] == 1) return false;
-  int B = -1;
-  for (int d = 0; d < A; ++d)
-    if (L.strides[1][d] == 1) B = d;
-  if (B < 0 || L.shape[A] < 8 || L.shape[B] < 8) return false;
+  const int nd = L.ndim, A = nd - 1, B = L.transposedPlane(8);
+  if (B < 0) return false;
   const int64_t nA = L.shape[A], nB = L.shape[B], blocksA = (nA + S - 1) / S, blocksB = (nB + S - 1) / S;
   int64_t outer = 1;
   for (int d = 0; d < nd; ++d)

@@ -322,12 +322,8 @@ __global__ void __launch_bounds__(kTransposeTile* kTransposeRows)
 template <class Out, class In>
 bool copyTransposed(DeviceContext& ctx, const wt_view& out, const wt_view& in) {
   const ElementwiseLayout L(out, {&in});
-  const int nd = L.ndim, A = nd - 1;
-  if (nd < 2 || L.strides[0][A] != 1 || L.strides[1][A] == 1) return false;
-  int B = -1;
-  for (int d = 0; d < A; ++d)
-    if (L.strides[1][d] == 1) B = d;
-  if (B < 0 || L.shape[A] < kTransposeTile || L.shape[B] < kTransposeTile) return false;
+  const int nd = L.ndim, A = nd - 1, B = L.transposedPlane(kTransposeTile);
+  if (B < 0) return false;
   TransposeOuter outer{};
   int64_t count = 1;
   for (int d = 0; d < nd; ++d) {
