@@ -102,12 +102,15 @@ export function waveletBenchCases(device = 'cpu', threads: number[] = [1]): Benc
       for (const t of threads) {
         const label = (op: string, tt: number) => `${op} ${w} ${mode} f32 ${ROWS}×${N} L${LEVELS} ×${tt}T`;
         const baseline = (op: string) => (t === one ? (device === 'cpu' ? COPY : undefined) : label(op, one));
+        const input = () => tensor(signal(ROWS * N), [ROWS, N], { dtype: 'float32', device });
+        // The signal's coefficients [cA_5, cD_5, …, cD_1] (call inside tidy).
+        const coefficients = () => liftingWavedec(input(), scheme, L, mode, LEVELS, 'wavedec');
         cases.push({
           name: label('wavedec', t),
           group: 'dwt',
           device,
           threads: t,
-          setup: () => tensor(signal(ROWS * N), [ROWS, N], { dtype: 'float32', device }),
+          setup: input,
           run: (x: Tensor) =>
             tidy(() => {
               liftingWavedec(x, scheme, L, mode, LEVELS, 'wavedec');
@@ -124,7 +127,7 @@ export function waveletBenchCases(device = 'cpu', threads: number[] = [1]): Benc
           threads: t,
           setup: () =>
             tidy(() => {
-              const cs = liftingWavedec(tensor(signal(ROWS * N), [ROWS, N], { dtype: 'float32', device }), scheme, L, mode, LEVELS, 'wavedec');
+              const cs = coefficients();
               sync();
               return cs;
             }),
@@ -144,10 +147,7 @@ export function waveletBenchCases(device = 'cpu', threads: number[] = [1]): Benc
           threads: t,
           setup: () =>
             tidy(() => {
-              const total = liftingWavedec(tensor(new Float32Array(ROWS * N), [ROWS, N], { dtype: 'float32', device }), scheme, L, mode, LEVELS, 'wavedec').reduce(
-                (sum, c) => sum + c.shape[1],
-                0,
-              );
+              const total = coefficients().reduce((sum, c) => sum + c.shape[1], 0);
               return tensor(signal(ROWS * total), [ROWS, total], { dtype: 'float32', device });
             }),
           run: (g: Tensor) =>
@@ -166,7 +166,7 @@ export function waveletBenchCases(device = 'cpu', threads: number[] = [1]): Benc
           threads: t,
           setup: () =>
             tidy(() => {
-              const cs = liftingWavedec(tensor(signal(ROWS * N), [ROWS, N], { dtype: 'float32', device }), scheme, L, mode, LEVELS, 'wavedec');
+              const cs = coefficients();
               const y = liftingWaverec(cs, scheme, L, mode, 'waverec');
               return { g: tensor(signal(y.size), y.shape, { dtype: 'float32', device }), lengths: cs.map((c) => c.shape[1]) };
             }),
