@@ -39,15 +39,16 @@ struct MergedDims {
     return n;
   }
 
-  // For a copy (operand 0 the output, operand 1 the input): the dimension B along which the input is
-  // dense when the output is dense along its innermost dimension A = ndim − 1 and the input is not
-  // (a transposed plane, e.g. a swapped-axes view), both sides at least minSide long; else −1.
-  int transposedPlane(int64_t minSide) const {
+  // Operand 0 the output, operand `in` an input (a copy's, an elementwise op's): the dimension B along
+  // which the input is dense when the output is dense along its innermost dimension A = ndim − 1 and
+  // the input is not (a transposed plane, e.g. a swapped-axes view), both sides at least minSide
+  // long; else −1.
+  int transposedPlane(int64_t minSide, int in = 1) const {
     const int A = ndim - 1;
-    if (ndim < 2 || strides[0][A] != 1 || strides[1][A] == 1) return -1;
+    if (ndim < 2 || strides[0][A] != 1 || strides[in][A] == 1) return -1;
     int B = -1;
     for (int d = 0; d < A; ++d)
-      if (strides[1][d] == 1) B = d;
+      if (strides[in][d] == 1) B = d;
     return B >= 0 && shape[A] >= minSide && shape[B] >= minSide ? B : -1;
   }
 };
