@@ -3,15 +3,68 @@
 // compiler vectorises them.
 #include "../kernels/elementwise.h"
 
+#include <vector>
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
 #include "dispatch.h"
 #include "kernels.h"
 #include "streaming_store.h"
 #include "strided_loop.h"
 #include "thread_pool.h"
+#include "transposed_plane.h"
 
 namespace wt {
 namespace cpu {
 namespace {
+
+// A run of n outputs from an input run with stride si (1, or any other).
+template <class TO, class TI, class F>
+void unaryRun(TO* __restrict po, const TI* __restrict px, int64_t si, int64_t n, F f) {
+  if (si == 1)
+    for (int64_t j = 0; j < n; ++j) po[j] = f(px[j]);
+  else
+    for (int64_t j = 0; j < n; ++j) po[j] = f(px[j * si]);
+}
+
+// An input of a block of a transposed plane (transposed_plane.h) as runs along A: the block's part
+// of an input dense along B transposed into `buffer` (row b − b0 at (b − b0)·rowStride), or the
+// input itself.
+template <class T>
+struct PlaneInput {
+  const T* p;
+  int64_t step, stride;  // the run of row r starts at p + r·step, stride along A
+
+  PlaneInput(const T* x, int64_t xA, int64_t xB, int64_t na, int64_t nb, std::vector<T>& buffer, int64_t rowStride) {
+    if (xB == 1 && xA != 1) {
+      if (buffer.size() < size_t(rowStride * nb)) buffer.resize(size_t(rowStride * nb));
+      for (int64_t i = 0; i < na; i += kTile)
+        for (int64_t j = 0; j < nb; j += kTile)
+          transposeTile(buffer.data() + i + j * rowStride, rowStride, x + i * xA + j, xA, na - i < kTile ? na - i : kTile,
+                        nb - j < kTile ? nb - j : kTile, false);
+      p = buffer.data(), step = rowStride, stride = 1;
+    } else {
+      p = x, step = xB, stride = xA;
+    }
+  }
+  const T* row(int64_t r) const { return p + r * step; }
+};
 
 template <class TO, class TI, class F>
 void unaryLoop(const wt_op& op, F f) {
@@ -23,17 +76,42 @@ void unaryLoop(const wt_op& op, F f) {
   const TI* x = static_cast<const TI*>(in.data);
   const int64_t si = L.innerStride(1);
   const bool streaming = L.numel() * int64_t(sizeof(TO)) >= kStreamingOutputBytes && L.innerStride(0) == 1;
+  if (const int B = L.transposedPlane(kMinTransposedSide); B >= 0) {
+    const int A = L.ndim - 1;
+    const int64_t S = planeBlock<TI>();
+    forPlaneBlocks(L, B, S, S, [&](const int64_t* off, int64_t a0, int64_t b0, int64_t na, int64_t nb) {
+      thread_local std::vector<TI> buffer;
+      const PlaneInput<TI> px(x + off[1] + a0 * L.strides[1][A] + b0 * L.strides[1][B], L.strides[1][A], L.strides[1][B],
+                              na, nb, buffer, S);
+      for (int64_t r = 0; r < nb; ++r)
+        writeRunUnfenced(o + off[0] + a0 + (b0 + r) * L.strides[0][B], na, streaming, [&](TO* po, int64_t j0, int64_t m) {
+          unaryRun(po, px.row(r) + j0 * px.stride, px.stride, m, f);
+        });
+    }, streaming);
+    return;
+  }
   parallelFor(L.numel(), kElementwiseGrain, [&](int64_t b, int64_t e) {
     L.run(b, e, [&](const int64_t* off, int64_t n) {
-      const TI* __restrict px = x + off[1];
-      writeRun(o + off[0], n, streaming, [&](TO* __restrict po, int64_t j0, int64_t m) {
-        if (si == 1)
-          for (int64_t j = 0; j < m; ++j) po[j] = f(px[j0 + j]);
-        else
-          for (int64_t j = 0; j < m; ++j) po[j] = f(px[(j0 + j) * si]);
-      });
+      const TI* px = x + off[1];
+      writeRun(o + off[0], n, streaming, [&](TO* po, int64_t j0, int64_t m) { unaryRun(po, px + j0 * si, si, m, f); });
     });
   });
+}
+
+// A run of n outputs from input runs with strides sa, sb (1, 0 or any other).
+template <class T, class F>
+void binaryRun(T* __restrict po, const T* __restrict pa, int64_t sa, const T* __restrict pb, int64_t sb, int64_t n, F f) {
+  if (sa == 1 && sb == 1) {
+    for (int64_t j = 0; j < n; ++j) po[j] = f(pa[j], pb[j]);
+  } else if (sa == 1 && sb == 0) {
+    const T vb = *pb;
+    for (int64_t j = 0; j < n; ++j) po[j] = f(pa[j], vb);
+  } else if (sa == 0 && sb == 1) {
+    const T va = *pa;
+    for (int64_t j = 0; j < n; ++j) po[j] = f(va, pb[j]);
+  } else {
+    for (int64_t j = 0; j < n; ++j) po[j] = f(pa[j * sa], pb[j * sb]);
+  }
 }
 
 template <class T, class F>
@@ -46,23 +124,31 @@ void binaryLoop(const wt_op& op, F f) {
   const T* b = static_cast<const T*>(op.in[1].data);
   const int64_t sa = L.innerStride(1), sb = L.innerStride(2);
   const bool streaming = L.numel() * int64_t(sizeof(T)) >= kStreamingOutputBytes && L.innerStride(0) == 1;
+  int B = L.transposedPlane(kMinTransposedSide, 1);
+  if (B < 0) B = L.transposedPlane(kMinTransposedSide, 2);
+  if (B >= 0) {
+    const int A = L.ndim - 1;
+    const int64_t S = planeBlock<T>();
+    forPlaneBlocks(L, B, S, S, [&](const int64_t* off, int64_t a0, int64_t b0, int64_t na, int64_t nb) {
+      thread_local std::vector<T> bufferA, bufferB;
+      auto input = [&](const T* x, int k, std::vector<T>& buffer) {
+        return PlaneInput<T>(x + off[k] + a0 * L.strides[k][A] + b0 * L.strides[k][B], L.strides[k][A], L.strides[k][B], na,
+                             nb, buffer, S);
+      };
+      const PlaneInput<T> pa = input(a, 1, bufferA), pb = input(b, 2, bufferB);
+      for (int64_t r = 0; r < nb; ++r)
+        writeRunUnfenced(o + off[0] + a0 + (b0 + r) * L.strides[0][B], na, streaming, [&](T* po, int64_t j0, int64_t m) {
+          binaryRun(po, pa.row(r) + j0 * pa.stride, pa.stride, pb.row(r) + j0 * pb.stride, pb.stride, m, f);
+        });
+    }, streaming);
+    return;
+  }
   parallelFor(L.numel(), kElementwiseGrain, [&](int64_t lo, int64_t hi) {
     L.run(lo, hi, [&](const int64_t* off, int64_t n) {
-      const T* __restrict pa = a + off[1];
-      const T* __restrict pb = b + off[2];
-      writeRun(o + off[0], n, streaming, [&](T* __restrict po, int64_t j0, int64_t m) {
-        if (sa == 1 && sb == 1) {
-          for (int64_t j = 0; j < m; ++j) po[j] = f(pa[j0 + j], pb[j0 + j]);
-        } else if (sa == 1 && sb == 0) {
-          const T vb = *pb;
-          for (int64_t j = 0; j < m; ++j) po[j] = f(pa[j0 + j], vb);
-        } else if (sa == 0 && sb == 1) {
-          const T va = *pa;
-          for (int64_t j = 0; j < m; ++j) po[j] = f(va, pb[j0 + j]);
-        } else {
-          for (int64_t j = 0; j < m; ++j) po[j] = f(pa[(j0 + j) * sa], pb[(j0 + j) * sb]);
-        }
-      });
+      const T* pa = a + off[1];
+      const T* pb = b + off[2];
+      writeRun(o + off[0], n, streaming,
+               [&](T* po, int64_t j0, int64_t m) { binaryRun(po, pa + j0 * sa, sa, pb + j0 * sb, sb, m, f); });
     });
   });
 }

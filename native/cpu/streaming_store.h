@@ -41,9 +41,10 @@ template <class T>
 constexpr int64_t kStreamChunk = 4096 / int64_t(sizeof(T));
 
 // Writes dst[0, n) as fill(buffer, first, count) produces it: fill computes elements
-// [first, first + count) of the run into buffer. Plain stores when !streaming.
+// [first, first + count) of the run into buffer. Plain stores when !streaming. The caller fences
+// (_mm_sfence) once its streaming runs are done (writeRun: this run).
 template <class T, class Fill>
-inline void writeRun(T* dst, int64_t n, bool streaming, const Fill& fill) {
+inline void writeRunUnfenced(T* dst, int64_t n, bool streaming, const Fill& fill) {
   if constexpr (sizeof(T) > 16 || 16 % sizeof(T) != 0) {
     fill(dst, 0, n);
   } else {
@@ -57,8 +58,12 @@ inline void writeRun(T* dst, int64_t n, bool streaming, const Fill& fill) {
       fill(buffer, j, count);
       streamCopy(dst + j, buffer, count);
     }
-    _mm_sfence();
   }
+}
+template <class T, class Fill>
+inline void writeRun(T* dst, int64_t n, bool streaming, const Fill& fill) {
+  writeRunUnfenced(dst, n, streaming, fill);
+  if (streaming) _mm_sfence();
 }
 
 }  // namespace cpu
