@@ -129,7 +129,8 @@ describe.each(testDevices())('elementwise on %s', (device) => {
   // each transposed operand's block first transposed into a buffer in output order; thinner planes,
   // and every plane on the other devices, go through the strided loops. Whole and partial blocks
   // and tiles, an outer dimension, the dense input dimension not next to the output's, either
-  // operand transposed or both, a broadcast or contiguous partner, a conversion (complex -> real).
+  // operand transposed or both, a broadcast or contiguous partner, a conversion (complex -> real),
+  // where.
   describe('on transposed views', () => {
     const CASES: [number[], number[]][] = [
       [[64, 96], [1, 0]],
@@ -176,11 +177,13 @@ describe.each(testDevices())('elementwise on %s', (device) => {
             mulBoth: wt.mul(at, bt).dataSync(),
             addRow: wt.add(at, tr).dataSync(), // with a broadcast row
             mulScalar: wt.mul(at, 3).dataSync(),
+            // where with a transposed condition and value, the other value in the output's layout
+            pick: wt.where(wt.transpose(wt.greater(ta, 0), perm), at, bc).dataSync(),
           };
           const bad: string[] = [];
           for (let i = 0; i < n; i++) {
             const x = a[src(i)], y = b[src(i)], r = row[i % row.length];
-            const want = { neg: round(-x), addFirst: round(x + y), subSecond: round(y - x), mulBoth: round(x * y), addRow: round(x + r), mulScalar: round(x * 3) };
+            const want = { neg: round(-x), addFirst: round(x + y), subSecond: round(y - x), mulBoth: round(x * y), addRow: round(x + r), mulScalar: round(x * 3), pick: x > 0 ? x : y };
             for (const k of Object.keys(want) as (keyof typeof want)[]) if (got[k][i] !== want[k] && bad.length < 5) bad.push(`${shape}/${perm} ${k}[${i}] = ${got[k][i]}, want ${want[k]}`);
           }
           expect(bad).toEqual([]);

@@ -1,27 +1,11 @@
 // Broadcasting elementwise kernels (unary, binary, where) over the functors in
 // native/kernels/elementwise.h; inner runs with unit or zero strides get their own loops so the
-// compiler vectorises them.
+// compiler vectorises them, and an operand transposed against the output goes through the blocks of
+// transposed_plane.h.
 #include "../kernels/elementwise.h"
 
+#include <type_traits>
 #include <vector>
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 #include "dispatch.h"
 #include "kernels.h"
@@ -153,6 +137,18 @@ void binaryLoop(const wt_op& op, F f) {
   });
 }
 
+// A run of n outputs: a where the condition (stride sc) is nonzero, else b.
+template <class T, class C>
+void whereRun(T* po, const C* pc, int64_t sc, const T* pa, int64_t sa, const T* pb, int64_t sb, int64_t n) {
+  for (int64_t j = 0; j < n; ++j) {
+    const C cv = pc[j * sc];
+    bool take;
+    if constexpr (is_cplx<C>::value) take = cv.re != 0 || cv.im != 0;
+    else take = cv != C(0);
+    po[j] = take ? pa[j * sa] : pb[j * sb];
+  }
+}
+
 template <class T, class C>
 void whereLoop(const wt_op& op) {
   const wt_view& out = op.out[0];
@@ -163,15 +159,30 @@ void whereLoop(const wt_op& op) {
   const T* a = static_cast<const T*>(op.in[1].data);
   const T* b = static_cast<const T*>(op.in[2].data);
   const int64_t sc = L.innerStride(1), sa = L.innerStride(2), sb = L.innerStride(3);
+  int B = -1;
+  for (int k = 1; k <= 3 && B < 0; ++k) B = L.transposedPlane(kMinTransposedSide, k);
+  if (B >= 0) {
+    const int A = L.ndim - 1;
+    const int64_t S = planeBlock<T>() < planeBlock<C>() ? planeBlock<T>() : planeBlock<C>();
+    forPlaneBlocks(L, B, S, S, [&](const int64_t* off, int64_t a0, int64_t b0, int64_t na, int64_t nb) {
+      thread_local std::vector<C> bufferC;
+      thread_local std::vector<T> bufferA, bufferB;
+      auto input = [&](const auto* x, int k, auto& buffer) {
+        using E = typename std::remove_const<typename std::remove_pointer<decltype(x)>::type>::type;
+        return PlaneInput<E>(x + off[k] + a0 * L.strides[k][A] + b0 * L.strides[k][B], L.strides[k][A], L.strides[k][B], na,
+                             nb, buffer, S);
+      };
+      const PlaneInput<C> pc = input(c, 1, bufferC);
+      const PlaneInput<T> pa = input(a, 2, bufferA), pb = input(b, 3, bufferB);
+      for (int64_t r = 0; r < nb; ++r)
+        whereRun(o + off[0] + a0 + (b0 + r) * L.strides[0][B], pc.row(r), pc.stride, pa.row(r), pa.stride, pb.row(r),
+                 pb.stride, na);
+    }, false);
+    return;
+  }
   parallelFor(L.numel(), kElementwiseGrain, [&](int64_t lo, int64_t hi) {
     L.run(lo, hi, [&](const int64_t* off, int64_t n) {
-      for (int64_t j = 0; j < n; ++j) {
-        const C cv = c[off[1] + j * sc];
-        bool take;
-        if constexpr (is_cplx<C>::value) take = cv.re != 0 || cv.im != 0;
-        else take = cv != C(0);
-        o[off[0] + j] = take ? a[off[2] + j * sa] : b[off[3] + j * sb];
-      }
+      whereRun(o + off[0], c + off[1], sc, a + off[2], sa, b + off[3], sb, n);
     });
   });
 }
