@@ -17,7 +17,7 @@ const path = require('path');
 // unless a kernel truly needs a stack, and say why.
 const ALLOWED_LOCAL = [
   [
-    '^elementwise(Contiguous|Strided)<.*Apply<(Sin|Cos)>',
+    '^elementwise(Contiguous|Strided|TransposedTiles)<.*Apply<(Sin|Cos)>',
     "libdevice sin/cos: the Payne-Hanek argument reduction for very large |x| keeps a 7-word array in local memory; ordinary arguments never take that path",
   ],
   [

@@ -140,6 +140,8 @@ describe.each(testDevices())('elementwise on %s', (device) => {
       [[300, 40], [1, 0]],
       [[2, 37, 290], [0, 2, 1]],
       [[9, 5, 12], [2, 1, 0]],
+      [[2, 3, 40, 36], [1, 0, 3, 2]], // two dimensions besides the plane
+      [[2, 2, 2, 12, 10], [2, 1, 0, 4, 3]], // three (CUDA: the strided path)
     ];
     // The source element that lands at output index `flat` of transpose(shape, perm).
     const sourceIndex = (shape: number[], perm: number[]) => {

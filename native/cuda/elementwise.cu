@@ -1,9 +1,11 @@
-// The broadcasting elementwise kernel (a contiguous, vectorised path and a strided N-d path) and the
-// ops built on it: COPY (with dtype conversion), FILL, IOTA, UNARY, BINARY and WHERE.
+// The broadcasting elementwise kernel (a contiguous, vectorised path, a transposed-tile path and a
+// strided N-d path) and the ops built on it: COPY (with dtype conversion), FILL, IOTA, UNARY, BINARY
+// and WHERE.
 #include <stdint.h>
 
 #include <initializer_list>
 #include <string>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -111,6 +113,85 @@ __global__ void __launch_bounds__(kElementwiseThreads, kMinBlocksPerSm)
   }
 }
 
+// The transposed-tile path: an output dense along its innermost dimension A and some input dense
+// along another dimension B (e.g. add(x, transpose(y))), both at least a tile long. One 32×32 tile
+// of the (A, B) plane per block, as copyTransposedTiles: each such input's tile is staged through
+// shared memory, read by warps along B, so that its reads coalesce like the output's writes
+// (elementwiseStrided reads a sector per element of it); the other inputs are read in place.
+constexpr int kTransposeTile = 32, kTransposeRows = 8;
+constexpr int kTileElements = kTransposeTile * (kTransposeTile + 1);  // rows padded by one element
+// At most this much shared memory of staged tiles per block, and this many dimensions besides the
+// plane (a batch of planes, after merging); others take the strided path.
+constexpr size_t kMaxTileBytes = 32 * 1024;
+constexpr int kMaxTileOuter = 2;
+
+template <class... In>
+constexpr size_t kTileBytes = (size_t(0) + ... + sizeof(In)) * kTileElements;
+
+// An input of the transposed-tile path: its strides along A, B and the other dimensions (0 where it
+// broadcasts); staged: dense along B and not along A, so through shared memory at byte `tile`.
+template <class T>
+struct TileInput {
+  const T* data;
+  int64_t sA, sB;
+  int64_t outer[kMaxTileOuter];
+  bool staged;
+  size_t tile;
+};
+
+// The dimensions besides the plane (unused ones of size 1), and the output's strides along them.
+struct TileOuter {
+  int64_t shape[kMaxTileOuter], so[kMaxTileOuter];
+};
+
+struct alignas(16) TileWord {
+  unsigned char bytes[16];
+};
+
+template <class T>
+__device__ __forceinline__ int64_t outerOffset(const TileInput<T>& x, const int64_t* idx) {
+  int64_t off = 0;
+#pragma unroll
+  for (int d = 0; d < kMaxTileOuter; ++d) off += idx[d] * x.outer[d];
+  return off;
+}
+
+template <class T>
+__device__ __forceinline__ void stageTile(const TileInput<T>& x, TileWord* smem, const int64_t* idx, int64_t a0, int64_t b0,
+                                          int64_t nA, int64_t nB) {
+  if (!x.staged) return;
+  T* tile = reinterpret_cast<T*>(reinterpret_cast<unsigned char*>(smem) + x.tile);
+  const T* src = x.data + outerOffset(x, idx);
+  const int tx = threadIdx.x;
+  for (int k = threadIdx.y; k < kTransposeTile; k += kTransposeRows)
+    if (a0 + k < nA && b0 + tx < nB) tile[k * (kTransposeTile + 1) + tx] = src[(a0 + k) * x.sA + b0 + tx];
+}
+
+template <class T>
+__device__ __forceinline__ T tileValue(const TileInput<T>& x, const TileWord* smem, const int64_t* idx, int64_t a0, int64_t b0,
+                                       int ia, int ib) {
+  if (x.staged)
+    return reinterpret_cast<const T*>(reinterpret_cast<const unsigned char*>(smem) + x.tile)[ia * (kTransposeTile + 1) + ib];
+  return x.data[outerOffset(x, idx) + (a0 + ia) * x.sA + (b0 + ib) * x.sB];
+}
+
+// out[b·oB + a] = op(in…) over the (A, B) plane, op's flat index argument unused (every op with an
+// input ignores it). Grid: x = tiles along A, y = tiles along B, z = the outer index.
+template <class Op, class Out, class... In>
+__global__ void __launch_bounds__(kTransposeTile* kTransposeRows, kMinBlocksPerSm)
+    elementwiseTransposedTiles(Op op, Out* out, int64_t nA, int64_t nB, int64_t oB, TileOuter outer, TileInput<In>... in) {
+  __shared__ TileWord smem[(kTileBytes<In...> + sizeof(TileWord) - 1) / sizeof(TileWord)];
+  const int64_t idx[kMaxTileOuter] = {int64_t(blockIdx.z) / outer.shape[1], int64_t(blockIdx.z) % outer.shape[1]};
+  const int64_t offO = idx[0] * outer.so[0] + idx[1] * outer.so[1];
+  const int64_t a0 = int64_t(blockIdx.x) * kTransposeTile, b0 = int64_t(blockIdx.y) * kTransposeTile;
+  (stageTile(in, smem, idx, a0, b0, nA, nB), ...);
+  __syncthreads();
+  const int tx = threadIdx.x;
+  for (int k = threadIdx.y; k < kTransposeTile; k += kTransposeRows)
+    if (b0 + k < nB && a0 + tx < nA)
+      out[offO + (b0 + k) * oB + a0 + tx] = op(int64_t(0), tileValue(in, smem, idx, a0, b0, tx, k)...);
+}
+
 // ---- host: layout and launch -----------------------------------------------------------------
 
 // The iteration space of one elementwise op: the output's shape merged by kernels/merged_dims.h over
@@ -161,6 +242,57 @@ constexpr int packWidth() {
 
 inline bool alignedTo(const void* p, size_t bytes) { return reinterpret_cast<uintptr_t>(p) % bytes == 0; }
 
+// Launches elementwiseTransposedTiles for the layout it serves (see there); false otherwise.
+template <class Out, class... In, class Op, class... Views, size_t... K>
+bool launchTransposedTiles(DeviceContext& ctx, const Op& op, const wt_view& out, const ElementwiseLayout& L,
+                           std::index_sequence<K...>, const Views&... ins) {
+  if constexpr (sizeof...(In) == 0 || kTileBytes<In...> > kMaxTileBytes) {
+    return false;
+  } else {
+    const int nd = L.ndim, A = nd - 1;
+    int B = -1;
+    for (int k = 1; k < L.count && B < 0; ++k) B = L.transposedPlane(kTransposeTile, k);
+    if (B < 0) return false;
+    if (nd - 2 > kMaxTileOuter) return false;
+    // The other dimensions, outermost first, right-aligned in kMaxTileOuter slots.
+    TileOuter outer{};
+    int outerDim[kMaxTileOuter] = {-1, -1};
+    for (int i = 0; i < kMaxTileOuter; ++i) outer.shape[i] = 1;
+    int slot = kMaxTileOuter - (nd - 2);
+    int64_t count = 1;
+    for (int d = 0; d < nd; ++d) {
+      if (d == A || d == B) continue;
+      outer.shape[slot] = L.shape[d];
+      outer.so[slot] = L.strides[0][d];
+      outerDim[slot++] = d;
+      count *= L.shape[d];
+    }
+    const int64_t tilesA = (L.shape[A] + kTransposeTile - 1) / kTransposeTile;
+    const int64_t tilesB = (L.shape[B] + kTransposeTile - 1) / kTransposeTile;
+    if (count > 65535 || tilesB > 65535 || tilesA > INT32_MAX) return false;
+    const size_t sizes[] = {sizeof(In)...};
+    size_t at = 0;
+    auto input = [&](auto tag, int k, const wt_view& v) {
+      using T = typename decltype(tag)::type;
+      TileInput<T> x{};
+      x.data = static_cast<const T*>(v.data);
+      x.sA = L.strides[k][A];
+      x.sB = L.strides[k][B];
+      for (int i = 0; i < kMaxTileOuter; ++i) x.outer[i] = outerDim[i] < 0 ? 0 : L.strides[k][outerDim[i]];
+      x.staged = x.sB == 1 && x.sA != 1;
+      x.tile = at;
+      at += sizes[k - 1] * kTileElements;
+      return x;
+    };
+    // A braced list evaluates in order, so each input's tile follows the previous one's.
+    const std::tuple<TileInput<In>...> inputs{input(TypeTag<In>{}, int(K) + 1, ins)...};
+    launch("elementwiseTransposedTiles", elementwiseTransposedTiles<Op, Out, In...>,
+           dim3(unsigned(tilesA), unsigned(tilesB), unsigned(count)), dim3(kTransposeTile, kTransposeRows), 0, ctx.stream(),
+           op, static_cast<Out*>(out.data), L.shape[A], L.shape[B], L.strides[0][B], outer, std::get<K>(inputs)...);
+    return true;
+  }
+}
+
 template <class Out, class... In, class Op, class... Views, size_t... K>
 void launchElementwise(DeviceContext& ctx, const Op& op, const wt_view& out, std::index_sequence<K...>,
                        const Views&... ins) {
@@ -176,7 +308,7 @@ void launchElementwise(DeviceContext& ctx, const Op& op, const wt_view& out, std
            dim3(gridFor(ctx, (n + N - 1) / N, kElementwiseThreads)), dim3(kElementwiseThreads), 0, ctx.stream(), op, n,
            static_cast<Out*>(out.data),
            ContiguousInput<In>{static_cast<const In*>(ins.data), layout.broadcast(K + 1)}...);
-  } else {
+  } else if (!launchTransposedTiles<Out, In...>(ctx, op, out, layout, std::index_sequence<K...>{}, ins...)) {
     launch("elementwiseStrided", elementwiseStrided<Op, Out, In...>, dim3(gridFor(ctx, n, kElementwiseThreads)),
            dim3(kElementwiseThreads), 0, ctx.stream(), op, n, layout.stridedShape(),
            layout.template stridedOperand<Out>(0, out.data),
@@ -283,8 +415,6 @@ cplx<double> fillValue<cplx<double>>(double re, double im) {
 }
 
 // ---- transposing copies ----------------------------------------------------------------------
-
-constexpr int kTransposeTile = 32, kTransposeRows = 8;
 
 // The dimensions of a transposing copy besides its plane, and each one's output / input stride.
 struct TransposeOuter {
