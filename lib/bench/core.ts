@@ -1,6 +1,6 @@
 /**
  * Core bench cases: per-op overhead, streaming elementwise and reduction bandwidth, materialising a
- * transposed view and adding one, and the host-copy baseline they are compared with, all in one run.
+ * transposed view, adding and reducing one, and the host-copy baseline they are compared with, all in one run.
  * Internal: not part of the public API (the package index does not export it).
  */
 import { BenchCase } from './types';
@@ -84,6 +84,21 @@ export function coreBenchCases(device: string, threads: number[]): BenchCase[] {
       teardown: (a: Tensor) => a.dispose(),
       work: { bytes: 2 * 4 * BIG },
       baseline: t === one ? (device === 'cpu' ? 'host copy 16M f32' : undefined) : `contiguous of a transposed 4096×4096 f32 ×${one}T`,
+    });
+    cases.push({
+      name: `row sums of a transposed 4096×4096 f32 ×${t}T`,
+      group: 'core',
+      device,
+      threads: t,
+      setup: () => uniform([4096, 4096], 0, 1, { seed: 6, dtype: 'float32', device }),
+      run: (a: Tensor) => {
+        const c = sum(transpose(a), { axis: -1 });
+        sync();
+        c.dispose();
+      },
+      teardown: (a: Tensor) => a.dispose(),
+      work: { bytes: 4 * BIG },
+      baseline: t === one ? `sum 16M f32 ×${one}T` : `row sums of a transposed 4096×4096 f32 ×${one}T`,
     });
     cases.push({
       name: `add of a 4096×4096 f32 and a transposed one ×${t}T`,

@@ -1,5 +1,7 @@
 // Core entry point of the reductions (WT_OP_REDUCE): axis checks, the output shape, and the
 // [O, R, I] layout the backends reduce over, copying only when the reduced axes are not one run.
+#include <algorithm>
+
 #include "ops.h"
 #include "submit.h"
 
@@ -10,6 +12,21 @@ namespace {
 const char* reduceName(int code) {
   static const char* names[] = {"sum", "mean", "max", "min", "prod", "logsumexp", "norm", "argmax", "argmin"};
   return code >= 0 && code < WT_RED_COUNT ? names[code] : "reduce";
+}
+
+// A view whose axes, reordered by decreasing stride, make a contiguous tensor (a transpose, a
+// swapped-axes view of a dense array): that order in `order`. Size-1 axes keep their place.
+bool denseOrder(const Tensor& x, std::vector<int64_t>& order) {
+  const int64_t nd = x.ndim();
+  std::vector<int64_t> axes;  // the axes longer than 1, in x's order
+  for (int64_t i = 0; i < nd; ++i)
+    if (x.shape[i] != 1) axes.push_back(i);
+  std::vector<int64_t> sorted = axes;
+  std::stable_sort(sorted.begin(), sorted.end(), [&](int64_t a, int64_t b) { return x.strides[a] > x.strides[b]; });
+  order.resize((size_t)nd);
+  for (int64_t i = 0; i < nd; ++i) order[(size_t)i] = i;
+  for (size_t j = 0; j < axes.size(); ++j) order[(size_t)axes[j]] = sorted[j];
+  return permute(x, order).isContiguous();
 }
 
 }  // namespace
@@ -52,7 +69,29 @@ Tensor reduce(Env& env, int code, const Tensor& x, std::vector<int64_t> axes, bo
   Tensor out = emptyTensor(x.device(), outT, outShape, name);
   if (out.numel() == 0) return out;
   // Lay the input out as [O, R, I]: directly when the reduced axes are one contiguous run of a
-  // contiguous tensor, else by moving them last with one copy.
+  // contiguous tensor, else by moving them last with one copy. A permuted view of a dense tensor is
+  // first taken in its storage's order when the kept axes keep their order there (so the output's
+  // layout is unchanged): reducing a transposed matrix along its rows then reads it as columns,
+  // where the copy would cost more than the reduction.
+  Tensor v = x;  // the layout's view of x
+  if (!v.isContiguous()) {
+    std::vector<int64_t> order;
+    if (denseOrder(v, order)) {
+      int64_t prevKept = -1;
+      bool keptInOrder = true;
+      for (int64_t k : order)
+        if (!red[(size_t)k] && v.shape[k] != 1) {
+          keptInOrder = keptInOrder && k > prevKept;
+          prevKept = k;
+        }
+      if (keptInOrder) {
+        std::vector<bool> r2((size_t)nd);
+        for (int64_t i = 0; i < nd; ++i) r2[(size_t)i] = red[(size_t)order[(size_t)i]];
+        v = permute(v, order);
+        red = r2;
+      }
+    }
+  }
   int64_t first = -1, last = -1;
   for (int64_t i = 0; i < nd; ++i)
     if (red[i]) {
@@ -64,22 +103,22 @@ Tensor reduce(Env& env, int code, const Tensor& x, std::vector<int64_t> axes, bo
   Tensor src;
   int64_t O = 1, I = 1;
   if (first < 0) {  // nothing reduced: every element is its own group
-    src = contiguous(env, x);
-    O = x.numel();
+    src = contiguous(env, v);
+    O = v.numel();
   } else if (run) {
-    src = contiguous(env, x);
-    for (int64_t i = 0; i < first; ++i) O *= x.shape[i];
-    for (int64_t i = last + 1; i < nd; ++i) I *= x.shape[i];
+    src = contiguous(env, v);
+    for (int64_t i = 0; i < first; ++i) O *= v.shape[i];
+    for (int64_t i = last + 1; i < nd; ++i) I *= v.shape[i];
   } else {
     std::vector<int64_t> perm;
     for (int64_t i = 0; i < nd; ++i)
       if (!red[i]) {
         perm.push_back(i);
-        O *= x.shape[i];
+        O *= v.shape[i];
       }
     for (int64_t i = 0; i < nd; ++i)
       if (red[i]) perm.push_back(i);
-    src = contiguous(env, permute(x, perm));
+    src = contiguous(env, permute(v, perm));
   }
   wt_op op = makeOp(WT_OP_REDUCE);
   op.n_in = 1;
