@@ -287,11 +287,8 @@ void analysisLevelStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::w
                          const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<T>& taps, const In& x,
                          int64_t n, const OutA& a, const OutD& dOut, T* s, T* d) {
   using namespace wt::wavelet;
-  const int64_t len = analysisLength(n, p.filter_len, p.mode);
-  const int64_t sh = analysisShift(p.filter_len, p.mode);
-  const int64_t blo = plan.bufLo, bhi = len + plan.bufHiE;
-  int64_t qa, qb;
-  interiorPairs(sh, n, blo, bhi, qa, qb);
+  const AnalysisFrame f = analysisFrame(p, plan, n);
+  const int64_t len = f.len, sh = f.sh, blo = f.lo, bhi = f.hi, qa = f.qa, qb = f.qb;
   T* s0 = s - blo;
   T* d0 = d - blo;
   const int32_t mode = p.mode;
@@ -360,16 +357,12 @@ void synthesisLevelStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::
                           const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<T>& taps, const InA& a,
                           const InD& dIn, int64_t len, const Out& out, T* s, T* d) {
   using namespace wt::wavelet;
-  const int64_t nOut = synthesisLength(len, p.filter_len, p.mode);
-  const int64_t sh = synthesisShift(p.filter_len, p.mode);
-  const int64_t blo = plan.bufLo, bhi = len + plan.bufHiE;
+  const SynthesisFrame f = synthesisFrame(p, plan, len);
+  const int64_t nOut = f.nOut, sh = f.sh, blo = f.lo, bhi = f.hi, wlo = f.wlo, whi = f.whi, qa = f.qa, qb = f.qb;
   T* s0 = s - blo;
   T* d0 = d - blo;
   const T ia = T(1 / p.scale), id = T(double(p.sign_d) * p.scale);
   const bool periodic = p.mode == kPeriodization;
-  const int64_t wlo = floorDiv(sh, 2), whi = floorDiv(sh + nOut - 1, 2) + 1;
-  int64_t qa, qb;
-  interiorPairs(-sh, nOut, wlo, whi, qa, qb);
   T* ow = nullptr;  // where sample t goes: ow[t] (the output, or its staging)
   const int last = pl.stages - 1;  // stages 1 … last − 1 run steps n_steps − 1 … n_steps − last + 1
   int64_t lo[kMaxStages], hi[kMaxStages];
@@ -549,11 +542,8 @@ void analysisLevelAdjointStrips(SerialExec& ex, const wt_wavelet_params& p, cons
                                 const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<T>& taps,
                                 const InA& ga, const InD& gd, int64_t n, const Out& gx, T* s, T* d) {
   using namespace wt::wavelet;
-  const int64_t len = analysisLength(n, p.filter_len, p.mode);
-  const int64_t sh = analysisShift(p.filter_len, p.mode);
-  const int64_t blo = plan.bufLo, bhi = len + plan.bufHiE;
-  int64_t qa, qb;
-  interiorPairs(sh, n, blo, bhi, qa, qb);
+  const AnalysisFrame f = analysisFrame(p, plan, n);
+  const int64_t len = f.len, sh = f.sh, blo = f.lo, bhi = f.hi, qa = f.qa, qb = f.qb;
   T* s0 = s - blo;
   T* d0 = d - blo;
   const T ca = T(p.scale), cd = T(double(p.sign_d) / p.scale);

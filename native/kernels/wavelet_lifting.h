@@ -358,15 +358,46 @@ WT_HD void interiorPairs(int64_t sh, int64_t n, int64_t lo, int64_t hi, int64_t&
   qb = lmax(lmin(hi, floorDiv(n - sh, 2)), qa);
 }
 
+// One analysis level's layout over n input samples, shared by the level, its adjoint and the CPU's
+// strip-mined forms: the coefficient length, the lazy split's shift (pair q holds samples 2q + sh,
+// 2q + sh + 1), the buffer's pairs [lo, hi) and the interior ones [qa, qb).
+struct AnalysisFrame {
+  int64_t len, sh, lo, hi, qa, qb;
+};
+WT_HD AnalysisFrame analysisFrame(const wt_wavelet_params& p, const LiftPlan& plan, int64_t n) {
+  AnalysisFrame f;
+  f.len = analysisLength(n, p.filter_len, p.mode);
+  f.sh = analysisShift(p.filter_len, p.mode);
+  f.lo = plan.bufLo;
+  f.hi = f.len + plan.bufHiE;
+  interiorPairs(f.sh, n, f.lo, f.hi, f.qa, f.qb);
+  return f;
+}
+
+// One synthesis level's layout over len coefficients, shared by the level and the CPU's
+// strip-mined form: the output length, the shift (out[t] = y[t + sh]), the buffer's pairs [lo, hi),
+// the pairs [wlo, whi) that reach the output window and the interior ones [qa, qb) among them.
+struct SynthesisFrame {
+  int64_t nOut, sh, lo, hi, wlo, whi, qa, qb;
+};
+WT_HD SynthesisFrame synthesisFrame(const wt_wavelet_params& p, const LiftPlan& plan, int64_t len) {
+  SynthesisFrame f;
+  f.nOut = synthesisLength(len, p.filter_len, p.mode);
+  f.sh = synthesisShift(p.filter_len, p.mode);
+  f.lo = plan.bufLo;
+  f.hi = len + plan.bufHiE;
+  f.wlo = floorDiv(f.sh, 2);
+  f.whi = floorDiv(f.sh + f.nOut - 1, 2) + 1;
+  interiorPairs(-f.sh, f.nOut, f.wlo, f.whi, f.qa, f.qb);
+  return f;
+}
+
 // One analysis level: x [n] -> a [len], dOut [len] (len = analysisLength(n)); s, d: the buffer.
 template <class X, class T>
 WT_HD void analysisLevel(X& ex, const wt_wavelet_params& p, const LiftPlan& plan, const TapStarts& ts, const T* x,
                          int64_t n, T* a, T* dOut, T* s, T* d) {
-  const int64_t len = analysisLength(n, p.filter_len, p.mode);
-  const int64_t sh = analysisShift(p.filter_len, p.mode);
-  const int64_t lo = plan.bufLo, hi = len + plan.bufHiE;
-  int64_t qa, qb;
-  interiorPairs(sh, n, lo, hi, qa, qb);
+  const AnalysisFrame f = analysisFrame(p, plan, n);
+  const int64_t len = f.len, sh = f.sh, lo = f.lo, hi = f.hi, qa = f.qa, qb = f.qb;
   T* s0 = s - lo;
   T* d0 = d - lo;
   const int32_t mode = p.mode;
@@ -418,9 +449,8 @@ WT_HD void foldExtension(const wt_wavelet_params& p, int64_t n, int64_t sh, int6
 template <class X, class T>
 WT_HD void analysisLevelAdjoint(X& ex, const wt_wavelet_params& p, const LiftPlan& plan, const TapStarts& ts,
                                 const T* ga, const T* gd, int64_t n, T* gx, T* s, T* d) {
-  const int64_t len = analysisLength(n, p.filter_len, p.mode);
-  const int64_t sh = analysisShift(p.filter_len, p.mode);
-  const int64_t lo = plan.bufLo, hi = len + plan.bufHiE;
+  const AnalysisFrame f = analysisFrame(p, plan, n);
+  const int64_t len = f.len, sh = f.sh, lo = f.lo, hi = f.hi, qa = f.qa, qb = f.qb;
   T* s0 = s - lo;
   T* d0 = d - lo;
   ex.forRange(lo, hi, [&](int64_t q) {
@@ -438,8 +468,6 @@ WT_HD void analysisLevelAdjoint(X& ex, const wt_wavelet_params& p, const LiftPla
   });
   ex.barrier();
   liftStepsTransposed(ex, p, plan, ts, len, s, d, false);
-  int64_t qa, qb;
-  interiorPairs(sh, n, lo, hi, qa, qb);
   T* xe = gx + sh;
   ex.forRange(qa, qb, [&](int64_t q) {
     xe[2 * q] += s0[q];
@@ -468,9 +496,8 @@ WT_HD void placeCoefficients(X& ex, const T* coef, int64_t len, T c, int64_t shi
 template <class X, class T>
 WT_HD void synthesisLevel(X& ex, const wt_wavelet_params& p, const LiftPlan& plan, const TapStarts& ts, const T* a,
                           const T* dIn, int64_t len, T* out, T* s, T* d) {
-  const int64_t nOut = synthesisLength(len, p.filter_len, p.mode);
-  const int64_t sh = synthesisShift(p.filter_len, p.mode);
-  const int64_t lo = plan.bufLo, hi = len + plan.bufHiE;
+  const SynthesisFrame f = synthesisFrame(p, plan, len);
+  const int64_t nOut = f.nOut, sh = f.sh, lo = f.lo, hi = f.hi, wlo = f.wlo, whi = f.whi, qa = f.qa, qb = f.qb;
   T* s0 = s - lo;
   T* d0 = d - lo;
   const T ia = T(1 / p.scale), id = T(double(p.sign_d) * p.scale);
@@ -479,9 +506,6 @@ WT_HD void synthesisLevel(X& ex, const wt_wavelet_params& p, const LiftPlan& pla
   ex.barrier();
   liftSteps(ex, p, plan, ts, len, s, d, true);
   // out[t] = y[t + sh]; pairs whose two samples both land in the window interleave directly.
-  int64_t qa, qb;
-  const int64_t wlo = floorDiv(sh, 2), whi = floorDiv(sh + nOut - 1, 2) + 1;
-  interiorPairs(-sh, nOut, wlo, whi, qa, qb);
   T* o0 = out - sh;
   ex.forRange(qa, qb, [&](int64_t q) {
     o0[2 * q] = s0[q];
