@@ -105,80 +105,60 @@ export function waveletBenchCases(device = 'cpu', threads: number[] = [1]): Benc
         const input = () => tensor(signal(ROWS * N), [ROWS, N], { dtype: 'float32', device });
         // The signal's coefficients [cA_5, cD_5, …, cD_1] (call inside tidy).
         const coefficients = () => liftingWavedec(input(), scheme, L, mode, LEVELS, 'wavedec');
-        cases.push({
-          name: label('wavedec', t),
+        // A case that runs op(state) and waits for it, inside tidy (its outputs freed each time).
+        const timed = <S>(name: string, setup: () => S, op: (s: S) => unknown, teardown: (s: S) => void, base?: string): BenchCase => ({
+          name,
           group: 'dwt',
           device,
           threads: t,
-          setup: input,
-          run: (x: Tensor) =>
+          setup,
+          run: (st: S) =>
             tidy(() => {
-              liftingWavedec(x, scheme, L, mode, LEVELS, 'wavedec');
+              op(st);
               sync();
             }),
-          teardown: (x: Tensor) => x.dispose(),
+          teardown,
           work: samples(),
-          baseline: baseline('wavedec'),
+          baseline: base,
         });
-        cases.push({
-          name: label('waverec', t),
-          group: 'dwt',
-          device,
-          threads: t,
-          setup: () =>
-            tidy(() => {
-              const cs = coefficients();
-              sync();
-              return cs;
-            }),
-          run: (cs: Tensor[]) =>
-            tidy(() => {
-              liftingWaverec(cs, scheme, L, mode, 'waverec');
-              sync();
-            }),
-          teardown: (cs: Tensor[]) => cs.forEach((c) => c.dispose()),
-          work: samples(),
-          baseline: baseline('waverec'),
-        });
-        cases.push({
-          name: label('wavedec adjoint', t),
-          group: 'dwt',
-          device,
-          threads: t,
-          setup: () =>
-            tidy(() => {
-              const total = coefficients().reduce((sum, c) => sum + c.shape[1], 0);
-              return tensor(signal(ROWS * total), [ROWS, total], { dtype: 'float32', device });
-            }),
-          run: (g: Tensor) =>
-            tidy(() => {
-              liftingWavedecAdjoint(g, N, scheme, L, mode, LEVELS, 'wavedec');
-              sync();
-            }),
-          teardown: (g: Tensor) => g.dispose(),
-          work: samples(),
-          baseline: label('wavedec', t),
-        });
-        cases.push({
-          name: label('waverec adjoint', t),
-          group: 'dwt',
-          device,
-          threads: t,
-          setup: () =>
-            tidy(() => {
-              const cs = coefficients();
-              const y = liftingWaverec(cs, scheme, L, mode, 'waverec');
-              return { g: tensor(signal(y.size), y.shape, { dtype: 'float32', device }), lengths: cs.map((c) => c.shape[1]) };
-            }),
-          run: (s: { g: Tensor; lengths: number[] }) =>
-            tidy(() => {
-              liftingWaverecAdjoint(s.g, s.lengths, scheme, L, mode, 'waverec');
-              sync();
-            }),
-          teardown: (s: { g: Tensor }) => s.g.dispose(),
-          work: samples(),
-          baseline: label('waverec', t),
-        });
+        cases.push(
+          timed(label('wavedec', t), input, (x) => liftingWavedec(x, scheme, L, mode, LEVELS, 'wavedec'), (x) => x.dispose(), baseline('wavedec')),
+          timed(
+            label('waverec', t),
+            () =>
+              tidy(() => {
+                const cs = coefficients();
+                sync();
+                return cs;
+              }),
+            (cs) => liftingWaverec(cs, scheme, L, mode, 'waverec'),
+            (cs) => cs.forEach((c) => c.dispose()),
+            baseline('waverec'),
+          ),
+          timed(
+            label('wavedec adjoint', t),
+            () =>
+              tidy(() => {
+                const total = coefficients().reduce((sum, c) => sum + c.shape[1], 0);
+                return tensor(signal(ROWS * total), [ROWS, total], { dtype: 'float32', device });
+              }),
+            (g) => liftingWavedecAdjoint(g, N, scheme, L, mode, LEVELS, 'wavedec'),
+            (g) => g.dispose(),
+            label('wavedec', t),
+          ),
+          timed(
+            label('waverec adjoint', t),
+            () =>
+              tidy(() => {
+                const cs = coefficients();
+                const y = liftingWaverec(cs, scheme, L, mode, 'waverec');
+                return { g: tensor(signal(y.size), y.shape, { dtype: 'float32', device }), lengths: cs.map((c) => c.shape[1]) };
+              }),
+            (st) => liftingWaverecAdjoint(st.g, st.lengths, scheme, L, mode, 'waverec'),
+            (st) => st.g.dispose(),
+            label('waverec', t),
+          ),
+        );
       }
   }
   return cases;
