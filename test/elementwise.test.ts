@@ -3,6 +3,7 @@
 // differentiable op.
 import * as wt from '../lib';
 import { expectClose, isKernelDevice, randomArray, testDevices } from './helpers';
+import { numel, permuted, TRANSPOSED_VIEWS } from './ndref';
 
 type Ref1 = (x: number) => number;
 // [op, reference, input range]: ranges keep each op inside its domain.
@@ -126,46 +127,26 @@ describe.each(testDevices())('elementwise on %s', (device) => {
 
   // Operands dense along another dimension than the output's innermost (transposed views): planes
   // with both sides ≥ 8 run on the CPU in blocks of 256 × 256 elements (128 × 128 for wider ones),
-  // each transposed operand's block first transposed into a buffer in output order; thinner planes,
-  // and every plane on the other devices, go through the strided loops. Whole and partial blocks
-  // and tiles, an outer dimension, the dense input dimension not next to the output's, either
-  // operand transposed or both, a broadcast or contiguous partner, a conversion (complex -> real),
-  // where.
+  // each transposed operand's block first transposed into a buffer in output order; on CUDA (simt
+  // here) planes with both sides ≥ 32 and at most two other dimensions run in 32 × 32 tiles staged
+  // through shared memory; the rest go through the strided loops. Whole and partial blocks and
+  // tiles, outer dimensions, the dense input dimension not next to the output's, either operand
+  // transposed or both, a broadcast or contiguous partner, a conversion (complex -> real), where.
   describe('on transposed views', () => {
     const CASES: [number[], number[]][] = [
-      [[64, 96], [1, 0]],
-      [[45, 70], [1, 0]],
-      [[3, 40, 64], [0, 2, 1]],
-      [[64, 3, 33], [2, 1, 0]],
-      [[300, 40], [1, 0]],
-      [[2, 37, 290], [0, 2, 1]],
-      [[9, 5, 12], [2, 1, 0]],
+      ...TRANSPOSED_VIEWS,
       [[2, 3, 40, 36], [1, 0, 3, 2]], // two dimensions besides the plane
       [[2, 2, 2, 12, 10], [2, 1, 0, 4, 3]], // three (CUDA: the strided path)
     ];
-    // The source element that lands at output index `flat` of transpose(shape, perm).
-    const sourceIndex = (shape: number[], perm: number[]) => {
-      const outShape = perm.map((p) => shape[p]);
-      const strides = shape.map((_, d) => shape.slice(d + 1).reduce((p, q) => p * q, 1));
-      return (flat: number) => {
-        let src = 0;
-        for (let d = outShape.length - 1; d >= 0; d--) {
-          src += (flat % outShape[d]) * strides[perm[d]];
-          flat = Math.floor(flat / outShape[d]);
-        }
-        return src;
-      };
-    };
-    const numelOf = (shape: number[]) => shape.reduce((p, q) => p * q, 1);
-
     test.each(['float32', 'float64'] as const)('unary and binary ops are exact (%s)', (dtype) => {
       const round = dtype === 'float32' ? Math.fround : (v: number) => v;
       for (const [shape, perm] of CASES) {
-        const n = numelOf(shape);
+        const n = numel(shape);
         const outShape = perm.map((p) => shape[p]);
-        const src = sourceIndex(shape, perm);
         const a = Float64Array.from({ length: n }, (_, i) => round(Math.sin(i) * 100));
         const b = Float64Array.from({ length: n }, (_, i) => round(Math.cos(i * 1.3) * 10));
+        // The operands as the op sees them: transpose(·, perm) materialised.
+        const av = permuted({ data: a, shape }, perm).data, bv = permuted({ data: b, shape }, perm).data;
         const row = Float64Array.from({ length: outShape[outShape.length - 1] }, (_, i) => round(i / 8 - 3));
         wt.tidy(() => {
           const ta = wt.tensor(a, shape, { dtype, device }), tb = wt.tensor(b, shape, { dtype, device });
@@ -184,7 +165,7 @@ describe.each(testDevices())('elementwise on %s', (device) => {
           };
           const bad: string[] = [];
           for (let i = 0; i < n; i++) {
-            const x = a[src(i)], y = b[src(i)], r = row[i % row.length];
+            const x = av[i], y = bv[i], r = row[i % row.length];
             const want = { neg: round(-x), addFirst: round(x + y), subSecond: round(y - x), mulBoth: round(x * y), addRow: round(x + r), mulScalar: round(x * 3), pick: x > 0 ? x : y };
             for (const k of Object.keys(want) as (keyof typeof want)[]) if (got[k][i] !== want[k] && bad.length < 5) bad.push(`${shape}/${perm} ${k}[${i}] = ${got[k][i]}, want ${want[k]}`);
           }
@@ -195,10 +176,10 @@ describe.each(testDevices())('elementwise on %s', (device) => {
 
     test('complex64: a binary op and a conversion to real', () => {
       const [shape, perm] = [[45, 70], [1, 0]];
-      const n = numelOf(shape);
-      const src = sourceIndex(shape, perm);
+      const n = numel(shape);
       const re = Float64Array.from({ length: n }, (_, i) => Math.fround(Math.sin(i) * 10));
       const im = Float64Array.from({ length: n }, (_, i) => Math.fround(Math.cos(i) * 10));
+      const rev = permuted({ data: re, shape }, perm).data, imv = permuted({ data: im, shape }, perm).data;
       const pairs = Float32Array.from({ length: 2 * n }, (_, i) => (i % 2 ? im[i >> 1] : re[i >> 1]));
       wt.tidy(() => {
         const z = wt.transpose(wt.tensor(pairs, shape, { dtype: 'complex64', device }), perm);
@@ -207,7 +188,7 @@ describe.each(testDevices())('elementwise on %s', (device) => {
         const mag = wt.abs(z).dataSync();
         let bad = 0;
         for (let i = 0; i < n; i++) {
-          const x = re[src(i)], y = im[src(i)];
+          const x = rev[i], y = imv[i];
           if (sr[i] !== 2 * x || si[i] !== 2 * y) bad++;
           if (Math.abs(mag[i] - Math.hypot(x, y)) > 1e-6 * Math.hypot(x, y)) bad++;
         }

@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import * as wt from '../lib';
 import { testDevices, isKernelDevice, randomArray, expectClose } from './helpers';
-import { T, values, build, at, numel, unravel, expectCode, weightedSum, expectGrad } from './ndref';
+import { T, values, build, at, numel, unravel, permuted, TRANSPOSED_VIEWS, expectCode, weightedSum, expectGrad } from './ndref';
 
 const devices = testDevices();
 
@@ -129,29 +129,14 @@ describe.each(devices)('layout on %s', (device) => {
     // thin tiles and blocks, an outer dimension, the dense input dimension not next to the output's,
     // every dtype size, and a conversion on the way.
     it('materialises large transposed views exactly (tiled copy)', () => {
-      const cases: [number[], number[]][] = [
-        [[64, 96], [1, 0]],
-        [[45, 70], [1, 0]],
-        [[3, 40, 64], [0, 2, 1]],
-        [[64, 3, 33], [2, 1, 0]],
-        [[33, 2, 35], [2, 0, 1]],
-        [[300, 40], [1, 0]],
-        [[2, 37, 290], [0, 2, 1]],
-        [[4, 300, 16], [0, 2, 1]],
-        [[9, 5, 12], [2, 1, 0]],
-      ];
-      for (const [shape, perm] of cases)
+      for (const [shape, perm] of TRANSPOSED_VIEWS)
         for (const dtype of ['float32', 'float64', 'int32', 'complex64'] as wt.DType[]) {
           const n = numel(shape);
           const src = Float64Array.from({ length: n }, (_, i) => (dtype === 'int32' ? (i * 7919) % 100003 - 50000 : Math.fround(Math.sin(i) * 1000)));
           // complex64: interleaved (re, im) pairs, im = −re.
           const x = dtype === 'complex64' ? wt.tensor(Float32Array.from({ length: 2 * n }, (_, i) => (i % 2 ? -src[i >> 1] : src[i >> 1])), shape, { dtype, device }) : T(src, shape, device, dtype);
           const y = wt.contiguous(wt.transpose(x, perm));
-          const want = build(perm.map((p) => shape[p]), (idx) => {
-            const from = new Array<number>(shape.length);
-            perm.forEach((p, i) => (from[p] = idx[i]));
-            return at({ data: src, shape }, from);
-          });
+          const want = permuted({ data: src, shape }, perm);
           expect(dtype === 'complex64' ? Array.from(wt.real(y).dataSync()) : values(y)).toEqual(Array.from(want.data));
           if (dtype === 'complex64') expect(Array.from(wt.imag(y).dataSync())).toEqual(Array.from(want.data, (v) => -v));
           if (dtype === 'float32') expect(values(wt.cast(wt.transpose(x, perm), 'float64'))).toEqual(Array.from(want.data));

@@ -1,5 +1,6 @@
-// Naive float64 n-d array references for the layout, complex and matmul tests: a flat array plus
-// a shape, and index arithmetic written out with plain loops (independent of wavetape).
+// Naive float64 n-d array references for the layout, elementwise, reduction, complex and matmul
+// tests: a flat array plus a shape, and index arithmetic written out with plain loops (independent
+// of wavetape).
 import * as wt from '../lib';
 
 export interface Nd {
@@ -45,6 +46,36 @@ export function build(shape: number[], f: (idx: number[]) => number): Nd {
 
 export function at(x: Nd, idx: number[]): number {
   return x.data[ravel(idx, x.shape)];
+}
+
+/**
+ * Transposed views ([shape, perm]) for the kernels that tile a transposed plane (the CPU's blocks of
+ * 256 × 256 elements in 32 × 32 tiles when both sides are ≥ 8, CUDA's 32 × 32 tiles when ≥ 32):
+ * whole, partial and thin tiles and blocks, an outer dimension, the dense input dimension not next to
+ * the output's.
+ */
+export const TRANSPOSED_VIEWS: [number[], number[]][] = [
+  [[64, 96], [1, 0]],
+  [[45, 70], [1, 0]],
+  [[3, 40, 64], [0, 2, 1]],
+  [[64, 3, 33], [2, 1, 0]],
+  [[33, 2, 35], [2, 0, 1]],
+  [[300, 40], [1, 0]],
+  [[2, 37, 290], [0, 2, 1]],
+  [[4, 300, 16], [0, 2, 1]],
+  [[9, 5, 12], [2, 1, 0]],
+];
+
+/** transpose(x, perm) materialised: out[idx] = x[from] where from[perm[i]] = idx[i]. */
+export function permuted(x: Nd, perm: number[]): Nd {
+  return build(
+    perm.map((p) => x.shape[p]),
+    (idx) => {
+      const from = new Array<number>(idx.length);
+      perm.forEach((p, i) => (from[p] = idx[i]));
+      return at(x, from);
+    },
+  );
 }
 
 /** A float64 (or other dtype) tensor from flat values. */

@@ -2,6 +2,7 @@
 // argmin; numerically stable logsumexp; gradcheck of each differentiable reduction.
 import * as wt from '../lib';
 import { expectClose, isKernelDevice, randomArray, testDevices } from './helpers';
+import { permuted, strides } from './ndref';
 
 type Fold = (xs: number[]) => number;
 const REDUCTIONS: [string, (x: wt.Tensor, o?: wt.ReduceOptions) => wt.Tensor, Fold][] = [
@@ -92,12 +93,8 @@ describe.each(testDevices())('reductions on %s', (device) => {
         [shape, [1, 2, 0]],
         [[shape[0], 1, shape[1] * shape[2]], [2, 1, 0]],
       ] as [number[], number[]][]) {
-        const vshape = perm.map((p) => base[p]);
-        const bstrides = base.map((_, d) => base.slice(d + 1).reduce((a, b) => a * b, 1));
-        const vstrides = vshape.map((_, d) => vshape.slice(d + 1).reduce((a, b) => a * b, 1));
-        const view = Float64Array.from({ length: size }, (_, flat) =>
-          x[perm.reduce((src, p, d) => src + (Math.floor(flat / vstrides[d]) % vshape[d]) * bstrides[p], 0)],
-        );
+        const { data: view, shape: vshape } = permuted({ data: x, shape: base }, perm);
+        const vstrides = strides(vshape);
         for (const axes of [undefined, [0], [1], [2], [0, 1], [1, 2], [0, 2]]) {
           const norm = axes ?? [0, 1, 2];
           const ref = reduceRef(view, vshape, norm, fold);
