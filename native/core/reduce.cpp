@@ -15,8 +15,9 @@ const char* reduceName(int code) {
 }
 
 // A view whose axes, reordered by decreasing stride, make a contiguous tensor (a transpose, a
-// swapped-axes view of a dense array): that order in `order`. Size-1 axes keep their place.
-bool denseOrder(const Tensor& x, std::vector<int64_t>& order) {
+// swapped-axes view of a dense array): that order in `order`, the reordered view in `dense`. Size-1
+// axes keep their place.
+bool denseOrder(const Tensor& x, std::vector<int64_t>& order, Tensor& dense) {
   const int64_t nd = x.ndim();
   std::vector<int64_t> axes;  // the axes longer than 1, in x's order
   for (int64_t i = 0; i < nd; ++i)
@@ -26,7 +27,8 @@ bool denseOrder(const Tensor& x, std::vector<int64_t>& order) {
   order.resize((size_t)nd);
   for (int64_t i = 0; i < nd; ++i) order[(size_t)i] = i;
   for (size_t j = 0; j < axes.size(); ++j) order[(size_t)axes[j]] = sorted[j];
-  return permute(x, order).isContiguous();
+  dense = permute(x, order);
+  return dense.isContiguous();
 }
 
 }  // namespace
@@ -76,7 +78,8 @@ Tensor reduce(Env& env, int code, const Tensor& x, std::vector<int64_t> axes, bo
   Tensor v = x;  // the layout's view of x
   if (!v.isContiguous()) {
     std::vector<int64_t> order;
-    if (denseOrder(v, order)) {
+    Tensor dense;
+    if (denseOrder(v, order, dense)) {
       int64_t prevKept = -1;
       bool keptInOrder = true;
       for (int64_t k : order)
@@ -87,7 +90,7 @@ Tensor reduce(Env& env, int code, const Tensor& x, std::vector<int64_t> axes, bo
       if (keptInOrder) {
         std::vector<bool> r2((size_t)nd);
         for (int64_t i = 0; i < nd; ++i) r2[(size_t)i] = red[(size_t)order[(size_t)i]];
-        v = permute(v, order);
+        v = dense;
         red = r2;
       }
     }

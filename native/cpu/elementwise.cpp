@@ -108,8 +108,8 @@ void binaryLoop(const wt_op& op, F f) {
   const T* b = static_cast<const T*>(op.in[1].data);
   const int64_t sa = L.innerStride(1), sb = L.innerStride(2);
   const bool streaming = L.numel() * int64_t(sizeof(T)) >= kStreamingOutputBytes && L.innerStride(0) == 1;
-  int B = L.transposedPlane(kMinTransposedSide, 1);
-  if (B < 0) B = L.transposedPlane(kMinTransposedSide, 2);
+  int B = -1;
+  for (int k = 1; k <= 2 && B < 0; ++k) B = L.transposedPlane(kMinTransposedSide, k);
   if (B >= 0) {
     const int A = L.ndim - 1;
     const int64_t S = planeBlock<T>();
