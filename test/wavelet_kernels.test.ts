@@ -259,6 +259,55 @@ for (const device of testDevices()) {
       }
     });
 
+    // An inner axis whose rows span at most 64 bytes per position ([B, n, C] with C·size ≤ 64) is
+    // transformed in place (CPU: columns side by side in vectors; CUDA: transposed into rows and
+    // back), wider ones through a transposing copy into rows: either way each row's coefficients
+    // are bit for bit those of the same row transformed along the last axis of a contiguous copy,
+    // and the gradients likewise (waverec's runs on the swapped view of its output's gradient).
+    test('rows along an inner axis: in place or through a copy, bit for bit the contiguous rows', () => {
+      const n = kernel ? 37 : 300;
+      const cases: [string, number[], number][] = kernel
+        ? [['float32', [2, n, 5], 1], ['float32', [1, n, 16], 1], ['float64', [1, n, 8], 1], ['float32', [n, 3, 4], 0]]
+        : [
+            ...[2, 5, 8, 13, 16, 17, 40].map((C): [string, number[], number] => ['float32', [3, n, C], 1]),
+            ...[2, 4, 7, 8, 9].map((C): [string, number[], number] => ['float64', [2, n, C], 1]),
+            ['float32', [2, n, 3, 4], 1],
+            ['float64', [n, 6], 0],
+          ];
+      for (const [dtype, shape, axis] of cases)
+        for (const w of kernel ? ['db4'] : ['haar', 'db4', 'bior4.4'])
+          for (const mode of ['periodization', 'symmetric', 'antireflect'] as WaveletMode[]) {
+            const what = `${dtype} [${shape}] axis ${axis} ${w} ${mode}`;
+            const size = shape.reduce((a, b) => a * b, 1);
+            const rank = shape.length;
+            // The permutation moving `axis` last, and back.
+            const perm = [...shape.keys()].filter((k) => k !== axis).concat([axis]);
+            const back = perm.map((_, k) => perm.indexOf(k));
+            const level = 3;
+            wt.tidy(() => {
+              const x = wt.tensor(randomArray(size, size + rank), shape, { dtype: dtype as 'float32' | 'float64', device });
+              const rowsOf = (t: wt.Tensor) => wt.contiguous(wt.transpose(t, perm));
+              const got = wt.wavedec(x, w, { level, mode, axis });
+              const want = wt.wavedec(rowsOf(x), w, { level, mode }).map((c) => wt.transpose(c, back));
+              got.forEach((c, i) => expectClose(c.dataSync(), want[i].dataSync(), 0, 0, `${what} coeff ${i}`));
+              const rec = wt.waverec(got, w, { mode, axis, n: shape[axis] });
+              expectClose(rec.dataSync(), wt.transpose(wt.waverec(got.map(rowsOf), w, { mode, n: shape[axis] }), back).dataSync(), 0, 0, `${what} waverec`);
+              expectClose(rec.dataSync(), x.dataSync(), (dtype === 'float32' ? 2e-6 : 1e-12) * 4, 0, `${what} round trip`);
+              // Gradients: through wavedec w.r.t. x, through waverec w.r.t. every coefficient.
+              const weights = got.map((c, i) => wt.tensor(randomArray(c.size, 90 + i), c.shape, { dtype: dtype as 'float32' | 'float64', device }));
+              const loss = (cs: wt.Tensor[]) => cs.map((c, i) => wt.sum(wt.mul(c, weights[i]))).reduce((u, v) => wt.add(u, v));
+              const gx = wt.grad((a: wt.Tensor) => loss(wt.wavedec(a, w, { level, mode, axis })))(x);
+              const gxRows = wt.grad((a: wt.Tensor) => loss(wt.wavedec(a, w, { level, mode }).map((c) => wt.transpose(c, back))))(rowsOf(x));
+              expectClose(gx.dataSync(), wt.transpose(gxRows, back).dataSync(), 0, 0, `${what} grad wavedec`);
+              const v = wt.tensor(randomArray(size, 7), shape, { dtype: dtype as 'float32' | 'float64', device });
+              const argnums = got.map((_, i) => i);
+              const gc = wt.grad((...cs: wt.Tensor[]) => wt.sum(wt.mul(wt.waverec(cs, w, { mode, axis, n: shape[axis] }), v)), { argnums })(...got) as wt.Tensor[];
+              const gcRows = wt.grad((...cs: wt.Tensor[]) => wt.sum(wt.mul(wt.waverec(cs, w, { mode, n: shape[axis] }), rowsOf(v))), { argnums })(...got.map(rowsOf)) as wt.Tensor[];
+              gc.forEach((g, i) => expectClose(g.dataSync(), wt.transpose(gcRows[i], back).dataSync(), 0, 0, `${what} grad waverec coeff ${i}`));
+            });
+          }
+    });
+
     test('n = 1 in reflect and antireflect extends by the constant x[0]', () => {
       const scheme = liftingFactorisation('db2');
       for (const mode of ['reflect', 'antireflect'] as WaveletMode[]) {

@@ -1,6 +1,8 @@
 // CPU entries of the wavelet family: the x86-64-v2 instantiation of wavelet_rows.h, and the
 // dispatch to the AVX2 + FMA one (wavelet_avx2.cpp) when the CPU has both.
 #include <algorithm>
+#include <cstdint>
+#include <type_traits>
 #include <vector>
 
 #include "../kernels/wavelet_lifting.h"

@@ -2,8 +2,9 @@
 // one row per lane); the baseline build is x86-64-v2, so this runs only after a CPU check.
 #include <immintrin.h>
 
-#include <cstdint>
 #include <algorithm>
+#include <cstdint>
+#include <type_traits>
 #include <vector>
 
 // Everything shared with other translation units is included above the pragma, so no inline

@@ -52,11 +52,14 @@ struct LaneIsa<double> {
 template <class E>
 struct RowLanes {
   using Isa = LaneIsa<E>;
+  using Elem = E;
   static constexpr int kLanes = Isa::kLanes;
   typename Isa::V v;
   RowLanes() = default;
   RowLanes(double a) : v(Isa::set1(E(a))) {}  // implicit, as T(c) / T(0) in the shared code
   explicit RowLanes(typename Isa::V x) : v(x) {}
+  static RowLanes load(const E* p) { return RowLanes(Isa::loadu(p)); }
+  static void store(E* p, RowLanes x) { Isa::storeu(p, x.v); }
 };
 template <class E>
 inline RowLanes<E> operator+(RowLanes<E> a, RowLanes<E> b) {
@@ -207,21 +210,136 @@ inline void flush(const RowsOut<E>& y, const RowLanes<E>* tmp, int64_t base, int
   lanesToRows(tmp, count, y, base);
 }
 
-// analysisRowStrips for kLanes rows (x: the rows, n samples each) into their packed coefficient
-// rows: the first level reads the rows, every level writes its details into them, the last its
-// approximation; the levels between keep theirs in lanes.
+// The samples of 2·kLanes adjacent columns (16 float32, 8 float64: one 64-byte line) at one
+// position, as two vectors: the rows of a transform along an inner axis ([B, n, C], C ≥ 16), lifted
+// in place with no transposes. Lane by lane the one-row operations, as RowLanes. Copies are member
+// by member: GCC copied the implicit aggregate through the stack in 16-byte pieces.
 template <class E>
+struct ColumnLanes {
+  using Isa = LaneIsa<E>;
+  using Elem = E;
+  static constexpr int kLanes = 2 * Isa::kLanes;
+  typename Isa::V lo, hi;
+  ColumnLanes() = default;
+  ColumnLanes(const ColumnLanes& o) : lo(o.lo), hi(o.hi) {}
+  ColumnLanes& operator=(const ColumnLanes& o) {
+    lo = o.lo;
+    hi = o.hi;
+    return *this;
+  }
+  ColumnLanes(double a) : lo(Isa::set1(E(a))), hi(lo) {}
+  ColumnLanes(typename Isa::V l, typename Isa::V h) : lo(l), hi(h) {}
+  static ColumnLanes load(const E* p) { return ColumnLanes(Isa::loadu(p), Isa::loadu(p + Isa::kLanes)); }
+  static void store(E* p, const ColumnLanes& x) {
+    Isa::storeu(p, x.lo);
+    Isa::storeu(p + Isa::kLanes, x.hi);
+  }
+};
+template <class E>
+inline ColumnLanes<E> operator+(const ColumnLanes<E>& a, const ColumnLanes<E>& b) {
+  return ColumnLanes<E>(LaneIsa<E>::add(a.lo, b.lo), LaneIsa<E>::add(a.hi, b.hi));
+}
+template <class E>
+inline ColumnLanes<E> operator*(const ColumnLanes<E>& a, const ColumnLanes<E>& b) {
+  return ColumnLanes<E>(LaneIsa<E>::mul(a.lo, b.lo), LaneIsa<E>::mul(a.hi, b.hi));
+}
+template <class E>
+inline ColumnLanes<E>& operator+=(ColumnLanes<E>& a, const ColumnLanes<E>& b) {
+  a.lo = LaneIsa<E>::add(a.lo, b.lo);
+  a.hi = LaneIsa<E>::add(a.hi, b.hi);
+  return a;
+}
+template <class E>
+inline ColumnLanes<E> mulAdd(const ColumnLanes<E>& a, const ColumnLanes<E>& b, const ColumnLanes<E>& c) {
+  return ColumnLanes<E>(mulAdd(RowLanes<E>(a.lo), RowLanes<E>(b.lo), RowLanes<E>(c.lo)).v,
+                        mulAdd(RowLanes<E>(a.hi), RowLanes<E>(b.hi), RowLanes<E>(c.hi)).v);
+}
+
+// V::kLanes adjacent columns of a [n, C] plane, `stride` (C) apart from one position to the next:
+// a level's input or output when it is the columns themselves (V: RowLanes or ColumnLanes).
+template <class V>
+struct ColumnsIn {
+  const typename V::Elem* p;
+  int64_t stride;
+};
+template <class V>
+struct ColumnsOut {
+  typename V::Elem* p;
+  int64_t stride;
+};
+
+template <class V>
+inline V loadAt(const ColumnsIn<V>& x, int64_t k) {
+  return V::load(x.p + k * x.stride);
+}
+template <class V>
+inline ColumnsIn<V> offsetBy(const ColumnsIn<V>& x, int64_t k) {
+  return {x.p + k * x.stride, x.stride};
+}
+template <class V>
+inline ColumnsOut<V> offsetBy(const ColumnsOut<V>& y, int64_t k) {
+  return {y.p + k * y.stride, y.stride};
+}
+template <class V>
+inline V valueOrZero(const ColumnsIn<V>& x, int64_t count, int64_t i) {
+  return i >= 0 && i < count ? loadAt(x, i) : V(0.0);
+}
+template <class V>
+inline void zeroAt(const ColumnsOut<V>& y, int64_t i) {
+  V::store(y.p + i * y.stride, V(0.0));
+}
+template <class V>
+inline void mulAddAt(const ColumnsOut<V>& y, int64_t i, V w, V g) {
+  typename V::Elem* at = y.p + i * y.stride;
+  V::store(at, mulAdd(w, g, V::load(at)));
+}
+template <class V>
+inline V inputValue(const ColumnsIn<V>& x, int64_t n, int64_t k, int32_t mode) {
+  if (k >= 0 && k < n) return loadAt(x, k);
+  const wt::wavelet::Terms t = wt::wavelet::extensionTerms(k, n, mode);
+  V v(0.0);
+  for (int i = 0; i < t.count; ++i) v += V(t.w[i]) * loadAt(x, t.idx[i]);
+  return v;
+}
+template <class V>
+inline void fillPairs(V* s0, V* d0, const ColumnsIn<V>& x, int64_t sh, int64_t b, int64_t e) {
+  for (int64_t q = b; q < e; ++q) {
+    s0[q] = loadAt(x, 2 * q + sh);
+    d0[q] = loadAt(x, 2 * q + sh + 1);
+  }
+}
+template <class V>
+inline void placeInput(SerialExec&, const ColumnsIn<V>& coef, int64_t len, V c, int64_t shift, bool periodic, V* buf,
+                       int64_t lo, int64_t hi) {
+  using namespace wt::wavelet;
+  for (int64_t q = lo; q < hi; ++q) {
+    const int64_t i = q - shift;
+    buf[q] = i >= 0 && i < len ? c * loadAt(coef, i) : periodic ? c * loadAt(coef, floorMod(i, len)) : V(0.0);
+  }
+}
+template <class V>
+inline V* stage(const ColumnsOut<V>&, V* tmp, int64_t base) {
+  return tmp - base;
+}
+template <class V>
+inline void flush(const ColumnsOut<V>& y, const V* tmp, int64_t base, int64_t count) {
+  for (int64_t k = 0; k < count; ++k) V::store(y.p + (base + k) * y.stride, tmp[k]);
+}
+
+// analysisRowStrips for V::kLanes rows (x: the rows, n samples each; RowsIn or ColumnsIn) into their
+// packed coefficient rows: the first level reads the rows, every level writes its details into them, the last its
+// approximation; the levels between keep theirs in lanes.
+template <class V, class In, class Out>
 void analysisRowsInLanes(SerialExec& ex, const wt_wavelet_params& p, const wt::wavelet::LiftPlan& plan,
-                         const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<RowLanes<E>>& taps,
-                         const RowsIn<E>& x, const RowsOut<E>& packed, RowLanes<E>* s, RowLanes<E>* d,
-                         RowLanes<E>* a0, RowLanes<E>* a1) {
+                         const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<V>& taps, const In& x,
+                         const Out& packed, V* s, V* d, V* a0, V* a1) {
   using namespace wt::wavelet;
   int64_t cur = p.n, end = analysisTotal(p, p.n);
-  const RowLanes<E>* in = nullptr;
+  const V* in = nullptr;
   for (int l = 1; l <= p.levels; ++l) {
     const int64_t len = analysisLength(cur, p.filter_len, p.mode);
-    const RowsOut<E> dOut{packed.p + end - len, packed.stride};
-    RowLanes<E>* a = (l & 1) ? a0 : a1;
+    const Out dOut = offsetBy(packed, end - len);
+    V* a = (l & 1) ? a0 : a1;
     if (l == 1 && l == p.levels)
       analysisLevelStrips(ex, p, plan, ts, pl, taps, x, cur, packed, dOut, s, d);
     else if (l == 1)
@@ -236,18 +354,17 @@ void analysisRowsInLanes(SerialExec& ex, const wt_wavelet_params& p, const wt::w
   }
 }
 
-// synthesisRowStrips for kLanes packed coefficient rows into as many output rows.
-template <class E>
+// synthesisRowStrips for V::kLanes packed coefficient rows into as many output rows.
+template <class V, class In, class Out>
 void synthesisRowsInLanes(SerialExec& ex, const wt_wavelet_params& p, const wt::wavelet::LiftPlan& plan,
-                          const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<RowLanes<E>>& taps,
-                          const RowsIn<E>& packed, const RowsOut<E>& out, RowLanes<E>* s, RowLanes<E>* d,
-                          RowLanes<E>* a0, RowLanes<E>* a1) {
+                          const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<V>& taps,
+                          const In& packed, const Out& out, V* s, V* d, V* a0, V* a1) {
   using namespace wt::wavelet;
   int64_t m = p.n, start = p.n;
-  const RowLanes<E>* a = nullptr;
+  const V* a = nullptr;
   for (int j = 0; j < p.levels; ++j) {
-    const RowsIn<E> dIn{packed.p + start, packed.stride};
-    RowLanes<E>* o = (j & 1) ? a1 : a0;
+    const In dIn = offsetBy(packed, start);
+    V* o = (j & 1) ? a1 : a0;
     const bool lastL = j == p.levels - 1;
     if (j == 0 && lastL)
       synthesisLevelStrips(ex, p, plan, ts, pl, taps, packed, dIn, m, out, s, d);
@@ -268,93 +385,160 @@ constexpr int64_t kStagger = 5;  // cache lines between consecutive scratch arra
 
 enum class Direction { Analysis, AnalysisAdjoint, Synthesis, SynthesisAdjoint };
 
-// Runs `dir` on rows [b, e) of in -> out (row lengths inLen, outLen) with one set of scratch.
-template <class T>
-void runRows(Direction dir, const wt_wavelet_params& p, const T* in, int64_t inLen, T* out, int64_t outLen, int64_t b,
-             int64_t e) {
-  using namespace wt::wavelet;
-  const bool analysis = dir == Direction::Analysis || dir == Direction::AnalysisAdjoint;
-  const LiftPlan plan = analysis ? analysisPlan(p) : synthesisPlan(p);
-  const TapStarts ts = tapStarts(p);
-  const RowScratch rs = analysis ? analysisScratch(p, plan, p.n) : synthesisScratch(p, plan);
-  // Each pool thread keeps its scratch between ops (grown, never shrunk): no allocation or first-touch
-  // per row.
-  thread_local std::vector<T> scratch;
-  // The four arrays start on different 4 KiB offsets (+ kStagger lines each): arrays a whole number
-  // of pages apart alias in the store-to-load check, and the strip-mined passes load one while
-  // storing another at the same index.
-  const int64_t pad = kStagger * 64 / int64_t(sizeof(T));
-  const size_t need = size_t(2 * rs.buffer + 2 * rs.approx + 4 * pad);
-  if (scratch.size() < need) scratch.resize(need);
-  T* s = scratch.data();
-  T* d = s + rs.buffer + pad;
-  T* a0 = d + rs.buffer + pad;
-  T* a1 = a0 + rs.approx + pad;
+// What every row of an op shares: the plan, the tap starts, the scratch sizes, the stage lags.
+struct RowOp {
+  Direction dir;
+  const wt_wavelet_params& p;
+  wt::wavelet::LiftPlan plan;
+  wt::wavelet::TapStarts ts;
+  wt::wavelet::RowScratch rs;
+  Pipeline pl;
+  RowOp(Direction d, const wt_wavelet_params& params) : dir(d), p(params) {
+    using namespace wt::wavelet;
+    const bool analysis = analysisSide();
+    plan = analysis ? analysisPlan(p) : synthesisPlan(p);
+    ts = tapStarts(p);
+    rs = analysis ? analysisScratch(p, plan, p.n) : synthesisScratch(p, plan);
+    pl = dir == Direction::Analysis          ? analysisPipeline(p)
+         : dir == Direction::Synthesis       ? synthesisPipeline(p)
+         : dir == Direction::AnalysisAdjoint ? analysisAdjointPipeline(p)
+                                             : synthesisAdjointPipeline(p);
+  }
+  bool analysisSide() const { return dir == Direction::Analysis || dir == Direction::AnalysisAdjoint; }
+};
+
+// The four scratch arrays (s, d, a0, a1) of one element type, per pool thread and kept between ops
+// (grown, never shrunk): no allocation or first-touch per row. They start on different 4 KiB offsets
+// (+ kStagger lines each): arrays a whole number of pages apart alias in the store-to-load check, and
+// the strip-mined passes load one while storing another at the same index. Elements of Elem, aligned
+// by hand to 32 bytes (node-gyp builds without aligned new).
+template <class T, class Elem>
+struct Scratch {
+  T *s, *d, *a0, *a1;
+  explicit Scratch(const wt::wavelet::RowScratch& rs) {
+    constexpr int64_t per = int64_t(sizeof(T) / sizeof(Elem));
+    const int64_t pad = kStagger * 64 / int64_t(sizeof(T)) + (per > 1 ? 1 : 0);
+    const size_t need = size_t(2 * rs.buffer + 2 * rs.approx + 4 * pad) * per + 32 / sizeof(Elem);
+    thread_local std::vector<Elem> store;
+    if (store.size() < need) store.resize(need);
+    s = reinterpret_cast<T*>((reinterpret_cast<uintptr_t>(store.data()) + 31) & ~uintptr_t(31));
+    d = s + rs.buffer + pad;
+    a0 = d + rs.buffer + pad;
+    a1 = a0 + rs.approx + pad;
+  }
+};
+
+// One row (T: the element) or one vector of rows (T: RowLanes, ColumnLanes; x, y: RowsIn/Out or
+// ColumnsIn/Out) through the op, with this thread's scratch.
+template <class T, class Elem, class In, class Out>
+void runGroup(const RowOp& op, const StepTaps<T>& taps, const In& x, const Out& y) {
   SerialExec ex;
-  const Pipeline pl = dir == Direction::Analysis          ? analysisPipeline(p)
-                      : dir == Direction::Synthesis       ? synthesisPipeline(p)
-                      : dir == Direction::AnalysisAdjoint ? analysisAdjointPipeline(p)
-                                                          : synthesisAdjointPipeline(p);
-  const StepTaps<T> taps(p, !analysis);
+  const Scratch<T, Elem> sc(op.rs);
+  const wt_wavelet_params& p = op.p;
+  switch (op.dir) {
+    case Direction::Analysis:
+      if constexpr (std::is_same<T, Elem>::value) analysisRowStrips(ex, p, op.plan, op.ts, op.pl, taps, x, y, sc.s, sc.d, sc.a0, sc.a1);
+#ifdef WT_WAVELET_AVX2
+      else analysisRowsInLanes(ex, p, op.plan, op.ts, op.pl, taps, x, y, sc.s, sc.d, sc.a0, sc.a1);
+#endif
+      break;
+    case Direction::Synthesis:
+      if constexpr (std::is_same<T, Elem>::value) synthesisRowStrips(ex, p, op.plan, op.ts, op.pl, taps, x, y, sc.s, sc.d, sc.a0, sc.a1);
+#ifdef WT_WAVELET_AVX2
+      else synthesisRowsInLanes(ex, p, op.plan, op.ts, op.pl, taps, x, y, sc.s, sc.d, sc.a0, sc.a1);
+#endif
+      break;
+    case Direction::AnalysisAdjoint:
+      analysisRowAdjointStrips(ex, p, op.plan, op.ts, op.pl, taps, x, y, sc.s, sc.d, sc.a0, sc.a1);
+      break;
+    case Direction::SynthesisAdjoint:
+      synthesisRowAdjointStrips(ex, p, op.plan, op.ts, op.pl, taps, x, y, sc.s, sc.d, sc.a0, sc.a1);
+      break;
+  }
+}
+
+// Rows [b, e) of in -> out (row lengths inLen, outLen): eight float32 or four float64 at a time in
+// lanes with AVX2 (transposed inside each level's first and last stages), the rest one at a time.
+template <class T>
+void runRows(const RowOp& op, const T* in, int64_t inLen, T* out, int64_t outLen, int64_t b, int64_t e) {
+  const bool inverse = !op.analysisSide();
   int64_t r = b;
 #ifdef WT_WAVELET_AVX2
   using Lanes = RowLanes<T>;
   constexpr int64_t L = Lanes::kLanes;
   if (e - r >= L) {
-    // kLanes rows at a time in lanes, transposed inside each level's first and last stages.
-    // Elements of T, aligned by hand to 32 bytes (node-gyp builds without aligned new).
-    thread_local std::vector<T> lanes;
-    const int64_t padL = kStagger * 64 / int64_t(sizeof(Lanes)) + 1;
-    const size_t needL = size_t(2 * rs.buffer + 2 * rs.approx + 4 * padL);
-    if (lanes.size() < needL * L + L) lanes.resize(needL * L + L);
-    Lanes* ls = reinterpret_cast<Lanes*>((reinterpret_cast<uintptr_t>(lanes.data()) + 31) & ~uintptr_t(31));
-    Lanes* ld = ls + rs.buffer + padL;
-    Lanes* la0 = ld + rs.buffer + padL;
-    Lanes* la1 = la0 + rs.approx + padL;
-    const StepTaps<Lanes> laneTaps(p, !analysis);
-    for (; r + L <= e; r += L) {
-      const RowsIn<T> rin{in + r * inLen, inLen};
-      const RowsOut<T> rout{out + r * outLen, outLen};
-      switch (dir) {
-        case Direction::Analysis: analysisRowsInLanes(ex, p, plan, ts, pl, laneTaps, rin, rout, ls, ld, la0, la1); break;
-        case Direction::Synthesis: synthesisRowsInLanes(ex, p, plan, ts, pl, laneTaps, rin, rout, ls, ld, la0, la1); break;
-        case Direction::AnalysisAdjoint:
-          analysisRowAdjointStrips(ex, p, plan, ts, pl, laneTaps, rin, rout, ls, ld, la0, la1);
-          break;
-        case Direction::SynthesisAdjoint:
-          synthesisRowAdjointStrips(ex, p, plan, ts, pl, laneTaps, rin, rout, ls, ld, la0, la1);
-          break;
-      }
-    }
+    const StepTaps<Lanes> laneTaps(op.p, inverse);
+    for (; r + L <= e; r += L)
+      runGroup<Lanes, T>(op, laneTaps, RowsIn<T>{in + r * inLen, inLen}, RowsOut<T>{out + r * outLen, outLen});
   }
 #endif
-  for (; r < e; ++r) {
-    const T* x = in + r * inLen;
-    T* y = out + r * outLen;
-    switch (dir) {
-      case Direction::Analysis: analysisRowStrips(ex, p, plan, ts, pl, taps, x, y, s, d, a0, a1); break;
-      case Direction::AnalysisAdjoint: analysisRowAdjointStrips(ex, p, plan, ts, pl, taps, x, y, s, d, a0, a1); break;
-      case Direction::Synthesis: synthesisRowStrips(ex, p, plan, ts, pl, taps, x, y, s, d, a0, a1); break;
-      case Direction::SynthesisAdjoint: synthesisRowAdjointStrips(ex, p, plan, ts, pl, taps, x, y, s, d, a0, a1); break;
-    }
+  const StepTaps<T> taps(op.p, inverse);
+  for (; r < e; ++r) runGroup<T, T>(op, taps, in + r * inLen, out + r * outLen);
+}
+
+// Columns [c0, c1) of one [inLen, C] input plane -> the [outLen, C] output plane: with AVX2 sixteen
+// float32 or eight float64 at a time in ColumnLanes, then eight or four in RowLanes; each column left
+// over (or every column, without AVX2) gathered into a row, run alone and scattered back.
+template <class T>
+void runColumns(const RowOp& op, const T* in, int64_t inLen, T* out, int64_t outLen, int64_t C, int64_t c0,
+                int64_t c1) {
+  const bool inverse = !op.analysisSide();
+  int64_t c = c0;
+#ifdef WT_WAVELET_AVX2
+  using Wide = ColumnLanes<T>;
+  using Lanes = RowLanes<T>;
+  if (c1 - c >= Wide::kLanes) {
+    const StepTaps<Wide> wideTaps(op.p, inverse);
+    for (; c + Wide::kLanes <= c1; c += Wide::kLanes)
+      runGroup<Wide, T>(op, wideTaps, ColumnsIn<Wide>{in + c, C}, ColumnsOut<Wide>{out + c, C});
+  }
+  if (c1 - c >= Lanes::kLanes) {
+    const StepTaps<Lanes> laneTaps(op.p, inverse);
+    for (; c + Lanes::kLanes <= c1; c += Lanes::kLanes)
+      runGroup<Lanes, T>(op, laneTaps, ColumnsIn<Lanes>{in + c, C}, ColumnsOut<Lanes>{out + c, C});
+  }
+#endif
+  if (c == c1) return;
+  const StepTaps<T> taps(op.p, inverse);
+  thread_local std::vector<T> rows;
+  if (rows.size() < size_t(inLen + outLen)) rows.resize(size_t(inLen + outLen));
+  T* x = rows.data();
+  T* y = x + inLen;
+  for (; c < c1; ++c) {
+    for (int64_t k = 0; k < inLen; ++k) x[k] = in[k * C + c];
+    runGroup<T, T>(op, taps, x, y);
+    for (int64_t k = 0; k < outLen; ++k) out[k * C + c] = y[k];
   }
 }
 
 template <class T>
 void runOp(Direction dir, const wt_op& op, const wt_wavelet_params& p) {
-  const int64_t rows = op.in[0].shape[0], inLen = op.in[0].shape[1], outLen = op.out[0].shape[1];
+  const RowOp ro(dir, p);
+  const int64_t outer = op.in[0].shape[0], inLen = op.in[0].shape[1], outLen = op.out[0].shape[1];
   const T* in = static_cast<const T*>(op.in[0].data);
   T* out = static_cast<T*>(op.out[0].data);
-  // A chunk of rows shares one scratch allocation; a few rows per chunk amortise it. Chunks are
-  // whole groups of the rows that share lanes (8 float32 or 4 float64 rows with AVX2), so that no
-  // thread count splits a group.
+  // Threads take whole groups: of the rows that share lanes (8 float32 or 4 float64 with AVX2), or
+  // of the columns one plane's vectors take (16 or 8), so that no thread count splits a group; a few
+  // rows per chunk amortise the per-chunk setup.
 #ifdef WT_WAVELET_AVX2
-  const int64_t group = RowLanes<T>::kLanes;
+  const int64_t rowGroup = RowLanes<T>::kLanes, columnGroup = ColumnLanes<T>::kLanes;
 #else
-  const int64_t group = 1;
+  const int64_t rowGroup = 1, columnGroup = 1;
 #endif
-  const int64_t grain = (wt::cpu::kElementwiseGrain / (inLen + outLen + 1) + 1 + group - 1) / group;
-  wt::cpu::parallelFor((rows + group - 1) / group, grain, [&](int64_t b, int64_t e) {
-    runRows<T>(dir, p, in, inLen, out, outLen, b * group, std::min(rows, e * group));
+  if (op.in[0].ndim == 2) {
+    const int64_t grain = (wt::cpu::kElementwiseGrain / (inLen + outLen + 1) + 1 + rowGroup - 1) / rowGroup;
+    wt::cpu::parallelFor((outer + rowGroup - 1) / rowGroup, grain, [&](int64_t b, int64_t e) {
+      runRows<T>(ro, in, inLen, out, outLen, b * rowGroup, std::min(outer, e * rowGroup));
+    });
+    return;
+  }
+  // [outer, len, C]: work items are (plane, group of columns).
+  const int64_t C = op.in[0].shape[2], groups = (C + columnGroup - 1) / columnGroup;
+  const int64_t grain = (wt::cpu::kElementwiseGrain / (inLen + outLen + 1) + 1 + columnGroup - 1) / columnGroup;
+  wt::cpu::parallelFor(outer * groups, grain, [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i) {
+      const int64_t o = i / groups, c0 = (i % groups) * columnGroup;
+      runColumns<T>(ro, in + o * inLen * C, inLen, out + o * outLen * C, outLen, C, c0, std::min(C, c0 + columnGroup));
+    }
   });
 }
