@@ -5,7 +5,9 @@
  * (read 4 bytes, write 4 bytes a sample) as the baseline, timed in alternation, and
  * discrete-wavelets (number[] rows, one row timed and scaled) where it supports the case. The
  * adjoints (what the gradients of wavedec and waverec run) follow each op, with that op at the same
- * thread count as their baseline.
+ * thread count as their baseline. haar and db4 in periodization also run along the middle axis of
+ * [16, 16384, 16] (the same samples; rows side by side in memory, as a time axis before channels is),
+ * with the same op along rows as the baseline.
  * Internal: not part of the public API (the package index does not export it).
  */
 import { BenchCase } from './types';
@@ -16,6 +18,7 @@ import { tidy } from '../engine';
 import { liftingWavedec, liftingWavedecAdjoint, liftingWaverec, liftingWaverecAdjoint, type WaveletMode } from '../ops/wavelet_native';
 import { liftingFactorisation } from '../wavelets/lifting';
 import { waveletFilters } from '../wavelets/catalog';
+import { wavedec, waverec } from '../ops/wavelet';
 
 const ROWS = 256;
 const N = 16384;
@@ -23,6 +26,10 @@ const LEVELS = 5;
 const WAVELETS = ['haar', 'db4', 'bior2.2', 'bior4.4'];
 const MODES: WaveletMode[] = ['periodization', 'symmetric'];
 const COPY = `host copy ${ROWS}×${N} f32`;
+// [B, N, C] along axis 1: as many samples as the rows cases.
+const AXIS_B = 16;
+const AXIS_C = ROWS / AXIS_B;
+const AXIS_WAVELETS = ['haar', 'db4'];
 
 /** Samples per repetition as the work (the rate column), and 8 bytes a sample (the GB/s column). */
 const samples = (rows = ROWS) => ({ items: { count: rows * N, unit: 'samples' }, bytes: 8 * rows * N });
@@ -159,6 +166,25 @@ export function waveletBenchCases(device = 'cpu', threads: number[] = [1]): Benc
             label('waverec', t),
           ),
         );
+        if (mode === 'periodization' && AXIS_WAVELETS.includes(w)) {
+          const along = (op: string) => `${op} ${w} ${mode} f32 [${AXIS_B}, ${N}, ${AXIS_C}] axis 1 L${LEVELS} ×${t}T`;
+          const columns = () => tensor(signal(ROWS * N), [AXIS_B, N, AXIS_C], { dtype: 'float32', device });
+          cases.push(
+            timed(along('wavedec'), columns, (x) => wavedec(x, w, { level: LEVELS, mode, axis: 1 }), (x) => x.dispose(), label('wavedec', t)),
+            timed(
+              along('waverec'),
+              () =>
+                tidy(() => {
+                  const cs = wavedec(columns(), w, { level: LEVELS, mode, axis: 1 });
+                  sync();
+                  return cs;
+                }),
+              (cs) => waverec(cs, w, { mode, axis: 1 }),
+              (cs) => cs.forEach((c) => c.dispose()),
+              label('waverec', t),
+            ),
+          );
+        }
       }
   }
   return cases;
