@@ -521,7 +521,11 @@ void runOp(Direction dir, const wt_op& op, const wt_wavelet_params& p) {
   // of the columns one plane's vectors take (16 or 8), so that no thread count splits a group; a few
   // rows per chunk amortise the per-chunk setup.
 #ifdef WT_WAVELET_AVX2
-  const int64_t rowGroup = RowLanes<T>::kLanes, columnGroup = ColumnLanes<T>::kLanes;
+  const int64_t rowGroup = RowLanes<T>::kLanes;
+  int64_t columnGroup = ColumnLanes<T>::kLanes;
+  // Fewer line-wide groups than threads: half-line ones (RowLanes), so that every thread gets one.
+  if (op.in[0].ndim == 3 && outer * ((op.in[0].shape[2] + columnGroup - 1) / columnGroup) < wt::cpu::numThreads())
+    columnGroup = RowLanes<T>::kLanes;
 #else
   const int64_t rowGroup = 1, columnGroup = 1;
 #endif
