@@ -273,6 +273,8 @@ for (const device of testDevices()) {
             ...[2, 4, 7, 8, 9].map((C): [string, number[], number] => ['float64', [2, n, C], 1]),
             ['float32', [2, n, 3, 4], 1],
             ['float64', [n, 6], 0],
+            // One line-wide group on two threads: split into half-line groups.
+            ['float32', [1, n, 16], 1],
           ];
       for (const [dtype, shape, axis] of cases)
         for (const w of kernel ? ['db4'] : ['haar', 'db4', 'bior4.4'])
