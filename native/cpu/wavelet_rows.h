@@ -435,15 +435,16 @@ void runGroup(const RowOp& op, const StepTaps<T>& taps, const In& x, const Out& 
   SerialExec ex;
   const Scratch<T, Elem> sc(op.rs);
   const wt_wavelet_params& p = op.p;
+  constexpr bool kOneRow = std::is_same<T, Elem>::value;
   switch (op.dir) {
     case Direction::Analysis:
-      if constexpr (std::is_same<T, Elem>::value) analysisRowStrips(ex, p, op.plan, op.ts, op.pl, taps, x, y, sc.s, sc.d, sc.a0, sc.a1);
+      if constexpr (kOneRow) analysisRowStrips(ex, p, op.plan, op.ts, op.pl, taps, x, y, sc.s, sc.d, sc.a0, sc.a1);
 #ifdef WT_WAVELET_AVX2
       else analysisRowsInLanes(ex, p, op.plan, op.ts, op.pl, taps, x, y, sc.s, sc.d, sc.a0, sc.a1);
 #endif
       break;
     case Direction::Synthesis:
-      if constexpr (std::is_same<T, Elem>::value) synthesisRowStrips(ex, p, op.plan, op.ts, op.pl, taps, x, y, sc.s, sc.d, sc.a0, sc.a1);
+      if constexpr (kOneRow) synthesisRowStrips(ex, p, op.plan, op.ts, op.pl, taps, x, y, sc.s, sc.d, sc.a0, sc.a1);
 #ifdef WT_WAVELET_AVX2
       else synthesisRowsInLanes(ex, p, op.plan, op.ts, op.pl, taps, x, y, sc.s, sc.d, sc.a0, sc.a1);
 #endif
