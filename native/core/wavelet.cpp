@@ -68,7 +68,7 @@ std::optional<ColumnsBlock> columnsBlock(const Tensor& t) {
 
 // Runs `kind` on in's rows into a new tensor of in's shape with `outLen` along the last axis. Rows of a
 // columns block stay in place and the result has the same layout (so the facade's axis swap back
-// makes it contiguous); any other input is made a contiguous [rows, n] first.
+// makes it row-major [B, outLen, C]); any other input is made a contiguous [rows, n] first.
 Tensor transformRows(Env& env, wt_op_kind kind, const Tensor& in, int64_t outLen, const wt_wavelet_params& p,
                      const char* fn) {
   const int64_t inLen = in.shape.back();
