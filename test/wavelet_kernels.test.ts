@@ -259,11 +259,12 @@ for (const device of testDevices()) {
       }
     });
 
-    // An inner axis whose rows span at most 64 bytes per position ([B, n, C] with C·size ≤ 64) is
-    // transformed in place (CPU: columns side by side in vectors; CUDA: transposed into rows and
-    // back), wider ones through a transposing copy into rows: either way each row's coefficients
-    // are bit for bit those of the same row transformed along the last axis of a contiguous copy,
-    // and the gradients likewise (waverec's runs on the swapped view of its output's gradient).
+    // An inner axis ([B, n, C] along axis 1) is transformed in place (CPU: columns side by side in
+    // vectors of 16/8, 8/4 and one at a time; CUDA: transposed into rows and back), except float64
+    // rows longer than 2048 wider than a 64-byte line, which go through a transposing copy into
+    // rows: either way each row's coefficients are bit for bit those of the same row transformed
+    // along the last axis of a contiguous copy, and the gradients likewise (waverec's runs on the
+    // swapped view of its output's gradient).
     test('rows along an inner axis: in place or through a copy, bit for bit the contiguous rows', () => {
       const n = kernel ? 37 : 300;
       const cases: [string, number[], number][] = kernel
@@ -275,6 +276,8 @@ for (const device of testDevices()) {
             ['float64', [n, 6], 0],
             // One line-wide group on two threads: split into half-line groups.
             ['float32', [1, n, 16], 1],
+            // float64 rows longer than 2048, wider than a line: the transposing copy.
+            ['float64', [1, 2100, 9], 1],
           ];
       for (const [dtype, shape, axis] of cases)
         for (const w of kernel ? ['db4'] : ['haar', 'db4', 'bior4.4'])

@@ -34,19 +34,20 @@ Shape withLast(const Shape& s, int64_t last) {
 // The [outer, n, inner] block a tensor's rows lie in when its last axis (the transform axis) has a
 // stride inner > 1 and its other axes tile a contiguous [outer, n, inner] array: the facade's view of
 // an inner `axis` of a contiguous tensor (swapAxes(axis, -1)). The kernels transform such rows in
-// place, `inner` of them side by side (CPU: a vector of adjacent columns, no transposing copy), when
-// they span at most one 64-byte line per position. Wider blocks are transposed into rows first: the
-// CPU's in-place walks, one column group after another, each reading part of every line, ran
-// 5–20 % slower than the transposing copy plus the row kernels with two column groups a line pair
-// (float32 C = 32, float64 C = 16, 256×16384 samples, one thread) and gained 15–25 % with more.
+// place, `inner` of them side by side (CPU: vectors of adjacent columns, no transposing copy). For
+// float64 rows longer than 2048 with more than one 64-byte line per position, the transposing copy
+// into rows is kept: there the CPU's walks, one column group after another, each reading part of
+// every line, ran 10–55 % slower than the copy plus the row kernels (a wavedec-waverec round trip
+// and an add of its result, [2, 4096, 512], [1, 16384, 256], [8, 16384, 32]), while float32, and
+// float64 rows up to 2048, ran up to 2.5× faster in place (docs/kernels.md).
 struct ColumnsBlock {
   int64_t outer, inner;
 };
 
 std::optional<ColumnsBlock> columnsBlock(const Tensor& t) {
   const int64_t nd = t.ndim(), n = nd > 0 ? t.shape.back() : 0, inner = nd > 0 ? t.strides.back() : 0;
-  if (nd < 2 || n < 2 || inner <= 1 || inner * int64_t(dtypeSize(t.dtype)) > 64 || t.numel() == 0)
-    return std::nullopt;
+  if (nd < 2 || n < 2 || inner <= 1 || t.numel() == 0) return std::nullopt;
+  if (t.dtype == WT_F64 && inner * int64_t(sizeof(double)) > 64 && n > 2048) return std::nullopt;
   std::vector<std::pair<int64_t, int64_t>> dims;  // (stride, extent) of the other axes that matter
   for (int64_t d = 0; d + 1 < nd; ++d)
     if (t.shape[d] > 1) dims.emplace_back(t.strides[d], t.shape[d]);
