@@ -9,6 +9,7 @@
 #include "dispatch.h"
 #include "kernels.h"
 #include "thread_pool.h"
+#include "transposed_plane.h"
 #include "wavelet_avx2.h"
 
 namespace wt {

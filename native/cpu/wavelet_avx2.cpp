@@ -12,6 +12,7 @@
 #include "../abi/plugin_abi.h"
 #include "dispatch.h"
 #include "thread_pool.h"
+#include "transposed_plane.h"
 #include "wavelet_avx2.h"
 
 #pragma GCC target("avx2,fma")
