@@ -2,7 +2,8 @@
 // (wavelet.cpp: the x86-64-v2 baseline; wavelet_avx2.cpp: AVX2 + FMA): a row's levels in order on
 // its thread (the row and its level buffers stay in L2), rows across the pool; every op runs each
 // level as one strip-mined pass (wavelet_pipeline.h). With AVX2, rows go through every op eight
-// (float32) or four (float64) at a time, a row per lane (RowLanes).
+// (float32) or four (float64) at a time, a row per lane (RowLanes); rows along an inner axis
+// ([B, n, C] ops) a line of adjacent columns at a time (ColumnLanes), where they lie.
 // Include inside an anonymous namespace, so each unit's instantiations stay its own.
 
 struct SerialExec {
@@ -211,8 +212,8 @@ inline void flush(const RowsOut<E>& y, const RowLanes<E>* tmp, int64_t base, int
 }
 
 // The samples of 2·kLanes adjacent columns (16 float32, 8 float64: one 64-byte line) at one
-// position, as two vectors: the rows of a transform along an inner axis ([B, n, C], C ≥ 16), lifted
-// in place with no transposes. Lane by lane the one-row operations, as RowLanes. Copies are member
+// position, as two vectors: the rows of a transform along an inner axis ([B, n, C], a line of C or
+// more), lifted in place with no transposes. Lane by lane the one-row operations, as RowLanes. Copies are member
 // by member: GCC copied the implicit aggregate through the stack in 16-byte pieces.
 template <class E>
 struct ColumnLanes {
