@@ -2,7 +2,6 @@
 // dispatch to the AVX2 + FMA one (wavelet_avx2.cpp) when the CPU has both.
 #include <algorithm>
 #include <cstdint>
-#include <type_traits>
 #include <vector>
 
 #include "../kernels/wavelet_lifting.h"

@@ -429,41 +429,6 @@ void synthesisLevelStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::
   });
 }
 
-// analysisRow with the strip-mined levels (same packing: [cA_L, cD_L, ..., cD_1]).
-template <class T>
-void analysisRowStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::wavelet::LiftPlan& plan,
-                       const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<T>& taps, const T* x,
-                       T* packed, T* s, T* d, T* a0, T* a1) {
-  using namespace wt::wavelet;
-  int64_t cur = p.n, end = analysisTotal(p, p.n);
-  const T* in = x;
-  for (int l = 1; l <= p.levels; ++l) {
-    const int64_t len = analysisLength(cur, p.filter_len, p.mode);
-    T* a = l == p.levels ? packed : (l & 1) ? a0 : a1;
-    analysisLevelStrips(ex, p, plan, ts, pl, taps, in, cur, a, packed + end - len, s, d);
-    end -= len;
-    in = a;
-    cur = len;
-  }
-}
-
-// synthesisRow with the strip-mined levels.
-template <class T>
-void synthesisRowStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::wavelet::LiftPlan& plan,
-                        const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<T>& taps,
-                        const T* packed, T* out, T* s, T* d, T* a0, T* a1) {
-  using namespace wt::wavelet;
-  int64_t m = p.n, start = p.n;
-  const T* a = packed;
-  for (int j = 0; j < p.levels; ++j) {
-    T* o = j == p.levels - 1 ? out : (j & 1) ? a1 : a0;
-    synthesisLevelStrips(ex, p, plan, ts, pl, taps, a, packed + start, m, o, s, d);
-    start += m;
-    m = synthesisLength(m, p.filter_len, p.mode) - int64_t((p.drop_mask >> j) & 1);
-    a = o;
-  }
-}
-
 // ---- the adjoints, strip-mined the same way ----
 //
 // A transposed step (kernels/wavelet_lifting.h's transposedStep) gathers onto each source element
@@ -520,6 +485,61 @@ T* offsetBy(T* a, int64_t k) {
   return a + k;
 }
 
+// analysisRow with the strip-mined levels (same packing: [cA_L, cD_L, ..., cD_1]): x, one row or a
+// vector of rows (V: the element or wavelet_rows.h's lanes; x, packed: plain arrays, RowsIn/Out or
+// ColumnsIn/Out), into the packed coefficients. The first level reads x, every level writes its
+// details into `packed`, the last its approximation; the levels between keep theirs in a0, a1.
+template <class V, class In, class Out>
+void analysisRowStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::wavelet::LiftPlan& plan,
+                       const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<V>& taps, const In& x,
+                         const Out& packed, V* s, V* d, V* a0, V* a1) {
+  using namespace wt::wavelet;
+  int64_t cur = p.n, end = analysisTotal(p, p.n);
+  const V* in = nullptr;
+  for (int l = 1; l <= p.levels; ++l) {
+    const int64_t len = analysisLength(cur, p.filter_len, p.mode);
+    const Out dOut = offsetBy(packed, end - len);
+    V* a = (l & 1) ? a0 : a1;
+    if (l == 1 && l == p.levels)
+      analysisLevelStrips(ex, p, plan, ts, pl, taps, x, cur, packed, dOut, s, d);
+    else if (l == 1)
+      analysisLevelStrips(ex, p, plan, ts, pl, taps, x, cur, a, dOut, s, d);
+    else if (l == p.levels)
+      analysisLevelStrips(ex, p, plan, ts, pl, taps, in, cur, packed, dOut, s, d);
+    else
+      analysisLevelStrips(ex, p, plan, ts, pl, taps, in, cur, a, dOut, s, d);
+    end -= len;
+    in = a;
+    cur = len;
+  }
+}
+
+// synthesisRow with the strip-mined levels: packed coefficients (one row or a vector of rows, as
+// above) into the output; the levels between keep their approximations in a0, a1.
+template <class V, class In, class Out>
+void synthesisRowStrips(SerialExec& ex, const wt_wavelet_params& p, const wt::wavelet::LiftPlan& plan,
+                          const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<V>& taps,
+                          const In& packed, const Out& out, V* s, V* d, V* a0, V* a1) {
+  using namespace wt::wavelet;
+  int64_t m = p.n, start = p.n;
+  const V* a = nullptr;
+  for (int j = 0; j < p.levels; ++j) {
+    const In dIn = offsetBy(packed, start);
+    V* o = (j & 1) ? a1 : a0;
+    const bool lastL = j == p.levels - 1;
+    if (j == 0 && lastL)
+      synthesisLevelStrips(ex, p, plan, ts, pl, taps, packed, dIn, m, out, s, d);
+    else if (j == 0)
+      synthesisLevelStrips(ex, p, plan, ts, pl, taps, packed, dIn, m, o, s, d);
+    else if (lastL)
+      synthesisLevelStrips(ex, p, plan, ts, pl, taps, a, dIn, m, out, s, d);
+    else
+      synthesisLevelStrips(ex, p, plan, ts, pl, taps, a, dIn, m, o, s, d);
+    start += m;
+    m = synthesisLength(m, p.filter_len, p.mode) - int64_t((p.drop_mask >> j) & 1);
+    a = o;
+  }
+}
 // Element access for the adjoints' edges, on a plain array here (wavelet_rows.h adds the rows
 // themselves): the output's zeroing and fold-back, and the input read as zero outside [0, count).
 template <class T>

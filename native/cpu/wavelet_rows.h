@@ -327,59 +327,6 @@ inline void flush(const ColumnsOut<V>& y, const V* tmp, int64_t base, int64_t co
   for (int64_t k = 0; k < count; ++k) V::store(y.p + (base + k) * y.stride, tmp[k]);
 }
 
-// analysisRowStrips for V::kLanes rows (x: the rows, n samples each; RowsIn or ColumnsIn) into their
-// packed coefficient rows: the first level reads the rows, every level writes its details into them, the last its
-// approximation; the levels between keep theirs in lanes.
-template <class V, class In, class Out>
-void analysisRowsInLanes(SerialExec& ex, const wt_wavelet_params& p, const wt::wavelet::LiftPlan& plan,
-                         const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<V>& taps, const In& x,
-                         const Out& packed, V* s, V* d, V* a0, V* a1) {
-  using namespace wt::wavelet;
-  int64_t cur = p.n, end = analysisTotal(p, p.n);
-  const V* in = nullptr;
-  for (int l = 1; l <= p.levels; ++l) {
-    const int64_t len = analysisLength(cur, p.filter_len, p.mode);
-    const Out dOut = offsetBy(packed, end - len);
-    V* a = (l & 1) ? a0 : a1;
-    if (l == 1 && l == p.levels)
-      analysisLevelStrips(ex, p, plan, ts, pl, taps, x, cur, packed, dOut, s, d);
-    else if (l == 1)
-      analysisLevelStrips(ex, p, plan, ts, pl, taps, x, cur, a, dOut, s, d);
-    else if (l == p.levels)
-      analysisLevelStrips(ex, p, plan, ts, pl, taps, in, cur, packed, dOut, s, d);
-    else
-      analysisLevelStrips(ex, p, plan, ts, pl, taps, in, cur, a, dOut, s, d);
-    end -= len;
-    in = a;
-    cur = len;
-  }
-}
-
-// synthesisRowStrips for V::kLanes packed coefficient rows into as many output rows.
-template <class V, class In, class Out>
-void synthesisRowsInLanes(SerialExec& ex, const wt_wavelet_params& p, const wt::wavelet::LiftPlan& plan,
-                          const wt::wavelet::TapStarts& ts, const Pipeline& pl, const StepTaps<V>& taps,
-                          const In& packed, const Out& out, V* s, V* d, V* a0, V* a1) {
-  using namespace wt::wavelet;
-  int64_t m = p.n, start = p.n;
-  const V* a = nullptr;
-  for (int j = 0; j < p.levels; ++j) {
-    const In dIn = offsetBy(packed, start);
-    V* o = (j & 1) ? a1 : a0;
-    const bool lastL = j == p.levels - 1;
-    if (j == 0 && lastL)
-      synthesisLevelStrips(ex, p, plan, ts, pl, taps, packed, dIn, m, out, s, d);
-    else if (j == 0)
-      synthesisLevelStrips(ex, p, plan, ts, pl, taps, packed, dIn, m, o, s, d);
-    else if (lastL)
-      synthesisLevelStrips(ex, p, plan, ts, pl, taps, a, dIn, m, out, s, d);
-    else
-      synthesisLevelStrips(ex, p, plan, ts, pl, taps, a, dIn, m, o, s, d);
-    start += m;
-    m = synthesisLength(m, p.filter_len, p.mode) - int64_t((p.drop_mask >> j) & 1);
-    a = o;
-  }
-}
 #endif
 
 constexpr int64_t kStagger = 5;  // cache lines between consecutive scratch arrays, beyond their lengths
@@ -436,19 +383,12 @@ void runGroup(const RowOp& op, const StepTaps<T>& taps, const In& x, const Out& 
   SerialExec ex;
   const Scratch<T, Elem> sc(op.rs);
   const wt_wavelet_params& p = op.p;
-  constexpr bool kOneRow = std::is_same<T, Elem>::value;
   switch (op.dir) {
     case Direction::Analysis:
-      if constexpr (kOneRow) analysisRowStrips(ex, p, op.plan, op.ts, op.pl, taps, x, y, sc.s, sc.d, sc.a0, sc.a1);
-#ifdef WT_WAVELET_AVX2
-      else analysisRowsInLanes(ex, p, op.plan, op.ts, op.pl, taps, x, y, sc.s, sc.d, sc.a0, sc.a1);
-#endif
+      analysisRowStrips(ex, p, op.plan, op.ts, op.pl, taps, x, y, sc.s, sc.d, sc.a0, sc.a1);
       break;
     case Direction::Synthesis:
-      if constexpr (kOneRow) synthesisRowStrips(ex, p, op.plan, op.ts, op.pl, taps, x, y, sc.s, sc.d, sc.a0, sc.a1);
-#ifdef WT_WAVELET_AVX2
-      else synthesisRowsInLanes(ex, p, op.plan, op.ts, op.pl, taps, x, y, sc.s, sc.d, sc.a0, sc.a1);
-#endif
+      synthesisRowStrips(ex, p, op.plan, op.ts, op.pl, taps, x, y, sc.s, sc.d, sc.a0, sc.a1);
       break;
     case Direction::AnalysisAdjoint:
       analysisRowAdjointStrips(ex, p, op.plan, op.ts, op.pl, taps, x, y, sc.s, sc.d, sc.a0, sc.a1);
