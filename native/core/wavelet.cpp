@@ -72,7 +72,7 @@ std::optional<ColumnsBlock> columnsBlock(const Tensor& t) {
 // makes it row-major [B, outLen, C]); any other input is made a contiguous [rows, n] first.
 Tensor transformRows(Env& env, wt_op_kind kind, const Tensor& in, int64_t outLen, const wt_wavelet_params& p,
                      const char* fn) {
-  const int64_t inLen = in.shape.back();
+  const int64_t inLen = in.shape.back(), rows = in.numel() / inLen;
   const std::optional<ColumnsBlock> block = columnsBlock(in);
   Tensor out, src = in;
   wt_op o = makeOp(kind);
@@ -100,12 +100,10 @@ Tensor transformRows(Env& env, wt_op_kind kind, const Tensor& in, int64_t outLen
     out = emptyTensor(in.device(), in.dtype, withLast(in.shape, outLen), fn);
     if (out.numel() == 0) return out;
     src = contiguous(env, in);
-    const int64_t rows = in.numel() / inLen;
     o.in[0] = contiguousView(src, {rows, inLen});
     o.out[0] = contiguousView(out, {rows, outLen});
   }
   // Each level costs about one pass per tap over its samples, plus the read and the write.
-  const int64_t rows = in.numel() / inLen;
   submit(env, in.device(), o, {src.storage}, {out.storage}, rows * (inLen + outLen) * (taps(p) + 2));
   return out;
 }
