@@ -30,6 +30,7 @@ struct LaneIsa<float> {
   static V mul(V a, V b) { return _mm256_mul_ps(a, b); }
   static V loadu(const float* p) { return _mm256_loadu_ps(p); }
   static void storeu(float* p, V v) { _mm256_storeu_ps(p, v); }
+  static void stream(float* p, V v) { _mm256_stream_ps(p, v); }  // p 32-byte aligned
   static void transpose(V* r) { transpose8x8(r); }  // r[c] lane k = old r[k] lane c
 };
 template <>
@@ -41,6 +42,7 @@ struct LaneIsa<double> {
   static V mul(V a, V b) { return _mm256_mul_pd(a, b); }
   static V loadu(const double* p) { return _mm256_loadu_pd(p); }
   static void storeu(double* p, V v) { _mm256_storeu_pd(p, v); }
+  static void stream(double* p, V v) { _mm256_stream_pd(p, v); }
   static void transpose(V* r) { transpose4x4(r); }
 };
 
@@ -82,7 +84,9 @@ inline RowLanes<double> mulAdd(RowLanes<double> a, RowLanes<double> b, RowLanes<
   return RowLanes<double>(_mm256_fmadd_pd(a.v, b.v, c.v));
 }
 
-// kLanes rows, `stride` apart: a level's input or output when it is the rows themselves.
+// kLanes rows, `stride` apart: a level's input or output when it is the rows themselves. An output
+// `streaming` is written with streaming stores (an op's output of kStreamingOutputBytes or more: it
+// leaves the cache before anyone reads it, so a read-for-ownership per line would be wasted).
 template <class E>
 struct RowsIn {
   const E* p;
@@ -92,6 +96,7 @@ template <class E>
 struct RowsOut {
   E* p;
   int64_t stride;
+  bool streaming = false;
 };
 
 template <class E>
@@ -118,17 +123,42 @@ inline void rowsToLanesScaled(const RowsIn<E>& x, int64_t k0, int64_t len, RowLa
   for (; k < len; ++k) out[k] = c * gatherAt(x, k0 + k);
 }
 
-// in[0 .. len) -> the rows' samples [k0, k0 + len).
+// One row's kLanes samples at p: a streaming store where p is 32-byte aligned.
+template <class E>
+inline void storeRow(E* p, typename LaneIsa<E>::V v, bool streaming) {
+  if (streaming && (reinterpret_cast<uintptr_t>(p) & 31) == 0)
+    LaneIsa<E>::stream(p, v);
+  else
+    LaneIsa<E>::storeu(p, v);
+}
+
+// in[0 .. len) -> the rows' samples [k0, k0 + len): two square blocks at a time, so that each row
+// gets 64 bytes (a whole line, when aligned) in consecutive stores, which a streaming store's
+// write-combining buffer needs to leave as one full-line write.
 template <class E>
 inline void lanesToRows(const RowLanes<E>* in, int64_t len, const RowsOut<E>& y, int64_t k0) {
   using Isa = LaneIsa<E>;
   constexpr int L = Isa::kLanes;
   int64_t k = 0;
+  for (; k + 2 * L <= len; k += 2 * L) {
+    typename Isa::V r[L], u[L];
+    for (int c = 0; c < L; ++c) {
+      r[c] = in[k + c].v;
+      u[c] = in[k + L + c].v;
+    }
+    Isa::transpose(r);
+    Isa::transpose(u);
+    for (int l = 0; l < L; ++l) {
+      E* at = y.p + l * y.stride + k0 + k;
+      storeRow<E>(at, r[l], y.streaming);
+      storeRow<E>(at + L, u[l], y.streaming);
+    }
+  }
   for (; k + L <= len; k += L) {
     typename Isa::V r[L];
     for (int c = 0; c < L; ++c) r[c] = in[k + c].v;
     Isa::transpose(r);
-    for (int l = 0; l < L; ++l) Isa::storeu(y.p + l * y.stride + k0 + k, r[l]);
+    for (int l = 0; l < L; ++l) storeRow<E>(y.p + l * y.stride + k0 + k, r[l], y.streaming);
   }
   for (; k < len; ++k) {
     alignas(32) E v[L];
@@ -144,7 +174,7 @@ inline RowsIn<E> offsetBy(const RowsIn<E>& x, int64_t k) {
 }
 template <class E>
 inline RowsOut<E> offsetBy(const RowsOut<E>& y, int64_t k) {
-  return {y.p + k, y.stride};
+  return {y.p + k, y.stride, y.streaming};
 }
 template <class E>
 inline RowLanes<E> valueOrZero(const RowsIn<E>& x, int64_t count, int64_t i) {
@@ -400,9 +430,11 @@ void runGroup(const RowOp& op, const StepTaps<T>& taps, const In& x, const Out& 
 }
 
 // Rows [b, e) of in -> out (row lengths inLen, outLen): eight float32 or four float64 at a time in
-// lanes with AVX2 (transposed inside each level's first and last stages), the rest one at a time.
+// lanes with AVX2 (transposed inside each level's first and last stages; streaming: the lanes write out
+// with streaming stores), the rest one at a time.
 template <class T>
-void runRows(const RowOp& op, const T* in, int64_t inLen, T* out, int64_t outLen, int64_t b, int64_t e) {
+void runRows(const RowOp& op, const T* in, int64_t inLen, T* out, int64_t outLen, int64_t b, int64_t e,
+             [[maybe_unused]] bool streaming) {
   const bool inverse = !op.analysisSide();
   int64_t r = b;
 #ifdef WT_WAVELET_AVX2
@@ -411,7 +443,8 @@ void runRows(const RowOp& op, const T* in, int64_t inLen, T* out, int64_t outLen
   if (e - r >= L) {
     const StepTaps<Lanes> laneTaps(op.p, inverse);
     for (; r + L <= e; r += L)
-      runGroup<Lanes, T>(op, laneTaps, RowsIn<T>{in + r * inLen, inLen}, RowsOut<T>{out + r * outLen, outLen});
+      runGroup<Lanes, T>(op, laneTaps, RowsIn<T>{in + r * inLen, inLen}, RowsOut<T>{out + r * outLen, outLen, streaming});
+    if (streaming) _mm_sfence();  // streaming stores are weakly ordered
   }
 #endif
   const StepTaps<T> taps(op.p, inverse);
@@ -479,9 +512,10 @@ void runOp(Direction dir, const wt_op& op, const wt_wavelet_params& p) {
   const int64_t rowGroup = 1, columnGroup = 64 / int64_t(sizeof(T));
 #endif
   if (op.in[0].ndim == 2) {
+    const bool streaming = outer * outLen * int64_t(sizeof(T)) >= wt::cpu::kStreamingOutputBytes;
     const int64_t grain = (wt::cpu::kElementwiseGrain / (inLen + outLen + 1) + 1 + rowGroup - 1) / rowGroup;
     wt::cpu::parallelFor((outer + rowGroup - 1) / rowGroup, grain, [&](int64_t b, int64_t e) {
-      runRows<T>(ro, in, inLen, out, outLen, b * rowGroup, std::min(outer, e * rowGroup));
+      runRows<T>(ro, in, inLen, out, outLen, b * rowGroup, std::min(outer, e * rowGroup), streaming);
     });
     return;
   }
