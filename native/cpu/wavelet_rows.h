@@ -123,18 +123,25 @@ inline void rowsToLanesScaled(const RowsIn<E>& x, int64_t k0, int64_t len, RowLa
   for (; k < len; ++k) out[k] = c * gatherAt(x, k0 + k);
 }
 
-// One row's kLanes samples at p: a streaming store where p is 32-byte aligned.
+// One row's 2 · kLanes samples at p, 64 bytes: one streaming line where p starts a line, else plain
+// stores. Streaming only whole aligned lines matters: a line streamed in halves (other rows' stores
+// between them) or also written by a plain store leaves the write-combining buffer as partial writes,
+// slower than the read-for-ownership it was to save (db4 `symmetric` rows, whose coefficient arrays
+// start anywhere in a line, ran 1.6x slower that way).
 template <class E>
-inline void storeRow(E* p, typename LaneIsa<E>::V v, bool streaming) {
-  if (streaming && (reinterpret_cast<uintptr_t>(p) & 31) == 0)
-    LaneIsa<E>::stream(p, v);
-  else
-    LaneIsa<E>::storeu(p, v);
+inline void storeRowLine(E* p, typename LaneIsa<E>::V lo, typename LaneIsa<E>::V hi, bool streaming) {
+  if (streaming && (reinterpret_cast<uintptr_t>(p) & 63) == 0) {
+    LaneIsa<E>::stream(p, lo);
+    LaneIsa<E>::stream(p + LaneIsa<E>::kLanes, hi);
+  } else {
+    LaneIsa<E>::storeu(p, lo);
+    LaneIsa<E>::storeu(p + LaneIsa<E>::kLanes, hi);
+  }
 }
 
 // in[0 .. len) -> the rows' samples [k0, k0 + len): two square blocks at a time, so that each row
 // gets 64 bytes (a whole line, when aligned) in consecutive stores, which a streaming store's
-// write-combining buffer needs to leave as one full-line write.
+// write-combining buffer needs to leave as one full-line write; the rest in plain stores.
 template <class E>
 inline void lanesToRows(const RowLanes<E>* in, int64_t len, const RowsOut<E>& y, int64_t k0) {
   using Isa = LaneIsa<E>;
@@ -150,15 +157,14 @@ inline void lanesToRows(const RowLanes<E>* in, int64_t len, const RowsOut<E>& y,
     Isa::transpose(u);
     for (int l = 0; l < L; ++l) {
       E* at = y.p + l * y.stride + k0 + k;
-      storeRow<E>(at, r[l], y.streaming);
-      storeRow<E>(at + L, u[l], y.streaming);
+      storeRowLine<E>(at, r[l], u[l], y.streaming);
     }
   }
   for (; k + L <= len; k += L) {
     typename Isa::V r[L];
     for (int c = 0; c < L; ++c) r[c] = in[k + c].v;
     Isa::transpose(r);
-    for (int l = 0; l < L; ++l) storeRow<E>(y.p + l * y.stride + k0 + k, r[l], y.streaming);
+    for (int l = 0; l < L; ++l) Isa::storeu(y.p + l * y.stride + k0 + k, r[l]);
   }
   for (; k < len; ++k) {
     alignas(32) E v[L];
