@@ -293,7 +293,8 @@ inline ColumnLanes<E> mulAdd(const ColumnLanes<E>& a, const ColumnLanes<E>& b, c
 }
 
 // V::kLanes adjacent columns of a [n, C] plane, `stride` (C) apart from one position to the next:
-// a level's input or output when it is the columns themselves (V: RowLanes or ColumnLanes).
+// a level's input or output when it is the columns themselves (V: RowLanes or ColumnLanes). An output
+// `streaming` (as RowsOut's) streams the positions whose V is one whole aligned line (ColumnLanes).
 template <class V>
 struct ColumnsIn {
   const typename V::Elem* p;
@@ -303,6 +304,7 @@ template <class V>
 struct ColumnsOut {
   typename V::Elem* p;
   int64_t stride;
+  bool streaming = false;
 };
 
 template <class V>
@@ -315,7 +317,7 @@ inline ColumnsIn<V> offsetBy(const ColumnsIn<V>& x, int64_t k) {
 }
 template <class V>
 inline ColumnsOut<V> offsetBy(const ColumnsOut<V>& y, int64_t k) {
-  return {y.p + k * y.stride, y.stride};
+  return {y.p + k * y.stride, y.stride, y.streaming};
 }
 template <class V>
 inline V valueOrZero(const ColumnsIn<V>& x, int64_t count, int64_t i) {
@@ -361,6 +363,10 @@ inline V* stage(const ColumnsOut<V>&, V* tmp, int64_t base) {
 template <class V>
 inline void flush(const ColumnsOut<V>& y, const V* tmp, int64_t base, int64_t count) {
   for (int64_t k = 0; k < count; ++k) V::store(y.p + (base + k) * y.stride, tmp[k]);
+}
+template <class E>
+inline void flush(const ColumnsOut<ColumnLanes<E>>& y, const ColumnLanes<E>* tmp, int64_t base, int64_t count) {
+  for (int64_t k = 0; k < count; ++k) storeRowLine<E>(y.p + (base + k) * y.stride, tmp[k].lo, tmp[k].hi, y.streaming);
 }
 
 #endif
@@ -462,7 +468,7 @@ void runRows(const RowOp& op, const T* in, int64_t inLen, T* out, int64_t outLen
 // over (or all of them, without AVX2) gathered into rows, run one at a time and scattered back.
 template <class T>
 void runColumns(const RowOp& op, const T* in, int64_t inLen, T* out, int64_t outLen, int64_t C, int64_t c0,
-                int64_t c1) {
+                int64_t c1, [[maybe_unused]] bool streaming) {
   const bool inverse = !op.analysisSide();
   int64_t c = c0;
 #ifdef WT_WAVELET_AVX2
@@ -471,7 +477,7 @@ void runColumns(const RowOp& op, const T* in, int64_t inLen, T* out, int64_t out
   if (c1 - c >= Wide::kLanes) {
     const StepTaps<Wide> wideTaps(op.p, inverse);
     for (; c + Wide::kLanes <= c1; c += Wide::kLanes)
-      runGroup<Wide, T>(op, wideTaps, ColumnsIn<Wide>{in + c, C}, ColumnsOut<Wide>{out + c, C});
+      runGroup<Wide, T>(op, wideTaps, ColumnsIn<Wide>{in + c, C}, ColumnsOut<Wide>{out + c, C, streaming});
   }
   if (c1 - c >= Lanes::kLanes) {
     const StepTaps<Lanes> laneTaps(op.p, inverse);
@@ -527,11 +533,16 @@ void runOp(Direction dir, const wt_op& op, const wt_wavelet_params& p) {
   }
   // [outer, len, C]: work items are (plane, group of columns).
   const int64_t C = op.in[0].shape[2], groups = (C + columnGroup - 1) / columnGroup;
+  const bool streaming = outer * outLen * C * int64_t(sizeof(T)) >= wt::cpu::kStreamingOutputBytes;
   const int64_t grain = (wt::cpu::kElementwiseGrain / (inLen + outLen + 1) + 1 + columnGroup - 1) / columnGroup;
   wt::cpu::parallelFor(outer * groups, grain, [&](int64_t b, int64_t e) {
     for (int64_t i = b; i < e; ++i) {
       const int64_t o = i / groups, c0 = (i % groups) * columnGroup;
-      runColumns<T>(ro, in + o * inLen * C, inLen, out + o * outLen * C, outLen, C, c0, std::min(C, c0 + columnGroup));
+      runColumns<T>(ro, in + o * inLen * C, inLen, out + o * outLen * C, outLen, C, c0, std::min(C, c0 + columnGroup),
+                    streaming);
     }
+#ifdef WT_WAVELET_AVX2
+    if (streaming) _mm_sfence();  // streaming stores are weakly ordered
+#endif
   });
 }
