@@ -508,8 +508,10 @@ template <class T>
 void runOp(Direction dir, const wt_op& op, const wt_wavelet_params& p) {
   const RowOp ro(dir, p);
   const int64_t outer = op.in[0].shape[0], inLen = op.in[0].shape[1], outLen = op.out[0].shape[1];
+  const int64_t C = op.in[0].ndim == 3 ? op.in[0].shape[2] : 1;  // [outer, len] or [outer, len, C]
   const T* in = static_cast<const T*>(op.in[0].data);
   T* out = static_cast<T*>(op.out[0].data);
+  const bool streaming = outer * outLen * C * int64_t(sizeof(T)) >= wt::cpu::kStreamingOutputBytes;
   // Threads take whole groups: of the rows that share lanes (8 float32 or 4 float64 with AVX2), or
   // of the columns one plane's vectors take (16 or 8), so that no thread count splits a group; a few
   // rows per chunk amortise the per-chunk setup.
@@ -517,14 +519,13 @@ void runOp(Direction dir, const wt_op& op, const wt_wavelet_params& p) {
   const int64_t rowGroup = RowLanes<T>::kLanes;
   int64_t columnGroup = ColumnLanes<T>::kLanes;
   // Fewer line-wide groups than threads: half-line ones (RowLanes), so that every thread gets one.
-  if (op.in[0].ndim == 3 && outer * ((op.in[0].shape[2] + columnGroup - 1) / columnGroup) < wt::cpu::numThreads())
+  if (op.in[0].ndim == 3 && outer * ((C + columnGroup - 1) / columnGroup) < wt::cpu::numThreads())
     columnGroup = RowLanes<T>::kLanes;
 #else
   // Without vectors of columns, a line's worth of columns per item, gathered into rows together.
   const int64_t rowGroup = 1, columnGroup = 64 / int64_t(sizeof(T));
 #endif
   if (op.in[0].ndim == 2) {
-    const bool streaming = outer * outLen * int64_t(sizeof(T)) >= wt::cpu::kStreamingOutputBytes;
     const int64_t grain = (wt::cpu::kElementwiseGrain / (inLen + outLen + 1) + 1 + rowGroup - 1) / rowGroup;
     wt::cpu::parallelFor((outer + rowGroup - 1) / rowGroup, grain, [&](int64_t b, int64_t e) {
       runRows<T>(ro, in, inLen, out, outLen, b * rowGroup, std::min(outer, e * rowGroup), streaming);
@@ -532,8 +533,7 @@ void runOp(Direction dir, const wt_op& op, const wt_wavelet_params& p) {
     return;
   }
   // [outer, len, C]: work items are (plane, group of columns).
-  const int64_t C = op.in[0].shape[2], groups = (C + columnGroup - 1) / columnGroup;
-  const bool streaming = outer * outLen * C * int64_t(sizeof(T)) >= wt::cpu::kStreamingOutputBytes;
+  const int64_t groups = (C + columnGroup - 1) / columnGroup;
   const int64_t grain = (wt::cpu::kElementwiseGrain / (inLen + outLen + 1) + 1 + columnGroup - 1) / columnGroup;
   wt::cpu::parallelFor(outer * groups, grain, [&](int64_t b, int64_t e) {
     for (int64_t i = b; i < e; ++i) {
